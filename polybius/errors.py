@@ -1,0 +1,38 @@
+"""The exceptions Polybius raises, as one tree so callers know what to catch.
+
+    PolybiusError
+    ├── InputError        bad input: empty, binary, undecodable, too large, malformed
+    ├── ResourceError     a lexicon/dictionary in resources/ fails validation
+    ├── ContractError     a document breaks the polybius/1 contract
+    ├── StoreError        the database cannot be opened or written
+    └── EvaluationError   gold data missing or unreadable
+"""
+
+
+class PolybiusError(Exception):
+    """Base class of every error Polybius raises on purpose."""
+
+
+class InputError(PolybiusError):
+    """An input cannot be read as an article; the message names the input."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class ResourceError(PolybiusError):
+    """A resource file is invalid; the message names the file and the entry."""
+
+
+class ContractError(PolybiusError):
+    """A document does not satisfy the polybius/1 contract."""
+
+
+class StoreError(PolybiusError):
+    """The store could not be opened, migrated or written."""
+
+
+class EvaluationError(PolybiusError):
+    """Gold data for an evaluation is missing or malformed."""

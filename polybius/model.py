@@ -1,0 +1,278 @@
+"""Record types of the ``polybius/1`` contract and their JSON (de)serialisation.
+
+Every mention carries a ``span`` (character offsets into ``Article.text``) and the ``rule`` that
+made it, so each field of an event can be traced to the sentence behind it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date
+from typing import Any, TypeVar
+
+SCHEMA = "polybius/1"
+
+Span = tuple[int, int]
+
+ACTOR_KINDS = ("ORG", "PER", "GROUP", "STATE", "UNKNOWN")
+RESOLUTIONS = ("city", "admin2", "admin1", "country", "region")
+TIME_TYPES = ("DATE", "TIME", "DURATION", "SET")
+PRECISIONS = ("day", "week", "month", "year", "unknown")
+DATE_BASES = ("explicit", "relative", "publication")
+FACTUALITY = (
+    "asserted", "reported", "claimed", "disputed", "denied", "negated", "future", "hypothetical",
+)
+REMOVED_KINDS = ("caption", "read_more", "byline", "boilerplate")
+
+
+def content_id(text: str) -> str:
+    """The article id: a hash of its clean text, so the same article is stored once."""
+    return "sha256:" + hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Removed:
+    """A piece of the page the cleaner removed, kept so the user can see what was dropped."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class Article:
+    """One news article: clean body text plus the metadata it came with."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    published: date | None = None
+    language: str = "en"
+    removed: list[Removed] = field(default_factory=list)
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            self.id = content_id(self.text)
+
+
+@dataclass
+class Actor:
+    """Someone who acts or is acted upon: a person, organisation, group or state."""
+
+    id: str
+    text: str
+    span: Span
+    name: str
+    kind: str = "UNKNOWN"
+    country: str | None = None
+    sector: str | None = None
+    kb_id: str | None = None
+    rule: str = ""
+
+
+@dataclass
+class Place:
+    """A toponym resolved (or not) to a gazetteer entry, with the resolution it reached."""
+
+    id: str
+    text: str
+    span: Span
+    name: str
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None
+    resolution: str = "country"
+    confidence: float = 0.0
+    rule: str = ""
+
+
+@dataclass
+class Time:
+    """A temporal expression with its TIMEX3-style value and what it was anchored to."""
+
+    id: str
+    text: str
+    span: Span
+    type: str = "DATE"
+    value: str = ""
+    anchor: str | None = "published"
+    rule: str = ""
+
+
+@dataclass
+class Quote:
+    """Reported speech: its content span, speaker (actor id) and cue verb."""
+
+    id: str
+    text: str
+    span: Span
+    kind: str = "direct"
+    speaker: str | None = None
+    cue: str | None = None
+    rule: str = ""
+
+
+@dataclass
+class EventDate:
+    """When an event happened; ``basis`` says whether the text or the publication date set it."""
+
+    start: str | None = None
+    end: str | None = None
+    precision: str = "unknown"
+    basis: str = "publication"
+    time: str | None = None
+
+
+@dataclass
+class Location:
+    """Where an event happened: a place id and the resolution, or ``reason`` when there is none."""
+
+    place: str | None = None
+    resolution: str | None = None
+    reason: str | None = None
+
+
+@dataclass
+class Size:
+    """How many: casualty and arrest counts, money in USD; ``spans`` point at each number."""
+
+    killed: int | None = None
+    injured: int | None = None
+    arrested: int | None = None
+    money_usd: float | None = None
+    spans: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass
+class Factuality:
+    """Whether the event happened according to the text, who says so, and the cue that decided."""
+
+    status: str = "asserted"
+    attributed_to: list[str] = field(default_factory=list)
+    note: str | None = None
+    cue: str | None = None
+
+
+@dataclass
+class Trigger:
+    text: str
+    span: Span
+
+
+@dataclass
+class Evidence:
+    """A sentence that reports the event, and the trigger word in it."""
+
+    span: Span
+    trigger: Trigger
+
+
+@dataclass
+class Event:
+    """One PLOVER-coded event with its arguments, date, place, size, factuality and evidence."""
+
+    id: str
+    type: str
+    mode: list[str] = field(default_factory=list)
+    context: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    recipients: list[str] = field(default_factory=list)
+    date: EventDate = field(default_factory=EventDate)
+    location: Location = field(default_factory=Location)
+    size: Size = field(default_factory=Size)
+    factuality: Factuality = field(default_factory=Factuality)
+    evidence: list[Evidence] = field(default_factory=list)
+    rule: str = ""
+    confidence: float = 0.5
+
+
+@dataclass
+class Document:
+    """Everything extracted from one article: the ``polybius/1`` JSON object."""
+
+    article: Article
+    actors: list[Actor] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    times: list[Time] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as a JSON-ready dict in the ``polybius/1`` contract."""
+        article = asdict(self.article)
+        article["published"] = self.article.published.isoformat() if self.article.published else None
+        return {
+            "schema": SCHEMA,
+            "article": {k: article[k] for k in
+                        ("id", "url", "title", "published", "language", "text", "removed")},
+            "actors": [_plain(a) for a in self.actors],
+            "places": [_plain(p) for p in self.places],
+            "times": [_plain(t) for t in self.times],
+            "quotes": [_plain(q) for q in self.quotes],
+            "events": [_plain(e) for e in self.events],
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> Document:
+        """Rebuild a document from its ``polybius/1`` JSON form."""
+        if obj.get("schema") != SCHEMA:
+            raise ValueError(f"not a {SCHEMA} document (schema={obj.get('schema')!r})")
+        art = dict(obj["article"])
+        art["published"] = date.fromisoformat(art["published"]) if art.get("published") else None
+        art["removed"] = [Removed(**r) for r in art.get("removed", [])]
+        return cls(
+            article=Article(**art),
+            actors=[_build(Actor, a) for a in obj.get("actors", [])],
+            places=[_build(Place, p) for p in obj.get("places", [])],
+            times=[_build(Time, t) for t in obj.get("times", [])],
+            quotes=[_build(Quote, q) for q in obj.get("quotes", [])],
+            events=[event_from_json(e) for e in obj.get("events", [])],
+        )
+
+
+T = TypeVar("T")
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    """asdict with tuples turned into lists, as JSON has them."""
+    return _listify(asdict(record))  # type: ignore[no-any-return]
+
+
+def _listify(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_listify(v) for v in value]
+    if isinstance(value, list):
+        return [_listify(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _listify(v) for k, v in value.items()}
+    return value
+
+
+def _build(cls: type[T], obj: dict[str, Any]) -> T:
+    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    kwargs = {k: v for k, v in obj.items() if k in names}
+    if "span" in kwargs:
+        kwargs["span"] = tuple(kwargs["span"])
+    return cls(**kwargs)
+
+
+def event_from_json(obj: dict[str, Any]) -> Event:
+    """Rebuild an Event from its JSON form."""
+    size = dict(obj.get("size", {}))
+    size["spans"] = {k: tuple(v) for k, v in size.get("spans", {}).items()}
+    return Event(
+        id=obj["id"], type=obj["type"], mode=list(obj.get("mode", [])),
+        context=list(obj.get("context", [])), actors=list(obj.get("actors", [])),
+        recipients=list(obj.get("recipients", [])),
+        date=_build(EventDate, obj.get("date", {})),
+        location=_build(Location, obj.get("location", {})),
+        size=Size(**size),
+        factuality=_build(Factuality, obj.get("factuality", {})),
+        evidence=[Evidence(span=tuple(ev["span"]),  # type: ignore[arg-type]
+                           trigger=Trigger(ev["trigger"]["text"], tuple(ev["trigger"]["span"])))  # type: ignore[arg-type]
+                  for ev in obj.get("evidence", [])],
+        rule=obj.get("rule", ""), confidence=obj.get("confidence", 0.5),
+    )
