@@ -1,0 +1,220 @@
+"""Actors: who acts or is acted upon, from the actor dictionary, NER and generic agent nouns.
+
+Priority when mentions overlap: dictionary entries, then named people/organisations, then generic
+agents ("French police"), then states. A place becomes an actor only where it stands for its
+government: as the subject or object of a verb ("Russia said", "sanctions on Iran"), never as the
+object of a locative preposition ("an attack in France").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pycountry
+from spacy.tokens import Doc, Span, Token
+
+from polybius.extract import Context
+from polybius.extract.places import demonym_country
+from polybius.model import Actor, Place
+from polybius.resources import actor_dictionary
+
+# Dependency roles in which a country name stands for its government.
+STATE_ROLES = {"nsubj", "nsubjpass", "dobj", "dative", "conj", "appos"}
+# Prepositions whose object is a participant, not a location ("sanctions on Iran", "talks with Iran").
+PARTICIPANT_PREPS = {"on", "against", "with", "to", "by", "from", "between", "for"}
+# Capitals stand for their state only as the subject ("Moscow denied"): "in Moscow" is a place.
+CAPITAL_ROLES = {"nsubj", "nsubjpass"}
+TITLE_SECTORS = {
+    "president": "GOV", "minister": "GOV", "secretary": "GOV", "chancellor": "GOV", "premier": "GOV",
+    "governor": "GOV", "mayor": "GOV", "ambassador": "GOV", "spokesman": "GOV", "spokeswoman": "GOV",
+    "spokesperson": "GOV", "king": "ELI", "prince": "ELI", "queen": "ELI", "general": "MIL",
+    "commander": "MIL", "colonel": "MIL", "prosecutor": "JUD", "judge": "JUD", "senator": "LEG",
+    "lawmaker": "LEG", "leader": None, "chief": None,
+}
+ORG_SECTOR_WORDS = {
+    "ministry": "GOV", "government": "GOV", "department": "GOV", "office": "GOV", "council": "GOV",
+    "police": "COP", "army": "MIL", "forces": "MIL", "military": "MIL", "navy": "MIL",
+    "court": "JUD", "party": "PTY", "university": "EDU", "news": "MED", "agency": None,
+    "church": "REL", "union": "LAB", "bank": "BUS", "company": "BUS",
+}
+DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+
+
+@dataclass
+class _Candidate:
+    start: int  # token indices, end exclusive
+    end: int
+    name: str
+    kind: str
+    country: str | None
+    sector: str | None
+    kb_id: str | None
+    rule: str
+    priority: int
+
+
+def extract_actors(doc: Doc, ctx: Context, places: Sequence[Place] = ()) -> list[Actor]:
+    """Actor mentions in ``doc`` in text order, each with the rule that found it."""
+    main_country = _main_country(places)
+    candidates = [*_named(doc), *_generic(doc, main_country), *_states(doc)]
+    chosen: list[_Candidate] = []
+    taken: set[int] = set()
+    for cand in sorted(candidates, key=lambda c: (c.priority, c.start)):
+        if taken.isdisjoint(range(cand.start, cand.end)):
+            chosen.append(cand)
+            taken.update(range(cand.start, cand.end))
+    chosen.sort(key=lambda c: c.start)
+    _unify_person_names(chosen)
+    actors = []
+    for i, c in enumerate(chosen, 1):
+        span = doc[c.start:c.end]
+        actors.append(Actor(id=f"a{i}", text=span.text, span=(span.start_char, span.end_char),
+                            name=c.name, kind=c.kind, country=c.country, sector=c.sector,
+                            kb_id=c.kb_id, rule=c.rule))
+    return actors
+
+
+def _alpha3(alpha2: str | None) -> str | None:
+    if not alpha2:
+        return None
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return country.alpha_3 if country else None
+
+
+def _main_country(places: Sequence[Place]) -> str | None:
+    """The country most of the article's places are in: the default for generic agents."""
+    counts = Counter(p.country_code for p in places if p.country_code)
+    return _alpha3(counts.most_common(1)[0][0]) if counts else None
+
+
+def _strip_det(span: Span) -> Span:
+    start = span.start
+    while start < span.end - 1 and span.doc[start].lower_ in DETERMINERS:
+        start += 1
+    return span.doc[start:span.end]
+
+
+def _modifier_country(tokens: Sequence[Token]) -> str | None:
+    """Country named by a modifier: a demonym ("French") or a state name ("Russia's", "Paris")."""
+    states = actor_dictionary().states
+    for tok in tokens:
+        if tok.text in states:
+            return states[tok.text]
+        code = demonym_country(tok.text)
+        if code:
+            return _alpha3(code)
+        if tok.ent_type_ == "GPE" and tok.ent_iob_ == "B":
+            ent = next((e for e in tok.doc.ents if e.start == tok.i), None)
+            if ent is not None and ent.text in states:
+                return states[ent.text]
+    return None
+
+
+def _named(doc: Doc) -> list[_Candidate]:
+    entries = actor_dictionary().entries
+    found = []
+    for ent in doc.ents:
+        span = _strip_det(ent)
+        if ent.ent_id_ in entries:
+            e = entries[ent.ent_id_]
+            found.append(_Candidate(span.start, span.end, e.name, e.kind, e.country, e.sector,
+                                    f"actors.yaml#{e.key}", f"dictionary:{e.key}", 0))
+        elif ent.label_ == "PERSON":
+            found.append(_person(span))
+        elif ent.label_ == "ORG":
+            words = [t.lower_ for t in span]
+            sector = next((ORG_SECTOR_WORDS[w] for w in words if w in ORG_SECTOR_WORDS), None)
+            found.append(_Candidate(span.start, span.end, span.text, "ORG",
+                                    _modifier_country(list(span)), sector, None, "ner:ORG", 1))
+    return found
+
+
+def _person(span: Span) -> _Candidate:
+    """A named person; a title before the name ("French Interior Minister X") gives sector and country."""
+    doc = span.doc
+    start = span.start
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i in range(span.start, span.end):
+        start -= 1
+    while start > 0 and doc[start - 1].dep_ in ("amod", "compound") and doc[start - 1].pos_ in ("ADJ", "PROPN", "NOUN"):
+        start -= 1
+    title = doc[start:span.start]
+    sector = next((TITLE_SECTORS[t.lower_] for t in title if t.lower_ in TITLE_SECTORS), None)
+    rule = "ner:PERSON+title:" + "-".join(t.lower_ for t in title) if len(title) else "ner:PERSON"
+    return _Candidate(span.start, span.end, span.text, "PER", _modifier_country(list(title)),
+                      sector, None, rule, 1)
+
+
+def _generic_noun(tok: Token) -> str | None:
+    generic = actor_dictionary().generic
+    if tok.pos_ not in ("NOUN", "PROPN") or tok.ent_type_ in ("PERSON", "ORG"):
+        return None
+    if tok.i > 0:
+        pair = f"{tok.doc[tok.i - 1].lower_} {tok.lower_}"
+        if pair in generic:
+            return pair
+    for form in (tok.lower_, tok.lemma_.lower()):
+        if form in generic:
+            return form
+    return None
+
+
+def _generic(doc: Doc, main_country: str | None) -> list[_Candidate]:
+    """Generic agents: noun phrases headed by "police", "protesters", "the army", "officials"…"""
+    generic = actor_dictionary().generic
+    found = []
+    for tok in doc:
+        noun = _generic_noun(tok)
+        # A title in front of a name is not an actor of its own ("Interior Minister Collomb").
+        if noun is None or (tok.dep_ == "compound" and tok.head.ent_type_ == "PERSON"):
+            continue
+        if tok.dep_ == "compound" and _generic_noun(tok.head):
+            continue  # "police officers": the head noun carries the phrase
+        mods = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod")]
+        start = min([tok.i] + [m.left_edge.i for m in mods])
+        span = _strip_det(doc[start:tok.i + 1])
+        country = _modifier_country([t for t in doc[start:tok.i]]) or main_country
+        rule = "generic:" + noun + ("+modifier" if _modifier_country(list(doc[start:tok.i])) else
+                                    "+article-country" if main_country else "")
+        spec = generic[noun]
+        found.append(_Candidate(span.start, span.end, span.text, spec.kind, country, spec.sector,
+                                None, rule, 2))
+    return found
+
+
+def _states(doc: Doc) -> list[_Candidate]:
+    """Country names in an agent/patient role: the place stands for its government."""
+    names = actor_dictionary()
+    found = []
+    for ent in doc.ents:
+        span = _strip_det(ent)
+        if ent.label_ not in ("GPE", "ORG", "NORP"):
+            continue
+        root = span.root
+        if span.text in names.states:
+            code = names.states[span.text]
+            role_ok = root.dep_ in STATE_ROLES or (
+                root.dep_ == "pobj" and root.head.lower_ in PARTICIPANT_PREPS)
+        elif span.text in names.capitals:
+            code = names.capitals[span.text]
+            role_ok = root.dep_ in CAPITAL_ROLES
+        else:
+            continue
+        if role_ok:
+            found.append(_Candidate(span.start, span.end, span.text, "STATE", code, "GOV", None,
+                                    f"state:{root.dep_}", 3))
+    return found
+
+
+def _unify_person_names(chosen: list[_Candidate]) -> None:
+    """Later mentions by surname only ("Macron") take the full name seen before ("Emmanuel Macron")."""
+    full: dict[str, str] = {}
+    for c in chosen:
+        if c.kind != "PER" or not c.rule.startswith("ner:"):
+            continue
+        parts = c.name.split()
+        if len(parts) > 1:
+            full.setdefault(parts[-1], c.name)
+        elif parts and parts[0] in full:
+            c.name = full[parts[0]]
