@@ -44,7 +44,7 @@ def problems(doc: dict[str, Any]) -> list[str]:
             if "span" in item:
                 check_span(f"{kind}/{item['id']}", item["span"])
                 start, end = item["span"]
-                if item["text"] != doc["article"]["text"][start:end] and kind != "quotes":
+                if item["text"] != doc["article"]["text"][start:end]:
                     found.append(f"{kind}/{item['id']}: text {item['text']!r} is not article.text{item['span']}")
 
     def check_ref(where: str, ref: str | None, kind: str) -> None:

@@ -76,8 +76,8 @@ class Pipeline:
     @staticmethod
     def _extract(article: Article, doc: Doc) -> Document:
         ctx = Context(published=article.published, title=article.title, url=article.url)
-        actors = extract_actors(doc, ctx)
         places = extract_places(doc, ctx)
+        actors = extract_actors(doc, ctx, places)
         times = extract_times(doc, ctx)
         numbers = extract_numbers(doc, ctx)
         quotes = extract_quotes(doc, ctx, actors)

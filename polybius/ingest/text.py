@@ -16,6 +16,8 @@ from polybius.ingest.decode import decode, read_bytes
 from polybius.model import Article
 
 DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+MIN_WORDS = 5
+"""Fewer words than this is a page fragment (a menu, a broken page), not an article."""
 
 
 def date_from_name(path: Path) -> date | None:
@@ -33,8 +35,10 @@ def article_from_text(text: str, *, source: str, title: str | None = None,
                       published: date | None = None, url: str | None = None) -> Article:
     """An Article from raw body text: cleaned, refusing text with no body left."""
     body, removed = clean_text(text)
-    if not body.strip():
-        raise InputError(source, "no article text left after removing boilerplate")
+    words = sum(1 for w in body.split() if any(c.isalpha() for c in w))
+    if words < MIN_WORDS:
+        raise InputError(source, f"no article text: {words} words left after removing boilerplate "
+                                 f"(at least {MIN_WORDS} needed)")
     return Article(text=body, title=title, url=url, published=published, removed=removed)
 
 

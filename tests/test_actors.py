@@ -1,0 +1,74 @@
+"""Actors come from the dictionary, NER and generic agent nouns; places only where they act."""
+
+from polybius.extract import Context
+from polybius.extract.actors import extract_actors
+
+
+def actors_of(parse, text, places=()):
+    return extract_actors(parse(text), Context(), places)
+
+
+def by_text(actors):
+    return {a.text: a for a in actors}
+
+
+def test_armed_group_spellings_map_to_one_dictionary_actor(parse):
+    found = actors_of(parse, "ISIS claimed the attack. Daesh later released a video. The Islamic State group denied it.")
+    names = {a.name for a in found if a.rule.startswith("dictionary:")}
+    assert names == {"Islamic State"}
+    assert all(a.kind == "GROUP" and a.sector == "REB" for a in found if a.name == "Islamic State")
+
+
+def test_the_verb_is_is_never_the_islamic_state(parse):
+    found = actors_of(parse, "The situation is tense, and the army is on alert.")
+    assert "Islamic State" not in {a.name for a in found}
+
+
+def test_country_as_subject_is_a_state_actor(parse):
+    a = by_text(actors_of(parse, "Russia said it would respond to the sanctions."))["Russia"]
+    assert (a.kind, a.country, a.sector) == ("STATE", "RUS", "GOV")
+
+
+def test_country_after_locative_preposition_is_not_an_actor(parse):
+    assert "France" not in by_text(actors_of(parse, "A man was stabbed in France on Thursday."))
+
+
+def test_country_as_target_of_sanctions_is_an_actor(parse):
+    found = by_text(actors_of(parse, "The European Union imposed sanctions on Iran."))
+    assert found["Iran"].country == "IRN"
+    assert found["European Union"].sector == "IGO"
+
+
+def test_capital_stands_for_state_only_as_subject(parse):
+    assert by_text(actors_of(parse, "Moscow denied the accusation."))["Moscow"].country == "RUS"
+    assert "Moscow" not in by_text(actors_of(parse, "Protesters gathered in Moscow on Saturday."))
+
+
+def test_generic_agent_takes_country_from_demonym(parse):
+    police = by_text(actors_of(parse, "French police shot the attacker."))["French police"]
+    assert (police.country, police.sector) == ("FRA", "COP")
+    assert police.rule == "generic:police+modifier"
+
+
+def test_generic_agent_takes_country_from_the_article_places(parse):
+    from polybius.model import Place
+    trappes = Place(id="p1", text="Trappes", span=(0, 7), name="Trappes", country_code="FR", resolution="city")
+    police = by_text(actors_of(parse, "Police shot the attacker.", [trappes]))["Police"]
+    assert police.country == "FRA"
+    assert police.rule == "generic:police+article-country"
+
+
+def test_person_title_gives_sector_and_country(parse):
+    a = by_text(actors_of(parse, "French Interior Minister Gérard Collomb visited the town."))["Gérard Collomb"]
+    assert (a.kind, a.sector, a.country) == ("PER", "GOV", "FRA")
+
+
+def test_surname_mentions_take_the_full_name(parse):
+    found = actors_of(parse, "Boris Johnson spoke on Monday. Johnson said Britain would act.")
+    assert [a.name for a in found if a.kind == "PER"] == ["Boris Johnson", "Boris Johnson"]
+
+
+def test_actor_text_is_the_text_at_its_span(parse):
+    text = "The Saudi-led coalition struck a bus in Dahyan, and Houthi rebels condemned the strike."
+    for a in actors_of(parse, text):
+        assert text[a.span[0]:a.span[1]] == a.text
