@@ -121,6 +121,16 @@ def _event_view(doc: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
             "source": doc["article"]["url"] or ""}
 
 
+def _row_view(row: Any) -> dict[str, Any]:
+    """A flat view of one stored event (``store.EventRow``) for tables and CSV."""
+    return {"id": row.key, "date": row.date.start, "basis": row.date.basis, "type": row.type,
+            "mode": ",".join(row.mode), "actors": "; ".join(row.actor_names),
+            "recipients": "; ".join(p.name for p in row.recipient_parties),
+            "place": row.place_name or "", "country": row.place_country or "",
+            "killed": row.size.killed, "factuality": row.factuality.status,
+            "source": row.source or "", "cluster": row.cluster_id or ""}
+
+
 def _print_events(rows: Iterable[dict[str, Any]]) -> None:
     table = Table(show_lines=False)
     columns = ["id", "date", "basis", "type", "mode", "actors", "recipients", "place", "killed",
@@ -140,7 +150,6 @@ def _progress() -> Progress:
 def ingest_paths(paths: Iterable[Path], db_url: str, published: date | None = None) -> tuple[int, int, int]:
     """Read, extract and store every article under ``paths``; returns (added, skipped, failed inputs)."""
     from polybius.ingest import iter_files, read_file
-    from polybius.link import assign_clusters
     from polybius.store import Store
 
     store = Store(db_url)
@@ -165,7 +174,6 @@ def ingest_paths(paths: Iterable[Path], db_url: str, published: date | None = No
             added += result.added
             skipped += result.skipped
             progress.advance(task, len(docs))
-    assign_clusters(store)
     return added, skipped, failed
 
 
@@ -205,7 +213,7 @@ def events(db_url: str, type_: str | None, country: str | None, since: date | No
 
     rows = Store(db_url).events(type=type_.upper() if type_ else None, country=country,
                                 since=since, until=until, actor=actor)
-    views = [r.view() for r in rows]
+    views = [_row_view(r) for r in rows]
     if fmt == "json":
         click.echo(json.dumps([r.to_json() for r in rows], ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -236,11 +244,13 @@ def print_summary(db_url: str) -> None:
     """Print the store's summary tables: events per type, per country, top actors."""
     from polybius.store import Store
 
-    s = Store(db_url).summary()
-    out_console.print(f"[bold]{s.articles}[/] articles, [bold]{s.events}[/] events "
-                      f"({s.clusters} canonical events after merging reports)")
+    store = Store(db_url)
+    s = store.summary()
+    out_console.print(f"[bold]{s.articles}[/] articles, [bold]{s.events}[/] events, "
+                      f"{len(store.canonical_events())} canonical events after merging reports, "
+                      f"{s.unlocated} events with no place")
     for title, counts in (("events per type", s.by_type), ("events per country", s.by_country),
-                          ("top actors", s.top_actors), ("factuality", s.by_factuality)):
+                          ("top actors", dict(s.top_actors)), ("events by factuality", s.by_factuality)):
         table = Table(title=title, title_justify="left")
         table.add_column(title.split()[-1])
         table.add_column("events", justify="right")

@@ -59,7 +59,7 @@ def _names(ids: Sequence[str], actors: Sequence[Actor]) -> list[str]:
 def _clause_chain(tok: Token) -> list[Token]:
     """The trigger and the heads above it, up to the sentence root."""
     chain = [tok]
-    while chain[-1].head is not chain[-1]:
+    while chain[-1].head.i != chain[-1].i:
         chain.append(chain[-1].head)
     return chain
 
@@ -67,7 +67,7 @@ def _clause_chain(tok: Token) -> list[Token]:
 def _status(trig: Token, event: Event, quotes: Sequence[Quote], actors: Sequence[Actor]) -> Factuality:
     chain = _clause_chain(trig)
     verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), trig)
-    own = [c for c in list(trig.children) + (list(verb.children) if verb is not trig else [])]
+    own = [c for c in list(trig.children) + (list(verb.children) if verb.i != trig.i else [])]
     neg = next((c for c in own if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no")), None)
     if neg is not None:
         return Factuality("negated", _speakers(trig, quotes), None, neg.text)
@@ -90,7 +90,7 @@ def _status(trig: Token, event: Event, quotes: Sequence[Quote], actors: Sequence
                 return Factuality("future", _speakers(trig, quotes), None, c.text)
             if c.dep_ == "aux" and c.lower_ == "going" and trig.dep_ == "xcomp":
                 return Factuality("future", _speakers(trig, quotes), None, "going to")
-        if tok is not trig and tok.lemma_.lower() in FUTURE_VERBS and trig.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "ccomp") \
+        if tok.i != trig.i and tok.lemma_.lower() in FUTURE_VERBS and trig.dep_ in ("xcomp", "pcomp", "pobj", "dobj", "ccomp") \
                 and event.type != "THREATEN":
             return Factuality("future", _subject_actor(tok, actors) or _speakers(trig, quotes), None, tok.text)
     unverified = next((t for t in trig.sent if t.lower_ in UNVERIFIED), None)

@@ -1,0 +1,196 @@
+"""CASE 2021 Task 2: one of 30 ACLED-style labels per snippet, from our events via a mapping table.
+
+Gold: ``events/case2021_task2/test_set_final_release_with_labels.tsv``. The mapping from PLOVER
+type + mode + context (+ weapon/target words in the evidence) to the labels is data:
+``polybius/resources/case2021_map.yaml``. A snippet with no event or no mappable event is wrong.
+Metrics: ``weighted_f1`` (the shared task's official metric, sklearn ``average="weighted"``),
+``accuracy``, ``macro_f1`` (mean over the labels present in gold).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from polybius.errors import EvaluationError, ResourceError
+from polybius.evaluate import metrics as m
+from polybius.evaluate.common import actors_of, require, run_pipeline
+from polybius.evaluate.report import Progress, Report, Table, prf_table
+from polybius.model import Article, Document, Event
+
+if TYPE_CHECKING:
+    from polybius.pipeline import Pipeline
+
+GOLD = Path("events/case2021_task2/test_set_final_release_with_labels.tsv")
+MAP_FILE = "case2021_map.yaml"
+PLOVER_TYPES = frozenset({
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "POL", "SPY", "JUD", "LEG"})
+NO_EVENT = "NONE"
+UNMAPPED = "UNMAPPED"
+_RULE_KEYS = {"label", "types", "modes", "contexts", "trigger", "evidence", "actor",
+              "actor_sectors"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the mapping table; every condition given must hold."""
+
+    label: str
+    types: frozenset[str]
+    modes: frozenset[str] = frozenset()
+    contexts: frozenset[str] = frozenset()
+    trigger: re.Pattern[str] | None = None
+    evidence: re.Pattern[str] | None = None
+    actor: str | None = None
+    actor_sectors: frozenset[str] = frozenset()
+
+    def matches(self, event: Event, doc: Document) -> bool:
+        """True when ``event`` (in ``doc``) satisfies every condition of this rule."""
+        if event.type not in self.types:
+            return False
+        if self.modes and not self.modes & {_norm(x) for x in event.mode}:
+            return False
+        if self.contexts and not self.contexts & {_norm(x) for x in event.context}:
+            return False
+        if self.trigger and not any(self.trigger.search(ev.trigger.text) for ev in event.evidence):
+            return False
+        if self.evidence and not self.evidence.search(_evidence_text(doc, event)):
+            return False
+        if self.actor_sectors and _first_sector(doc, event) not in self.actor_sectors:
+            return False
+        return self.actor is None or _actor_kind(doc, event) == self.actor
+
+
+def _norm(value: str) -> str:
+    return value.strip().lower().replace("_", "-")
+
+
+def _evidence_text(doc: Document, event: Event) -> str:
+    return " ".join(doc.article.text[ev.span[0]:ev.span[1]] for ev in event.evidence)
+
+
+def _first_sector(doc: Document, event: Event) -> str | None:
+    actors = actors_of(doc, event.actors)
+    return actors[0].sector if actors else None
+
+
+def _actor_kind(doc: Document, event: Event) -> str | None:
+    actors = actors_of(doc, event.actors)
+    if not actors:
+        return None
+    first = actors[0]
+    return "state" if first.kind == "STATE" or (first.sector or "") in STATE_SECTORS else "nonstate"
+
+
+@lru_cache(maxsize=1)
+def load_map() -> tuple[tuple[str, ...], tuple[Rule, ...]]:
+    """(labels, rules) from the packaged mapping table, validated."""
+    where = f"polybius/resources/{MAP_FILE}"
+    data = yaml.safe_load(resources.files("polybius.resources").joinpath(MAP_FILE).read_text("utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list) \
+            or not isinstance(data.get("rules"), list):
+        raise ResourceError(f"{where}: needs a `labels` list and a `rules` list")
+    labels = tuple(str(x) for x in data["labels"])
+    return labels, tuple(_rule(r, i, labels, where) for i, r in enumerate(data["rules"]))
+
+
+def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
+    entry = f"{where}: rule {i} ({raw!r})"
+    if not isinstance(raw, dict) or set(raw) - _RULE_KEYS or "label" not in raw or "types" not in raw:
+        raise ResourceError(f"{entry}: needs `label` and `types`; allowed keys {sorted(_RULE_KEYS)}")
+    if raw["label"] not in labels:
+        raise ResourceError(f"{entry}: label {raw['label']!r} is not in `labels`")
+    bad = set(raw["types"]) - PLOVER_TYPES
+    if bad:
+        raise ResourceError(f"{entry}: unknown PLOVER types {sorted(bad)}")
+    if raw.get("actor") not in (None, "state", "nonstate"):
+        raise ResourceError(f"{entry}: actor must be `state` or `nonstate`")
+    try:
+        trigger = re.compile(raw["trigger"], re.I) if raw.get("trigger") else None
+        evidence = re.compile(raw["evidence"], re.I) if raw.get("evidence") else None
+    except re.error as err:
+        raise ResourceError(f"{entry}: bad regex: {err}") from err
+    return Rule(label=raw["label"], types=frozenset(raw["types"]),
+                modes=frozenset(_norm(x) for x in raw.get("modes", [])),
+                contexts=frozenset(_norm(x) for x in raw.get("contexts", [])),
+                trigger=trigger, evidence=evidence, actor=raw.get("actor"),
+                actor_sectors=frozenset(raw.get("actor_sectors", [])))
+
+
+def map_event(event: Event, doc: Document) -> str | None:
+    """The CASE label of one event by the first matching rule, or None."""
+    for rule in load_map()[1]:
+        if rule.matches(event, doc):
+            return rule.label
+    return None
+
+
+def predict(doc: Document) -> str:
+    """The snippet's label: the highest-confidence event that maps; NONE / UNMAPPED otherwise."""
+    if not doc.events:
+        return NO_EVENT
+    for event in sorted(doc.events, key=lambda e: -e.confidence):
+        label = map_event(event, doc)
+        if label:
+            return label
+    return UNMAPPED
+
+
+@dataclass(frozen=True)
+class GoldSnippet:
+    id: str
+    text: str
+    label: str
+
+
+def load_gold(data_dir: Path, limit: int | None = None) -> list[GoldSnippet]:
+    """The labelled snippets in file order (first ``limit``)."""
+    path = require(data_dir / GOLD, "case2021")
+    labels = set(load_map()[0])
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or rows[0] != ["id", "EventSnippet", "SubType"]:
+        raise EvaluationError(f"case2021: {path} lacks the header id/EventSnippet/SubType")
+    gold = []
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) != 3 or row[2] not in labels:
+            raise EvaluationError(f"case2021: {path} line {n}: expected id, snippet, one of the 30 labels")
+        gold.append(GoldSnippet(*row))
+    return gold[:limit] if limit is not None else gold
+
+
+def score(gold: list[GoldSnippet], predicted: list[str]) -> Report:
+    """Score one predicted label per gold snippet (same order)."""
+    g = [x.label for x in gold]
+    table = m.per_label(g, predicted)
+    rows = [(label, c.precision, c.recall, c.f1, g.count(label)) for label, c in table.items()]
+    metrics = {"weighted_f1": m.weighted_f1(g, predicted), "accuracy": m.accuracy(g, predicted),
+               "macro_f1": m.macro_f1(g, predicted),
+               "no_event": predicted.count(NO_EVENT) / len(g) if g else 0.0,
+               "unmapped": predicted.count(UNMAPPED) / len(g) if g else 0.0}
+    return Report("case2021", metrics, n=len(g), details={
+        "per label (NONE = no event, UNMAPPED = events but no rule)": prf_table(rows),
+        "predictions per label": Table(["label", "predicted"],
+                                       [[lab, predicted.count(lab)] for lab in sorted(set(predicted))]),
+    })
+
+
+def evaluate(data_dir: Path, pipeline: Pipeline, *, limit: int | None = None,
+             on_progress: Progress | None = None) -> Report:
+    """Run the pipeline on every snippet, map its events to a label and score."""
+    start = time.perf_counter()
+    gold = load_gold(data_dir, limit)
+    docs = run_pipeline(pipeline, [Article(text=x.text) for x in gold], on_progress)
+    report = score(gold, [predict(d) for d in docs])
+    report.seconds = time.perf_counter() - start
+    return report

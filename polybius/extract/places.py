@@ -1,0 +1,517 @@
+"""Toponyms: find place mentions, resolve them against the offline gazetteer, locate events.
+
+A mention is kept only when one gazetteer entry is clearly the best reading in context (kind,
+population, the article's other places, its dateline); otherwise it is dropped, because a wrong
+place is worse than none. Countries stay countries: a town is never put at its country's point.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pycountry
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from polybius.errors import ResourceError
+from polybius.extract import Context
+from polybius.model import Actor, Event, Location, Place
+from polybius.resources.gazetteer import Entry, Gazetteer, default_gazetteer, fold
+
+DEMONYMS_FILE = "demonyms.yaml"
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+OTHER_LABELS = frozenset({"ORG", "PERSON"})
+DIRECTIONS = frozenset({
+    "north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
+    "northern", "southern", "eastern", "western", "northeastern", "northwestern",
+    "southeastern", "southwestern", "central", "north-east", "north-west", "south-east",
+    "south-west", "north-eastern", "north-western", "south-eastern", "south-western",
+})
+ADMIN_WORDS = frozenset({
+    "province", "governorate", "region", "oblast", "state", "county", "department", "district",
+    "prefecture", "republic", "territory",
+})
+LOCATIVE_PREPS = frozenset({
+    "in", "at", "near", "outside", "inside", "across", "around", "throughout", "into", "on",
+    "from", "towards", "toward", "within", "off", "to", "over", "along",
+})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
+DATELINE = re.compile(
+    r"\A\s*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?)"
+    r"(?:,\s*(?P<region>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?))?"
+    r"\s*(?:\([A-Za-z .&-]{1,30}\)\s*)?(?:\u2014|\u2013|--|-|:)\s")
+
+MIN_SCORE = 1.2
+"""Below this the best reading is too weak to keep: a town of under ~4,000 people needs support
+from the text (its country or region named, a qualifier) to be kept."""
+MIN_MARGIN = 0.1
+"""The best reading must beat the runner-up by this much (~2.5x the population, all else equal),
+else the mention is ambiguous and dropped."""
+
+
+@dataclass
+class _Mention:
+    start: int
+    end: int
+    text: str
+    source: str  # ner:GPE, ner:ORG, dateline, demonym
+    region_hint: str | None = None  # "Texas" in "Paris, Texas"
+    admin_word: bool = False  # followed by "province", "region"...
+    suburb: bool = False
+    country: str | None = None  # demonyms: their ISO-2 code
+    candidates: list[Entry] = field(default_factory=list)
+
+
+def extract_places(doc: Doc, ctx: Context, gazetteer: Gazetteer | None = None) -> list[Place]:
+    """Place mentions of the article, resolved to gazetteer entries (unresolvable ones dropped)."""
+    gaz = gazetteer or default_gazetteer()
+    mentions = _find_mentions(doc, gaz)
+    for m in mentions:
+        if m.source != "demonym":
+            m.candidates = _prune(gaz.candidates(m.text), m)
+    resolved = _resolve_all(mentions, gaz)
+    places = []
+    for m, entry, conf, how in sorted(resolved, key=lambda r: r[0].start):
+        places.append(_place(f"p{len(places) + 1}", doc, m, entry, conf, how))
+    return places
+
+
+# --------------------------------------------------------------------------------------------
+# Public helpers
+
+
+def country_alpha3(alpha2: str) -> str | None:
+    """ISO 3166-1 alpha-3 code for an alpha-2 code ("FR" -> "FRA"), None if unknown."""
+    code = alpha2.upper()
+    if code == "XK":  # Kosovo: user-assigned, not in ISO 3166 but used by GeoNames and news coders
+        return "XKX"
+    country = pycountry.countries.get(alpha_2=code)
+    return country.alpha_3 if country else None
+
+
+def demonym_country(word: str) -> str | None:
+    """ISO-2 country of a demonym/adjective ("French" -> "FR"), None if not one or ambiguous."""
+    return _demonyms().get(fold(word))
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    text = resources.files("polybius.resources").joinpath(DEMONYMS_FILE).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    if not isinstance(data, dict):
+        raise ResourceError(f"{DEMONYMS_FILE}: expected a mapping ISO-2 code -> list of words")
+    table: dict[str, str] = {}
+    for code, words in data.items():
+        if not isinstance(code, str) or not re.fullmatch(r"[A-Z]{2}", code):
+            raise ResourceError(f"{DEMONYMS_FILE}: entry {code!r} is not an ISO-2 code")
+        if not isinstance(words, list) or not all(isinstance(w, str) and w for w in words):
+            raise ResourceError(f"{DEMONYMS_FILE}: entry {code}: expected a list of words")
+        for word in words:
+            key = fold(word)
+            if key in table and table[key] != code:
+                raise ResourceError(f"{DEMONYMS_FILE}: entry {code}: {word!r} is also {table[key]}")
+            table[key] = code
+    return table
+
+
+# --------------------------------------------------------------------------------------------
+# Finding mentions
+
+
+def _find_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+    mentions: list[_Mention] = []
+    taken: set[int] = set()
+
+    def add(m: _Mention | None) -> None:
+        if m is None or any(i in taken for i in range(m.start, m.end)):
+            return
+        taken.update(range(m.start, m.end))
+        mentions.append(m)
+
+    add(_dateline(doc))
+    for ent in doc.ents:
+        if ent.label_ in PLACE_LABELS:
+            add(_entity_mention(ent))
+    for ent in doc.ents:
+        if ent.label_ in OTHER_LABELS:
+            add(_strong_other(ent, gaz))
+    for m in _demonym_mentions(doc):
+        add(m)
+    for m in _untagged_names(doc, gaz):
+        add(m)
+    return mentions
+
+
+def _entity_mention(ent: Span) -> _Mention | None:
+    tokens = list(ent)
+    # "northeast Syria": the direction narrows the area but the place named is Syria
+    while tokens and (tokens[0].lower_ in DIRECTIONS or tokens[0].lower_ == "the"):
+        tokens = tokens[1:]
+    if tokens and tokens[-1].lower_ in {"'s", "’s"}:
+        tokens = tokens[:-1]
+    if not tokens or not tokens[0].text[:1].isupper():
+        return None
+    span = ent.doc[tokens[0].i: tokens[-1].i + 1]
+    nxt = ent.doc[span.end] if span.end < len(ent.doc) else None
+    m = _Mention(span.start_char, span.end_char, span.text, f"ner:{ent.label_}")
+    if nxt is not None:
+        m.admin_word = nxt.lower_ in ADMIN_WORDS
+        m.suburb = nxt.lower_ in {"suburb", "suburbs", "outskirts"}
+    m.region_hint = _region_hint(span)
+    return m
+
+
+def _region_hint(span: Span) -> str | None:
+    """The "Texas" of "Paris, Texas" or the "France" of "Trappes, France"."""
+    doc = span.doc
+    if span.end + 1 < len(doc) and doc[span.end].text == ",":
+        for ent in doc.ents:
+            if ent.start == span.end + 1 and ent.label_ in PLACE_LABELS:
+                return ent.text
+    return None
+
+
+def _strong_other(ent: Span, gaz: Gazetteer) -> _Mention | None:
+    """An ORG/PERSON entity that is really a place: capitalised and one clear, large match."""
+    if ent.label_ == "PERSON" and not all(t.text[:1].isupper() for t in ent if t.is_alpha):
+        return None
+    doc = ent.doc
+    if ent.end < len(doc) and doc[ent.end].pos_ == "PROPN":
+        return None  # part of a longer name ("Jordan Peterson")
+    if ent.label_ == "ORG":
+        ent = _leading_name(ent)
+    found = _prune(gaz.candidates(ent.text), None)
+    if not found or found[0].alias:
+        return None
+    top, rest = found[0], found[1:]
+    big = top.kind == "country" or top.population >= 100_000
+    clear = all(e.population < top.population / 20 for e in rest)
+    if not (big and clear):
+        return None
+    return _Mention(ent.start_char, ent.end_char, ent.text, f"ner:{ent.label_}",
+                    region_hint=_region_hint(ent))
+
+
+def _untagged_names(doc: Doc, gaz: Gazetteer) -> Iterable[_Mention]:
+    """Proper-noun runs the NER missed ("Police in Yvelines"): kept after a locative preposition
+    when the gazetteer has one clear reading, elsewhere only when it is large and unambiguous."""
+    def name_like(tok: Token) -> bool:
+        # the tagger sometimes calls an unknown capitalised name a NOUN ("in Yvelines")
+        return (tok.pos_ in {"PROPN", "NOUN"} and not tok.ent_type_ and tok.text[:1].isupper()
+                and not tok.is_sent_start)
+
+    i = 0
+    while i < len(doc):
+        if not name_like(doc[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and name_like(doc[j]):
+            j += 1
+        span = doc[i:j]
+        prev = doc[i - 1]
+        after_prep = prev.lower_ in LOCATIVE_PREPS and prev.dep_ == "prep"
+        all_propn = all(t.pos_ == "PROPN" for t in span)
+        found = _prune(gaz.candidates(span.text), None)
+        if found and not found[0].alias and (all_propn or after_prep):
+            top, rest = found[0], found[1:]
+            clear = all(e.population < top.population / 20 for e in rest)
+            big = top.kind == "country" or top.population >= 100_000
+            if clear and (big or after_prep):
+                yield _Mention(span.start_char, span.end_char, span.text, "propn",
+                               region_hint=_region_hint(span))
+        i = j
+
+
+def _leading_name(ent: Span) -> Span:
+    """The "Paris" of "the Paris prosecutor's office": capitalised head words before lower-case ones."""
+    tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    name = [t for t in tokens[:4]]
+    cut = next((k for k, t in enumerate(name) if not t.text[:1].isupper()), len(name))
+    if 0 < cut < len(tokens) and all(not t.text[:1].isupper() for t in tokens[cut:]):
+        return ent.doc[tokens[0].i: tokens[cut - 1].i + 1]
+    return ent
+
+
+def _demonym_mentions(doc: Doc) -> Iterable[_Mention]:
+    ent_label = {t.i: t.ent_type_ for t in doc}
+    i = 0
+    while i < len(doc):
+        tok = doc[i]
+        if not tok.text[:1].isupper() or ent_label[i] in {"ORG", "PERSON", "WORK_OF_ART"}:
+            i += 1
+            continue
+        for width in (2, 1):  # "South Korean" before "Korean"
+            span = doc[i: i + width]
+            code = demonym_country(span.text) if span.end <= len(doc) else None
+            if code and all(t.text[:1].isupper() for t in span):
+                yield _Mention(span.start_char, span.end_char, span.text, "demonym", country=code)
+                i += width - 1
+                break
+        i += 1
+
+
+def _dateline(doc: Doc) -> _Mention | None:
+    """"PARIS (Reuters) —" or "Trappes, France —" at the start of the text."""
+    match = DATELINE.match(doc.text)
+    if not match:
+        return None
+    start, end = match.span("place")
+    span = doc.char_span(start, end, alignment_mode="contract")
+    if span is None or len(span) == 0 or len(span) > 4:
+        return None
+    m = _Mention(span.start_char, span.end_char, span.text, "dateline")
+    m.region_hint = match.group("region")
+    return m
+
+
+# --------------------------------------------------------------------------------------------
+# Resolving
+
+
+def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
+    """Drop a subdivision that stands for the same-named town (Idlib province vs Idlib city).
+
+    News names the town far more often; the subdivision wins only when the text says "province".
+    """
+    towns = {(e.country_code, e.lat, e.lon) for e in entries if e.kind == "city"}
+    admin_word = m.admin_word if m else False
+    out = []
+    for e in entries:
+        shadowed = e.kind in ("admin1", "admin2") and (e.country_code, e.lat, e.lon) in towns
+        if admin_word and e.kind == "city" and any(
+                x.kind in ("admin1", "admin2") and (x.country_code, x.lat, x.lon) ==
+                (e.country_code, e.lat, e.lon) for x in entries):
+            continue
+        if shadowed and not admin_word:
+            continue
+        out.append(e)
+    return out
+
+
+@dataclass
+class _Evidence:
+    """What the article's other mentions say: weight per country / admin1, by mention."""
+
+    countries: dict[str, dict[int, float]] = field(default_factory=dict)
+    admin1: dict[str, dict[int, float]] = field(default_factory=dict)
+    dateline_country: str | None = None
+
+    def add(self, mention: _Mention, entry: Entry, weight: float) -> None:
+        for table, key in ((self.countries, entry.country_code), (self.admin1, entry.admin1_code)):
+            if key:
+                by = table.setdefault(key, {})
+                by[id(mention)] = max(by.get(id(mention), 0.0), weight)
+
+    def support(self, table: dict[str, dict[int, float]], key: str | None, mention: _Mention) -> float:
+        """Weight of ``key`` from mentions other than ``mention`` (no self-confirmation)."""
+        if not key:
+            return 0.0
+        return sum(w for mid, w in table.get(key, {}).items() if mid != id(mention))
+
+
+def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mention, Entry, float, str]]:
+    out: list[tuple[_Mention, Entry, float, str]] = []
+    base = _Evidence()
+    # Pass 1: demonyms and unambiguous countries set the article's geographic context.
+    for m in mentions:
+        if m.source == "demonym" and m.country:
+            entry = gaz.country(m.country)
+            if entry:
+                base.add(m, entry, 1.0)
+                out.append((m, entry, 0.9, "demonym"))
+        elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
+            base.add(m, m.candidates[0], 1.0)
+    # Pass 2: score every reading, first with that context only, then with the other picks too.
+    pending = [m for m in mentions if m.source != "demonym" and m.candidates]
+    chosen: dict[int, tuple[Entry, float, str]] = {}
+    ev = base
+    for _ in range(2):
+        chosen = {}
+        for m in pending:
+            pick = _choose(m, ev, gaz)
+            if pick:
+                chosen[id(m)] = pick
+        ev = _context(base, pending, chosen)
+    for m in pending:
+        if id(m) in chosen:
+            entry, conf, how = chosen[id(m)]
+            out.append((m, entry, conf, how))
+    return out
+
+
+def _context(base: _Evidence, pending: list[_Mention],
+             chosen: dict[int, tuple[Entry, float, str]]) -> _Evidence:
+    ev = _Evidence({k: dict(v) for k, v in base.countries.items()},
+                   {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country)
+    for m in pending:
+        if id(m) not in chosen:
+            continue
+        entry, conf, _how = chosen[id(m)]
+        ev.add(m, entry, conf)
+        if m.source == "dateline":
+            ev.dateline_country = entry.country_code
+    return ev
+
+
+def _hint_matches(hint: str, entry: Entry, gaz: Gazetteer) -> bool:
+    for h in gaz.candidates(hint):
+        if h.kind == "country" and h.country_code == entry.country_code:
+            return True
+        if h.kind == "admin1" and h.admin1_code and h.admin1_code == entry.admin1_code:
+            return True
+    return False
+
+
+def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float, list[str]]:
+    """Prior (kind, log population: +0.25 per tenfold) plus agreement with the rest of the text."""
+    why = []
+    score = {"country": 1.0, "admin1": 0.3, "admin2": 0.1, "city": 0.3}[e.kind]
+    population = e.population / 3 if e.kind in ("admin1", "admin2") else e.population
+    # a subdivision's population is the sum of its towns: discounted so a province does not beat
+    # the town everybody means just by containing it
+    score += 0.25 * math.log10(population + 1)
+    if e.alias:
+        primary = any(not c.alias for c in m.candidates)
+        score -= 0.3 if primary else 0.1  # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv")
+    if m.source == "dateline" and e.kind == "city":
+        score += 0.4  # datelines name towns
+    if m.region_hint and _hint_matches(m.region_hint, e, gaz):
+        score += 1.5
+        why.append("qualifier")
+    support = ev.support(ev.countries, e.country_code, m)
+    if support > 0:
+        score += min(0.3 + 0.1 * support, 0.6)
+        why.append("context-country")
+    if e.kind != "country" and ev.support(ev.admin1, e.admin1_code, m) > 0:
+        score += 0.3
+        why.append("context-admin1")
+    if ev.dateline_country == e.country_code and m.source != "dateline":
+        score += 0.2
+        why.append("dateline")
+    return score, why
+
+
+def _choose(m: _Mention, ev: _Evidence, gaz: Gazetteer) -> tuple[Entry, float, str] | None:
+    scored = sorted(((*_score(m, e, ev, gaz), e) for e in m.candidates),
+                    key=lambda s: s[0], reverse=True)
+    best, why, entry = scored[0]
+    # a subdivision around the chosen town ("Mosul" district vs "Mosul" city) is not a rival
+    rivals = [sc for sc, _w, e in scored[1:]
+              if not (e.kind in ("admin1", "admin2") and e.country_code == entry.country_code
+                      and e.admin1_code == entry.admin1_code)]
+    runner = rivals[0] if rivals else 0.0
+    if best < MIN_SCORE or best - runner < MIN_MARGIN:
+        return None
+    conf = max(0.3, min(0.95, 0.4 + (best - runner) / 2))
+    if m.source.startswith("ner:") and m.source[4:] in OTHER_LABELS:
+        conf = min(conf, 0.6)  # the NER did not think it is a place
+    basis = "+".join(why) if why else ("single" if len(scored) == 1 else "population")
+    return entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"
+
+
+def _place(pid: str, doc: Doc, m: _Mention, e: Entry, conf: float, how: str) -> Place:
+    if m.suburb:
+        how += "+suburb"
+        conf = round(conf * 0.8, 2)  # "a Paris suburb" is near Paris, not in it
+    return Place(
+        id=pid, text=doc.text[m.start:m.end], span=(m.start, m.end), name=e.name,
+        geonameid=e.geonameid, lat=e.lat, lon=e.lon, country_code=e.country_code,
+        admin1=e.admin1 if e.kind != "country" else None, resolution=e.kind,
+        confidence=conf, rule=how)
+
+
+# --------------------------------------------------------------------------------------------
+# Event location
+
+
+def locate_events(doc: Doc, ctx: Context, events: list[Event], places: list[Place],
+                  actors: list[Actor]) -> None:
+    """Set each event's ``location``: the place its clause names, else a fallback with a reason."""
+    dateline = next((p for p in places if p.rule.startswith("dateline")), None)
+    for event in events:
+        event.location = _locate(doc, event, places, actors, dateline)
+
+
+def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
+            dateline: Place | None) -> Location:
+    if not event.evidence:
+        return _fallback(None, dateline, [])
+    t0, t1 = event.evidence[0].trigger.span
+    trigger = doc.char_span(t0, t1, alignment_mode="expand")
+    if trigger is None or len(trigger) == 0:
+        return _fallback(None, dateline, [])
+    root = trigger.root
+    sent = root.sent
+    # the dateline shares the first sentence but says where the reporter is: a fallback only
+    in_sent = [p for p in places if sent.start_char <= p.span[0] and p.span[1] <= sent.end_char
+               and p is not dateline]
+    named = [p for p in in_sent if p.rule != "demonym" and not _is_subject_actor(doc, p, actors)]
+    clause: list[tuple[int, Place, str]] = []
+    for p in named:
+        prep = _clause_link(doc, p, root)
+        if prep is not None:
+            clause.append((abs(_token(doc, p).i - root.i), p, prep))
+    if clause:
+        _, place, prep = min(clause, key=lambda c: c[0])
+        return Location(place.id, place.resolution, f"clause: {prep or 'object'} {place.text}")
+    if named:
+        place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
+        return Location(place.id, place.resolution, "nearest place in sentence")
+    return _fallback(sent, dateline, [p for p in in_sent if p.rule == "demonym"])
+
+
+def _fallback(sent: Span | None, dateline: Place | None, demonyms: list[Place]) -> Location:
+    if dateline is not None:
+        return Location(dateline.id, dateline.resolution, "dateline")
+    if demonyms:
+        p = demonyms[0]
+        return Location(p.id, "country", f"country only, from demonym '{p.text}' (no place named)")
+    return Location(None, None, "no place in text")
+
+
+def _token(doc: Doc, place: Place) -> Token:
+    span = doc.char_span(place.span[0], place.span[1], alignment_mode="expand")
+    return span.root if span is not None else doc[0]
+
+
+def _clause_link(doc: Doc, place: Place, root: Token) -> str | None:
+    """How the trigger's clause names the place: "in" for "attacked ... in Idlib", "" for objects.
+
+    Walks from the place up its heads to the trigger; a locative preposition on the way (or the
+    place being the trigger's object) ties the place to the event. Another verb on the way means
+    the place belongs to another clause.
+    """
+    tok = _token(doc, place)
+    prep: str | None = None
+    if tok.dep_ in {"dobj", "pobj", "attr"} and tok.head == root:
+        prep = ""
+    node = tok
+    for _ in range(12):
+        if node.dep_ == "prep" and node.lower_ in LOCATIVE_PREPS and prep is None:
+            prep = node.lower_
+        if node.head == node:
+            return None
+        node = node.head
+        if node == root:
+            return prep
+        if node.pos_ in {"VERB", "AUX"} and node.dep_ not in {"amod", "acl", "xcomp", "conj"}:
+            return None
+    return None
+
+
+def _is_subject_actor(doc: Doc, place: Place, actors: list[Actor]) -> bool:
+    """ "Russia said ...": the place is an actor in subject position, not where it happened."""
+    overlaps = any(a.span[0] < place.span[1] and place.span[0] < a.span[1] for a in actors)
+    if not overlaps:
+        return False
+    tok = _token(doc, place)
+    while tok.dep_ in {"compound", "amod", "poss", "nmod"} and tok.head != tok:
+        tok = tok.head
+    return tok.dep_ in SUBJECT_DEPS

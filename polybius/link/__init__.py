@@ -1,0 +1,155 @@
+"""Cross-article linking, first cut: group event mentions that report the same happening.
+
+Two events link when they have the same PLOVER type, overlapping date windows (a date is widened
+to its precision, so "in August" overlaps "on 14 August"), the same place (both city-level) or the
+same country, and a shared actor/recipient name (or neither names anyone). Clusters are the
+connected components of those links, so they do not depend on ingest order; a cluster's id is
+derived from its smallest member key.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from polybius.store import Store
+
+__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "same_event"]
+
+
+@dataclass(frozen=True)
+class LinkItem:
+    """What linking needs to know about one stored event."""
+
+    key: str
+    """``article_id/event_id``: unique, and ordered so the cluster id is reproducible."""
+    article_id: str
+    type: str
+    window: tuple[date, date] | None
+    country: str | None = None
+    resolution: str | None = None
+    geonameid: int | None = None
+    place_name: str | None = None
+    names: frozenset[str] = frozenset()
+    """Casefolded actor and recipient names."""
+
+
+class _Linkable(Protocol):
+    @property
+    def link_item(self) -> LinkItem: ...
+
+
+def date_window(start: date | None, end: date | None, precision: str) -> tuple[date, date] | None:
+    """The days an event date may cover: [start, end] widened to whole weeks, months or years."""
+    if start is None:
+        return None
+    end = end if end is not None and end >= start else start
+    if precision == "week":
+        return start - timedelta(days=start.weekday()), end + timedelta(days=6 - end.weekday())
+    if precision == "month":
+        last = calendar.monthrange(end.year, end.month)[1]
+        return start.replace(day=1), end.replace(day=last)
+    if precision == "year":
+        return date(start.year, 1, 1), date(end.year, 12, 31)
+    return start, end
+
+
+def _same_place(a: LinkItem, b: LinkItem) -> bool | None:
+    """True/False when both locations are known; None when either is unknown."""
+    if a.country is not None and b.country is not None and a.country != b.country:
+        return False
+    if a.resolution == "city" and b.resolution == "city":
+        if a.geonameid is not None and b.geonameid is not None:
+            return a.geonameid == b.geonameid
+        if a.place_name and b.place_name:
+            return a.place_name.casefold() == b.place_name.casefold()
+    if a.country is None or b.country is None:
+        return None
+    return True
+
+
+def same_event(a: LinkItem, b: LinkItem) -> bool:
+    """Whether two event mentions from different articles report the same happening."""
+    if a.article_id == b.article_id or a.type != b.type or a.window is None or b.window is None:
+        return False
+    if a.window[0] > b.window[1] or b.window[0] > a.window[1]:
+        return False
+    shared = bool(a.names & b.names)
+    place = _same_place(a, b)
+    if place is False:
+        return False
+    if place is None:
+        # Without a known place on both sides only a named participant ties them together;
+        # otherwise every unlocated, actorless ASSAULT of a day would merge.
+        return shared
+    return shared or (not a.names and not b.names)
+
+
+def cluster_id(member_keys: Iterable[str]) -> str:
+    """The id of a cluster: a short hash of its smallest member key, so insertion order is moot."""
+    return "c-" + hashlib.sha256(min(member_keys).encode("utf-8")).hexdigest()[:12]
+
+
+def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
+    """Pairs that could link: same type, overlapping windows, and same or unknown country.
+
+    A sweep over windows sorted by start, with one active list per country, so a month of
+    news from many countries costs far less than all n^2 comparisons.
+    """
+    by_type: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        if it.window is not None:
+            by_type.setdefault(it.type, []).append(i)
+    for members in by_type.values():
+        members.sort(key=lambda i: items[i].window)  # type: ignore[arg-type, return-value]
+        active: dict[str | None, list[int]] = {}
+        for i in members:
+            start = items[i].window[0]  # type: ignore[index]
+            for country in list(active):
+                active[country] = [j for j in active[country]
+                                   if items[j].window[1] >= start]  # type: ignore[index]
+            country = items[i].country
+            # an unlocated event may match any country (through a shared actor)
+            pools = active.values() if country is None else (active.get(country, []),
+                                                             active.get(None, []))
+            for pool in pools:
+                for j in pool:
+                    yield j, i
+            active.setdefault(country, []).append(i)
+
+
+def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
+    """Map each item's key to its cluster id (connected components of ``same_event``)."""
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in _candidate_pairs(items):
+        if same_event(items[i], items[j]):
+            parent[find(i)] = find(j)
+    groups: dict[int, list[str]] = {}
+    for i, it in enumerate(items):
+        groups.setdefault(find(i), []).append(it.key)
+    return {key: cluster_id(keys) for keys in groups.values() for key in keys}
+
+
+def assign_clusters(source: Store | Iterable[LinkItem | _Linkable]) -> dict[str, str]:
+    """Cluster a store's events (and save the cluster ids) or a list of items/rows (pure).
+
+    Returns ``{article_id/event_id: cluster_id}``.
+    """
+    from polybius.store import Store
+
+    if isinstance(source, Store):
+        return source.relink()
+    items = [s if isinstance(s, LinkItem) else s.link_item for s in source]
+    return clusters(items)

@@ -1,0 +1,525 @@
+"""``Store``: articles and their events in SQLite (WAL) or PostgreSQL, one write path (``add``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    create_engine,
+    event,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from polybius.errors import StoreError
+from polybius.link import LinkItem, clusters, date_window
+from polybius.model import (
+    Document,
+    EventDate,
+    Evidence,
+    Factuality,
+    Location,
+    Size,
+    Trigger,
+)
+from polybius.store.rows import (
+    CanonicalEvent,
+    EventRow,
+    FieldValues,
+    IngestResult,
+    Party,
+    Summary,
+)
+from polybius.store.schema import actors, articles, events, places
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_CHUNK = 500  # ids per IN (...) clause; well under every backend's bound-parameter limit
+
+
+def default_source(doc: Document) -> str | None:
+    """The outlet: the URL's host without ``www.``, or the file name for file paths."""
+    url = doc.article.url
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme in ("http", "https") and parts.hostname:
+        host = parts.hostname.lower()
+        return host[4:] if host.startswith("www.") else host
+    return PurePosixPath(parts.path or url).name or None
+
+
+class Store:
+    """Articles, events, actors and places in a database, migrated to the latest schema on open."""
+
+    def __init__(self, url: str = "sqlite:///polybius.db") -> None:
+        self.url = url
+        self.engine = _open_engine(url)
+        try:
+            with self.engine.connect() as conn:
+                cfg = Config()
+                cfg.set_main_option("script_location", str(MIGRATIONS))
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+                conn.commit()
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise StoreError(f"cannot open store {_describe(url)}: {_reason(exc)}") from exc
+        except CommandError as exc:
+            # typically a database migrated by a newer polybius than this one
+            self.engine.dispose()
+            raise StoreError(f"cannot migrate store {_describe(url)}: {exc}") from exc
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- writing -------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[Document], *,
+            source: Callable[[Document], str | None] | None = None) -> IngestResult:
+        """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped."""
+        source = source or default_source
+        result = IngestResult()
+        new_keys: list[tuple[str, str]] = []
+        try:
+            with self._write() as conn:
+                seen: set[str] = set()
+                for doc in docs:
+                    aid = doc.article.id
+                    result.ids.append(aid)
+                    if aid in seen or self._has(conn, aid):
+                        result.skipped += 1
+                        continue
+                    seen.add(aid)
+                    new_keys += _insert_document(conn, doc, source(doc))
+                    result.added += 1
+                if new_keys:
+                    _relink_around(conn, new_keys)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+        return result
+
+    def relink(self) -> dict[str, str]:
+        """Recompute every cluster from scratch (after the linking rules change); returns key → cluster.
+
+        ``add`` keeps clusters current incrementally; this is the only other write.
+        """
+        try:
+            with self._write() as conn:
+                found = conn.execute(_link_select()).all()
+                assigned = clusters([_link_item(r) for r in found])
+                _save_clusters(conn, assigned,
+                               {f"{r.article_id}/{r.event_id}": r.cluster_id for r in found})
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+        return assigned
+
+    # -- reading -------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with this content id is stored."""
+        with self._read() as conn:
+            return self._has(conn, article_id)
+
+    def article(self, article_id: str) -> Document | None:
+        """The stored document of an article, or None when it is not stored."""
+        with self._read() as conn:
+            obj = conn.execute(select(articles.c.document)
+                               .where(articles.c.id == article_id)).scalar_one_or_none()
+        return Document.from_json(obj) if obj is not None else None
+
+    def count_articles(self) -> int:
+        """Number of stored articles."""
+        with self._read() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar_one())
+
+    def events(self, *, type: str | None = None, country: str | None = None,
+               since: date | None = None, until: date | None = None, actor: str | None = None,
+               limit: int | None = None, cluster_ids: Sequence[str] | None = None,
+               ) -> list[EventRow]:
+        """Events matching every given filter, by date (undated last).
+
+        Dates overlap-match the event's date range widened to its precision; ``actor`` is a
+        case-insensitive substring of any actor or recipient name; ``country`` is ISO-2.
+        """
+        query = (select(events, articles.c.url, articles.c.title, articles.c.published,
+                        articles.c.source, articles.c.text)
+                 .join(articles, events.c.article_id == articles.c.id))
+        if type:
+            query = query.where(events.c.type == type.upper())
+        if country:
+            query = query.where(events.c.country == country.upper())
+        if since:
+            query = query.where(events.c.window_end >= since)
+        if until:
+            query = query.where(events.c.window_start <= until)
+        if actor:
+            query = query.where(events.c.names_folded.contains(actor.casefold(), autoescape=True))
+        if cluster_ids is not None:
+            query = query.where(events.c.cluster_id.in_(list(cluster_ids)))
+        query = query.order_by(events.c.window_start.is_(None), events.c.window_start,
+                               events.c.article_id, events.c.pk)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as conn:
+            found = conn.execute(query).mappings().all()
+            names = _actors_of(conn, {r["article_id"] for r in found})
+        return [_event_row(r, names.get(r["article_id"], {})) for r in found]
+
+    def canonical_events(self, *, type: str | None = None, country: str | None = None,
+                         since: date | None = None, until: date | None = None,
+                         actor: str | None = None, limit: int | None = None,
+                         ) -> list[CanonicalEvent]:
+        """One record per cluster having at least one event that matches the filters."""
+        hits = self.events(type=type, country=country, since=since, until=until, actor=actor)
+        wanted = sorted({r.cluster_id for r in hits if r.cluster_id})
+        members: list[EventRow] = []
+        for i in range(0, len(wanted), _CHUNK):
+            members += self.events(cluster_ids=wanted[i:i + _CHUNK])
+        groups: dict[str, list[EventRow]] = {}
+        for row in members:
+            groups.setdefault(row.cluster_id or row.key, []).append(row)
+        merged = sorted((_canonical(cid, rows) for cid, rows in groups.items()),
+                        key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
+        return merged[:limit] if limit is not None else merged
+
+    def summary(self, top: int = 10) -> Summary:
+        """Counts per type, country and factuality status, and the most frequent actors."""
+        e = events
+        with self._read() as conn:
+            def grouped(col: Any) -> dict[str, int]:
+                rows = conn.execute(select(col, func.count()).where(col.is_not(None))
+                                    .group_by(col).order_by(func.count().desc(), col))
+                return {k: int(n) for k, n in rows}
+
+            n_articles = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            n_events = conn.execute(select(func.count()).select_from(e)).scalar_one()
+            unlocated = conn.execute(select(func.count()).select_from(e)
+                                     .where(e.c.country.is_(None))).scalar_one()
+            by_type, by_country, by_fact = grouped(e.c.type), grouped(e.c.country), grouped(e.c.factuality)
+            people: Counter[str] = Counter()
+            for a_names, r_names in conn.execute(select(e.c.actor_names, e.c.recipient_names)):
+                people.update(set(a_names) | set(r_names))
+        top_actors = sorted(people.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+        return Summary(articles=int(n_articles), events=int(n_events), by_type=by_type,
+                       by_country=by_country, unlocated=int(unlocated),
+                       by_factuality=by_fact, top_actors=top_actors)
+
+    # -- internals -----------------------------------------------------------------------
+
+    @staticmethod
+    def _has(conn: Connection, article_id: str) -> bool:
+        return conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """The single writer: one transaction (BEGIN IMMEDIATE on SQLite), committed on success."""
+        with self.engine.connect() as conn:
+            conn.execution_options(polybius_write=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read store {_describe(self.url)}: {_reason(exc)}") from exc
+
+
+# -- opening ---------------------------------------------------------------------------------
+
+def _describe(url: str) -> str:
+    try:
+        return repr(make_url(url).render_as_string(hide_password=True))
+    except ArgumentError:
+        return repr(url)
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig) if orig is not None else str(exc).splitlines()[0]
+
+
+def _open_engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StoreError(f"cannot open store {url!r}: not a database URL ({exc})") from exc
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        path = Path(parsed.database)
+        if path.is_dir():
+            raise StoreError(f"cannot open store {url!r}: {path} is a directory, not a database file")
+        if not path.parent.is_dir():
+            raise StoreError(f"cannot open store {url!r}: directory {path.parent} does not exist")
+    try:
+        engine = create_engine(parsed)
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot open store {_describe(url)}: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        _sqlite_setup(engine)
+    return engine
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """WAL + foreign keys on every connection; transactions begun by us, not by pysqlite.
+
+    pysqlite's own implicit BEGIN skips DDL and cannot do BEGIN IMMEDIATE, so we switch it off
+    and emit BEGIN ourselves (the SQLAlchemy-documented recipe).
+    """
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("polybius_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+# -- writing one document ----------------------------------------------------------------------
+
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _insert_document(conn: Connection, doc: Document, source: str | None) -> list[tuple[str, str]]:
+    """Insert an article and its actors, places and events; returns the new (article, event) keys."""
+    art, obj = doc.article, doc.to_json()
+    conn.execute(articles.insert().values(
+        id=art.id, url=art.url, title=art.title, published=art.published, source=source,
+        language=art.language, text=art.text, removed=obj["article"]["removed"],
+        ingested_at=datetime.now(timezone.utc), document=obj))
+    if doc.actors:
+        conn.execute(actors.insert(), [
+            {"article_id": art.id, "actor_id": a.id, "name": a.name, "kind": a.kind,
+             "country": a.country, "sector": a.sector} for a in doc.actors])
+    if doc.places:
+        conn.execute(places.insert(), [
+            {"article_id": art.id, "place_id": p.id, "name": p.name, "geonameid": p.geonameid,
+             "country_code": p.country_code, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+             "resolution": p.resolution} for p in doc.places])
+    if doc.events:
+        names = {a.id: a.name for a in doc.actors}
+        where = {p.id: p for p in doc.places}
+        conn.execute(events.insert(), [
+            _event_values(art.id, ev_obj, names, where) for ev_obj in obj["events"]])
+    return [(art.id, e.id) for e in doc.events]
+
+
+def _event_values(article_id: str, ev: dict[str, Any], names: dict[str, str],
+                  where: dict[str, Any]) -> dict[str, Any]:
+    place = where.get(ev["location"]["place"]) if ev["location"]["place"] else None
+    start, end = _iso(ev["date"]["start"]), _iso(ev["date"]["end"])
+    window = date_window(start, end, ev["date"]["precision"])
+    actor_names = [names.get(a, a) for a in ev["actors"]]
+    recipient_names = [names.get(a, a) for a in ev["recipients"]]
+    return {
+        "article_id": article_id, "event_id": ev["id"], "type": ev["type"],
+        "date_start": start, "date_end": end,
+        "window_start": window[0] if window else None, "window_end": window[1] if window else None,
+        "precision": ev["date"]["precision"], "basis": ev["date"]["basis"],
+        "country": place.country_code if place else None,
+        "place_name": place.name if place else None, "admin1": place.admin1 if place else None,
+        "geonameid": place.geonameid if place else None,
+        "lat": place.lat if place else None, "lon": place.lon if place else None,
+        "resolution": ev["location"]["resolution"] or (place.resolution if place else None),
+        "factuality": ev["factuality"]["status"],
+        **{k: ev["size"][k] for k in ("killed", "injured", "arrested", "money_usd")},
+        "actor_names": actor_names, "recipient_names": recipient_names,
+        "names_folded": "\n".join(n.casefold() for n in actor_names + recipient_names),
+        "cluster_id": None, "event": ev,
+    }
+
+
+# -- linking inside the write transaction ------------------------------------------------------
+
+def _link_select() -> Any:
+    e = events
+    return select(e.c.article_id, e.c.event_id, e.c.type, e.c.window_start, e.c.window_end,
+                  e.c.country, e.c.resolution, e.c.geonameid, e.c.place_name,
+                  e.c.actor_names, e.c.recipient_names, e.c.cluster_id)
+
+
+def _link_item(r: Any) -> LinkItem:
+    window = (r.window_start, r.window_end) if r.window_start is not None else None
+    return LinkItem(key=f"{r.article_id}/{r.event_id}", article_id=r.article_id, type=r.type,
+                    window=window, country=r.country, resolution=r.resolution,
+                    geonameid=r.geonameid, place_name=r.place_name,
+                    names=frozenset(n.casefold() for n in [*r.actor_names, *r.recipient_names]))
+
+
+def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
+    """Recluster the new events together with every existing cluster they could join.
+
+    Clusters are connected components, so components untouched by the new events stay as they
+    are; re-running the clustering on the new events plus the whole clusters within their
+    type/date reach gives the same result as clustering the entire store.
+    """
+    e = events
+    new_articles = sorted({a for a, _ in new_keys})
+    new_rows: list[Any] = []
+    for i in range(0, len(new_articles), _CHUNK):
+        new_rows += conn.execute(_link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK]))).all()
+    # Where the new events could find partners: per (type, country), the union of their windows.
+    reach: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
+    for r in new_rows:
+        if r.window_start is not None:
+            reach.setdefault((r.type, r.country), []).append((r.window_start, r.window_end))
+    touched: set[str] = set()
+    for (type_, country), windows in reach.items():
+        for lo, hi in _merge(windows):
+            where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo,
+                     e.c.cluster_id.is_not(None)]
+            if country is not None:  # link.same_event never joins two different known countries
+                where.append(or_(e.c.country == country, e.c.country.is_(None)))
+            touched |= {c for (c,) in conn.execute(select(e.c.cluster_id).distinct()
+                                                   .where(and_(*where)))}
+    rows = {(r.article_id, r.event_id): r for r in new_rows}
+    wanted = sorted(touched)
+    for i in range(0, len(wanted), _CHUNK):
+        for r in conn.execute(_link_select().where(e.c.cluster_id.in_(wanted[i:i + _CHUNK]))):
+            rows[(r.article_id, r.event_id)] = r
+    items = [_link_item(r) for r in rows.values()]
+    _save_clusters(conn, clusters(items),
+                   {f"{a}/{ev}": r.cluster_id for (a, ev), r in rows.items()})
+
+
+def _merge(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Overlapping date windows merged into disjoint ones."""
+    merged: list[tuple[date, date]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None]) -> None:
+    changed = [{"a": k.rsplit("/", 1)[0], "e": k.rsplit("/", 1)[1], "c": c}
+               for k, c in assigned.items() if current.get(k) != c]
+    if changed:
+        conn.execute(update(events).where(and_(events.c.article_id == bindparam("a"),
+                                               events.c.event_id == bindparam("e")))
+                     .values(cluster_id=bindparam("c")), changed)
+
+
+# -- reading rows back -------------------------------------------------------------------------
+
+def _actors_of(conn: Connection, article_ids: set[str]) -> dict[str, dict[str, Party]]:
+    out: dict[str, dict[str, Party]] = {}
+    ids = sorted(article_ids)
+    for i in range(0, len(ids), _CHUNK):
+        for r in conn.execute(select(actors).where(actors.c.article_id.in_(ids[i:i + _CHUNK]))):
+            out.setdefault(r.article_id, {})[r.actor_id] = Party(
+                id=r.actor_id, name=r.name, kind=r.kind, country=r.country, sector=r.sector)
+    return out
+
+
+def _party(parties: dict[str, Party], actor_id: str) -> Party:
+    return parties.get(actor_id) or Party(id=actor_id, name=actor_id)
+
+
+def _event_row(r: Any, parties: dict[str, Party]) -> EventRow:
+    ev: dict[str, Any] = r["event"]
+    text: str = r["text"]
+    size = dict(ev["size"])
+    size["spans"] = {k: tuple(v) for k, v in size.get("spans", {}).items()}
+    evidence = [Evidence(span=(x["span"][0], x["span"][1]),
+                         trigger=Trigger(x["trigger"]["text"],
+                                         (x["trigger"]["span"][0], x["trigger"]["span"][1])))
+                for x in ev["evidence"]]
+    return EventRow(
+        article_id=r["article_id"], id=ev["id"], type=ev["type"], mode=list(ev["mode"]),
+        context=list(ev["context"]), actors=list(ev["actors"]), recipients=list(ev["recipients"]),
+        date=EventDate(**ev["date"]), location=Location(**ev["location"]), size=Size(**size),
+        factuality=Factuality(**ev["factuality"]), evidence=evidence, rule=ev["rule"],
+        confidence=ev["confidence"], url=r["url"], title=r["title"], published=r["published"],
+        source=r["source"],
+        actor_parties=[_party(parties, a) for a in ev["actors"]],
+        recipient_parties=[_party(parties, a) for a in ev["recipients"]],
+        attributed_to_names=[_party(parties, a).name for a in ev["factuality"]["attributed_to"]],
+        place_name=r["place_name"], place_country=r["country"], place_admin1=r["admin1"],
+        place_lat=r["lat"], place_lon=r["lon"], place_geonameid=r["geonameid"],
+        place_resolution=r["resolution"],
+        evidence_text=[text[s:e] for s, e in (x.span for x in evidence)],
+        cluster_id=r["cluster_id"])
+
+
+# -- canonical events ------------------------------------------------------------------------
+
+_BASIS_RANK = {"explicit": 0, "relative": 1, "publication": 2}
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3, "unknown": 4}
+_RESOLUTION_RANK = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4}
+
+
+def _figures(rows: list[EventRow], field: str) -> FieldValues:
+    by_source: dict[str, set[int]] = {}
+    for row in rows:
+        value = getattr(row.size, field)
+        if value is not None:
+            by_source.setdefault(row.source or row.article_id, set()).add(value)
+    values = sorted(set().union(*by_source.values())) if by_source else []
+    return FieldValues(values=values, by_source={s: sorted(v) for s, v in sorted(by_source.items())})
+
+
+def _ranked_names(name_lists: Iterable[list[str]]) -> list[str]:
+    counts = Counter(n for names in name_lists for n in dict.fromkeys(names))
+    return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
+    # The best-dated member (explicit over publication fallback, finest precision) sets the date.
+    dated = min(rows, key=lambda r: (_BASIS_RANK.get(r.date.basis, 3),
+                                     _PRECISION_RANK.get(r.date.precision, 5), r.key))
+    located = min(rows, key=lambda r: (r.place_lat is None,
+                                       _RESOLUTION_RANK.get(r.location.resolution or "", 5), r.key))
+    countries = Counter(r.place_country for r in rows if r.place_country)
+    published = [r.published for r in rows if r.published]
+    return CanonicalEvent(
+        cluster_id=cid, type=rows[0].type,
+        date_start=dated.date.start, date_end=dated.date.end,
+        date_precision=dated.date.precision, date_basis=dated.date.basis,
+        country=min(countries, key=lambda c: (-countries[c], c)) if countries else None,
+        place_name=located.place_name, lat=located.place_lat, lon=located.place_lon,
+        resolution=located.location.resolution,
+        actor_names=_ranked_names(r.actor_names for r in rows),
+        recipient_names=_ranked_names(r.recipient_names for r in rows),
+        n_articles=len({r.article_id for r in rows}),
+        n_sources=len({r.source or r.article_id for r in rows}),
+        sources=sorted({r.source for r in rows if r.source}),
+        first_reported=min(published) if published else None,
+        members=sorted(r.key for r in rows),
+        factuality=dict(Counter(r.factuality.status for r in rows)),
+        killed=_figures(rows, "killed"), injured=_figures(rows, "injured"))
+

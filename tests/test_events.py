@@ -1,0 +1,182 @@
+"""PLOVER event coding from triggers: types, trigger forms, arguments, sizes and non-events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from spacy.tokens import Doc
+
+from polybius.extract import Context
+from polybius.extract.events import extract_events
+from polybius.extract.numbers import extract_numbers
+from polybius.model import Actor, Event
+
+Parse = Callable[[str], Doc]
+_ACTOR_LABELS = ("ORG", "PERSON", "GPE", "NORP")
+
+
+def _actors(doc: Doc, names: tuple[str, ...] | None = None) -> list[Actor]:
+    """Hand-made actors: the named strings, or every ORG/PERSON/GPE/NORP entity."""
+    spans = ([(doc.text.index(n), doc.text.index(n) + len(n)) for n in names] if names is not None
+             else [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _ACTOR_LABELS])
+    return [Actor(id=f"a{i + 1}", text=doc.text[s:e], span=(s, e), name=doc.text[s:e])
+            for i, (s, e) in enumerate(spans)]
+
+
+def _events(parse: Parse, text: str, names: tuple[str, ...] | None = None,
+            ) -> tuple[list[Event], dict[str, str]]:
+    doc = parse(text)
+    actors = _actors(doc, names)
+    events = extract_events(doc, Context(), actors, extract_numbers(doc, Context()))
+    for event in events:
+        for ev in event.evidence:
+            assert doc.text[ev.trigger.span[0]:ev.trigger.span[1]] == ev.trigger.text
+            assert ev.span[0] <= ev.trigger.span[0] < ev.trigger.span[1] <= ev.span[1]
+    return events, {a.id: a.text for a in actors}
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Israel and Hamas agreed to a ceasefire.", "AGREE"),
+    ("Macron met Merkel in Berlin.", "CONSULT"),
+    ("Germany praised the reforms.", "SUPPORT"),
+    ("Egypt released 20 prisoners.", "CONCEDE"),
+    ("Jordan extradited the suspect to France.", "COOPERATE"),
+    ("Japan donated $5 million to Nepal.", "AID"),
+    ("Russia withdrew its troops from Kherson.", "RETREAT"),
+    ("The UN called for a ceasefire.", "REQUEST"),
+    ("China accused Japan of spying.", "ACCUSE"),
+    ("Iran rejected the proposal.", "REJECT"),
+    ("North Korea threatened Seoul.", "THREATEN"),
+    ("Thousands of people protested in Lagos.", "PROTEST"),
+    ("The EU imposed sanctions on Belarus.", "SANCTION"),
+    ("India mobilised troops along the border.", "MOBILIZE"),
+    ("Police arrested three men in Lyon.", "COERCE"),
+    ("Gunmen attacked a bus in Kabul.", "ASSAULT"),
+])
+def test_each_plover_type_is_coded_from_a_short_sentence(parse: Parse, text: str, etype: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == [etype]
+    assert events[0].id == "e1" and events[0].rule.startswith(f"lexicon:{etype}/")
+
+
+def test_verb_with_subject_and_object_names_actor_and_recipient(parse: Parse) -> None:
+    events, names = _events(parse, "China accused Japan of spying.")
+    assert [names[a] for a in events[0].actors] == ["China"]
+    assert [names[r] for r in events[0].recipients] == ["Japan"]
+    assert events[0].confidence == 0.8
+
+
+def test_nominal_trigger_with_relative_clause_and_casualties(parse: Parse) -> None:
+    events, _ = _events(parse, "A knife attack that left two dead shocked the town.")
+    assert len(events) == 1
+    event = events[0]
+    assert event.type == "ASSAULT" and "primitive" in event.mode
+    assert event.size.killed == 2 and "killed" in event.size.spans
+    assert event.evidence[0].trigger.text == "attack"
+
+
+def test_light_verb_codes_the_noun_with_the_verbs_arguments(parse: Parse) -> None:
+    events, names = _events(parse, "Hamas launched strikes on Israel.")
+    assert len(events) == 1 and events[0].type == "ASSAULT"
+    assert events[0].evidence[0].trigger.text == "strikes"
+    assert [names[a] for a in events[0].actors] == ["Hamas"]
+    assert [names[r] for r in events[0].recipients] == ["Israel"]
+
+
+def test_labour_strike_is_protest(parse: Parse) -> None:
+    events, _ = _events(parse, "Dock workers went on strike in Antwerp.")
+    assert [(e.type, e.mode) for e in events] == [("PROTEST", ["strike"])]
+
+
+def test_phrasal_verbs_are_single_triggers(parse: Parse) -> None:
+    events, _ = _events(parse, "Police cracked down on protesters and opened fire on the crowd.")
+    assert [(e.type, e.evidence[0].trigger.text) for e in events] == [
+        ("COERCE", "cracked down"), ("ASSAULT", "opened fire")]
+    assert "firearms" in events[1].mode
+
+
+def test_passive_takes_agent_from_by_phrase_and_subject_as_recipient(parse: Parse) -> None:
+    text = "Ahmed Ali was shot and killed by the Nigerian Army."
+    events, names = _events(parse, text, names=("Ahmed Ali", "Nigerian Army"))
+    assert len(events) == 1
+    assert events[0].evidence[0].trigger.text == "shot and killed"
+    assert [names[a] for a in events[0].actors] == ["Nigerian Army"]
+    assert [names[r] for r in events[0].recipients] == ["Ahmed Ali"]
+    assert "firearms" in events[0].mode
+
+
+def test_noun_trigger_inside_verb_clause_is_the_same_event(parse: Parse) -> None:
+    events, _ = _events(parse, "At least 12 were killed and dozens wounded in an airstrike on Monday.")
+    assert len(events) == 1
+    assert events[0].mode == ["aerial"]
+    assert (events[0].size.killed, events[0].size.injured) == (12, 24)
+
+
+def test_size_goes_to_the_right_event_in_a_two_event_sentence(parse: Parse) -> None:
+    events, _ = _events(parse, "Police arrested three men after a bombing killed five people.")
+    by_type = {e.type: e for e in events}
+    assert set(by_type) == {"COERCE", "ASSAULT"}
+    assert by_type["COERCE"].size.arrested == 3 and by_type["COERCE"].size.killed is None
+    assert by_type["ASSAULT"].size.killed == 5 and by_type["ASSAULT"].size.arrested is None
+    assert "explosives" in by_type["ASSAULT"].mode
+
+
+def test_money_attaches_to_aid_event(parse: Parse) -> None:
+    events, _ = _events(parse, "The EU pledged $100-million in aid to Syria.")
+    assert len(events) == 1 and events[0].type == "AID"
+    assert events[0].size.money_usd == 100_000_000
+
+
+@pytest.mark.parametrize("text", [
+    "Terror groups use jihad to justify violence.",
+    "The FBI added him to a terror watch list.",
+    "The army bought an attack helicopter.",
+])
+def test_generic_or_modifier_trigger_words_are_not_events(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert events == []
+
+
+def test_later_anaphoric_mention_merges_as_evidence(parse: Parse) -> None:
+    text = "A man stabbed two people in Trappes on Thursday. Police said the attack was planned."
+    events, _ = _events(parse, text)
+    assert len(events) == 1
+    assert [ev.trigger.text for ev in events[0].evidence] == ["stabbed", "attack"]
+
+
+def test_indefinite_later_mention_is_a_new_event(parse: Parse) -> None:
+    text = "A man was stabbed in Lyon. On Tuesday, an attack in Nice killed three."
+    events, _ = _events(parse, text)
+    assert len(events) == 2 and events[1].size.killed == 3
+
+
+def test_threat_and_threatened_attack_are_both_emitted(parse: Parse) -> None:
+    events, names = _events(parse, "Iran threatened to attack Israel.")
+    assert [e.type for e in events] == ["THREATEN", "ASSAULT"]
+    assert [names[a] for a in events[1].actors] == ["Iran"]
+    assert events[1].factuality.status == "asserted"  # factuality.py decides later
+
+
+def test_negated_attack_is_still_emitted(parse: Parse) -> None:
+    events, _ = _events(parse, "Russia did not attack Ukraine.")
+    assert [e.type for e in events] == ["ASSAULT"]
+
+
+def test_denied_accusation_is_reject(parse: Parse) -> None:
+    events, _ = _events(parse, "Iran denied the accusation.")
+    assert [(e.type, e.mode) for e in events] == [("REJECT", ["deny"])]
+
+
+def test_works_without_actors_and_leaves_arguments_empty(parse: Parse) -> None:
+    doc = parse("Rebels attacked the convoy and killed four soldiers.")
+    events = extract_events(doc, Context(), [], extract_numbers(doc, Context()))
+    assert len(events) >= 1
+    assert all(e.actors == [] and e.recipients == [] for e in events)
+    assert any(e.size.killed == 4 for e in events)
+
+
+def test_ids_are_in_text_order_and_dates_places_left_default(parse: Parse) -> None:
+    events, _ = _events(parse, "Turkey deployed troops. Later, Greece condemned the move.")
+    assert [(e.id, e.type) for e in events] == [("e1", "MOBILIZE"), ("e2", "ACCUSE")]
+    assert events[0].date.basis == "publication" and events[0].location.place is None

@@ -1,0 +1,103 @@
+"""The offline gazetteer: lookups over the real index, and the build's cache/atomicity rules."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from polybius.resources import gazetteer as gz
+from polybius.resources.gazetteer import Gazetteer, fold
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    """The real index in the user cache (built once, ~20 s, on a machine that lacks it)."""
+    return Gazetteer.open()
+
+
+def _kinds(entries: list[gz.Entry]) -> set[tuple[str, str]]:
+    return {(e.kind, e.country_code) for e in entries}
+
+
+def test_fold_removes_accents_case_and_spelling_punctuation() -> None:
+    assert fold("Île-de-France") == "ile de france"
+    assert fold("St. Louis") == fold("st louis")
+    assert fold("Kharkivs’ka") == "kharkivska"
+
+
+def test_town_has_point_country_and_admin1(gaz: Gazetteer) -> None:
+    trappes = gaz.candidates("Trappes")[0]
+    assert (trappes.kind, trappes.country_code, trappes.admin1) == ("city", "FR", "Île-de-France")
+    assert trappes.lat == pytest.approx(48.77, abs=0.05) and trappes.lon == pytest.approx(2.0, abs=0.05)
+
+
+def test_subdivision_found_by_alias(gaz: Gazetteer) -> None:
+    chechnya = gaz.candidates("Chechnya")[0]
+    assert (chechnya.kind, chechnya.country_code, chechnya.alias) == ("admin1", "RU", True)
+    assert ("admin2", "FR") in _kinds(gaz.candidates("Yvelines"))
+    assert ("admin1", "SY") in _kinds(gaz.candidates("Idlib Governorate"))
+
+
+def test_alternate_spelling_finds_town(gaz: Gazetteer) -> None:
+    assert ("city", "SY") in _kinds(gaz.candidates("Raqqa"))
+    assert ("city", "UA") in _kinds(gaz.candidates("Kiev"))
+
+
+def test_airport_codes_and_lowercase_romanisations_are_not_names(gaz: Gazetteer) -> None:
+    assert all(e.name != "Paris" for e in gaz.candidates("PAR"))
+    assert all(e.name != "Paris" for e in gaz.candidates("barys"))
+
+
+def test_country_point_is_its_capital_not_a_centroid(gaz: Gazetteer) -> None:
+    france = gaz.country("fr")
+    assert france is not None and france.kind == "country" and france.name == "France"
+    paris = next(e for e in gaz.candidates("Paris") if e.kind == "city" and e.country_code == "FR")
+    assert (france.lat, france.lon) == (paris.lat, paris.lon)
+    assert gaz.country("ZZ") is None
+
+
+def test_packaged_country_aliases_are_indexed(gaz: Gazetteer) -> None:
+    assert gaz.candidates("U.S.")[0].country_code == "US"
+    assert gaz.candidates("Britain")[0].country_code == "GB"
+
+
+def test_cache_dir_prefers_explicit_then_xdg(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("POLYBIUS_CACHE_DIR", str(tmp_path / "explicit"))
+    assert gz.cache_dir() == tmp_path / "explicit"
+    monkeypatch.delenv("POLYBIUS_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert gz.cache_dir() == tmp_path / "xdg" / "polybius"
+
+
+def test_index_file_name_carries_package_versions() -> None:
+    name = gz.default_path().name
+    assert "gnc3.0.2" in name and "loc2.1.0" in name and f"f{gz.FORMAT_VERSION}" in name
+
+
+def _tiny_rows(_progress: object) -> list[gz._Row]:
+    return [gz._Row(1, "Testville", "city", "XX", "Testshire", "XX.01", 1.0, 2.0, 700,
+                    "populated place", [("Testville", False), ("Tesztváros", True)])]
+
+
+def test_build_writes_index_and_reports_progress(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
+    monkeypatch.setattr(gz, "_collect", _tiny_rows)
+    seen: list[tuple[int, int]] = []
+    g = Gazetteer.open(tmp_path / "g.sqlite", on_progress=lambda d, t: seen.append((d, t)))
+    assert [e.name for e in g.candidates("tesztvaros")] == ["Testville"]
+    assert g.candidates("Testville")[0].alias is False
+    assert seen[-1] == (100, 100)
+    assert [p.name for p in tmp_path.iterdir()] == ["g.sqlite"]
+
+
+def test_failed_build_leaves_no_index_behind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def broken(db: sqlite3.Connection, rows: list[gz._Row], progress: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(gz, "_collect", _tiny_rows)
+    monkeypatch.setattr(gz, "_write", broken)
+    with pytest.raises(RuntimeError):
+        gz.build(tmp_path / "g.sqlite")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,177 @@
+"""Cross-article linking: which event mentions merge into one canonical event."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_store import KENYA, LYON, Ev, make_doc
+
+from polybius.link import LinkItem, assign_clusters, cluster_id, date_window, same_event
+from polybius.model import Document
+from polybius.store import Store
+
+
+def item(key: str, **kw: object) -> LinkItem:
+    base: dict[str, object] = {"key": key, "article_id": key.split("/")[0], "type": "ASSAULT",
+                               "window": (date(2024, 5, 6), date(2024, 5, 6)), "country": "FR",
+                               "resolution": "country", "names": frozenset({"police"})}
+    return LinkItem(**{**base, **kw})  # type: ignore[arg-type]
+
+
+def test_month_precision_window_covers_the_whole_month() -> None:
+    assert date_window(date(2024, 2, 1), None, "month") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert date_window(date(2024, 5, 8), date(2024, 5, 8), "week") == (date(2024, 5, 6),
+                                                                        date(2024, 5, 12))
+    assert date_window(date(2024, 5, 8), None, "year") == (date(2024, 1, 1), date(2024, 12, 31))
+    assert date_window(None, None, "day") is None
+
+
+def test_month_precision_event_links_with_a_day_inside_it() -> None:
+    month = item("A/e1", window=date_window(date(2024, 5, 1), None, "month"))
+    assert same_event(month, item("B/e1", window=(date(2024, 5, 20), date(2024, 5, 20))))
+    assert not same_event(month, item("B/e1", window=(date(2024, 6, 1), date(2024, 6, 1))))
+
+
+def test_different_type_country_or_actor_does_not_link() -> None:
+    a = item("A/e1")
+    assert not same_event(a, item("B/e1", type="PROTEST"))
+    assert not same_event(a, item("B/e1", country="DE"))
+    assert not same_event(a, item("B/e1", names=frozenset({"army"})))
+
+
+def test_events_without_actors_link_when_both_have_none() -> None:
+    assert same_event(item("A/e1", names=frozenset()), item("B/e1", names=frozenset()))
+    assert not same_event(item("A/e1", names=frozenset()), item("B/e1"))
+
+
+def test_two_city_level_events_must_share_the_city() -> None:
+    paris = item("A/e1", resolution="city", geonameid=2988507, place_name="Paris")
+    assert same_event(paris, item("B/e1", resolution="city", geonameid=2988507, place_name="Paris"))
+    assert not same_event(paris, item("B/e1", resolution="city", geonameid=2996944,
+                                      place_name="Lyon"))
+    # a city and its country still link
+    assert same_event(paris, item("B/e1"))
+
+
+def test_unlocated_events_link_only_through_a_shared_actor() -> None:
+    assert same_event(item("A/e1", country=None), item("B/e1"))
+    assert not same_event(item("A/e1", country=None, names=frozenset()),
+                          item("B/e1", country=None, names=frozenset()))
+
+
+def test_events_of_the_same_article_are_not_linked_directly() -> None:
+    assert not same_event(item("A/e1"), item("A/e2"))
+
+
+def test_cluster_id_depends_only_on_the_member_set() -> None:
+    assert cluster_id(["B/e1", "A/e1"]) == cluster_id(["A/e1", "B/e1"])
+    assert cluster_id(["A/e1"]).startswith("c-")
+
+
+# -- in the store ----------------------------------------------------------------------------
+
+def reports() -> list[Document]:
+    """Four outlets on one Paris attack (killed 2 vs 3), plus an unrelated Lyon and Kenya event."""
+    return [
+        make_doc(Ev(actor="Gunmen", killed=2), url="https://www.lemonde.fr/1", salt="1",
+                 published=date(2024, 5, 7)),
+        make_doc(Ev(actor="Gunmen", killed=3, precision="month", start="2024-05-01",
+                    end="2024-05-31"), url="https://bbc.co.uk/2", salt="2",
+                 published=date(2024, 5, 6)),
+        make_doc(Ev(actor="gunmen", recipient="police", killed=3), url="https://bbc.co.uk/3",
+                 salt="3", published=date(2024, 5, 8)),
+        make_doc(Ev(actor="Gunmen", place=LYON), url="https://x.org/4", salt="4"),
+        make_doc(Ev(actor="Gunmen", place=KENYA), url="https://x.org/5", salt="5"),
+    ]
+
+
+def clustering(store: Store) -> dict[str, str]:
+    return {r.key: r.cluster_id or "" for r in store.events()}
+
+
+@pytest.fixture
+def tmp_stores(tmp_path: Path) -> Iterator[list[Store]]:
+    opened: list[Store] = []
+    yield opened
+    for s in opened:
+        s.close()
+
+
+def open_store(tmp_path: Path, opened: list[Store], name: str) -> Store:
+    s = Store(f"sqlite:///{tmp_path / name}.db")
+    opened.append(s)
+    return s
+
+
+def test_ingest_order_and_batching_do_not_change_the_clustering(tmp_path: Path,
+                                                                tmp_stores: list[Store]) -> None:
+    docs = reports()
+    results = []
+    for n, order in enumerate(itertools.islice(itertools.permutations(range(len(docs))), 0, 120, 23)):
+        one_by_one = open_store(tmp_path, tmp_stores, f"single{n}")
+        for i in order:
+            one_by_one.add([docs[i]])
+        results.append(clustering(one_by_one))
+    batch = open_store(tmp_path, tmp_stores, "batch")
+    batch.add(docs)
+    results.append(clustering(batch))
+    assert all(r == results[0] for r in results)
+    assert len(set(results[0].values())) == 3  # Paris (x3), Lyon, Kenya
+
+
+def test_a_late_article_bridges_two_existing_clusters(tmp_path: Path,
+                                                      tmp_stores: list[Store]) -> None:
+    early = make_doc(Ev(actor="Army", recipient=None, place=KENYA, start="2024-05-02"), salt="e")
+    late = make_doc(Ev(actor="Militants", recipient=None, place=KENYA, start="2024-05-09"), salt="l")
+    bridge = make_doc(Ev(actor="Army", recipient="Militants", place=KENYA, start="2024-05-01",
+                         end="2024-05-31", precision="month"), salt="b")
+    s = open_store(tmp_path, tmp_stores, "bridge")
+    s.add([early])
+    s.add([late])
+    assert len(set(clustering(s).values())) == 2
+    s.add([bridge])
+    assert len(set(clustering(s).values())) == 1
+    assert clustering(s) == assign_clusters(s.events())
+
+
+def test_relinking_the_store_reproduces_the_incremental_clusters(store_path: Path) -> None:
+    with Store(f"sqlite:///{store_path}") as s:
+        for doc in reversed(reports()):
+            s.add([doc])
+        incremental = clustering(s)
+        assert assign_clusters(s) == incremental
+        assert clustering(s) == incremental
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "link.db"
+
+
+def test_canonical_event_counts_sources_and_keeps_conflicting_figures(store_path: Path) -> None:
+    with Store(f"sqlite:///{store_path}") as s:
+        s.add(reports())
+        paris = [c for c in s.canonical_events(country="FR") if c.place_name == "Paris"]
+        assert len(paris) == 1
+        c = paris[0]
+        assert (c.n_articles, c.n_sources) == (3, 2)
+        assert c.sources == ["bbc.co.uk", "lemonde.fr"]
+        assert c.first_reported == date(2024, 5, 6)
+        assert (c.date_start, c.date_precision) == ("2024-05-06", "day")
+        assert c.killed.values == [2, 3] and c.killed.conflict
+        assert c.killed.by_source == {"bbc.co.uk": [3], "lemonde.fr": [2]}
+        assert c.injured.values == [] and not c.injured.conflict
+        assert c.actor_names[0] == "Gunmen"
+        assert len(c.members) == 3 and c.to_json()["first_reported"] == "2024-05-06"
+        assert len(s.canonical_events()) == 3
+        assert len(s.canonical_events(country="KE")) == 1
+
+
+def test_same_city_name_in_different_countries_does_not_link() -> None:
+    paris_fr = item("A/e1", resolution="city", place_name="Paris", country="FR")
+    assert not same_event(paris_fr, item("B/e1", resolution="city", place_name="Paris",
+                                         country="US"))

@@ -1,0 +1,157 @@
+"""Toponym recognition, resolution in context, and choosing each event's location."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from spacy.tokens import Doc
+
+from polybius.extract import Context
+from polybius.extract.places import (
+    country_alpha3, demonym_country, extract_places, locate_events,
+)
+from polybius.model import Actor, Event, Evidence, Place, Trigger
+from polybius.resources.gazetteer import Gazetteer
+
+Parse = Callable[[str], Doc]
+CTX = Context()
+
+
+@pytest.fixture(scope="session")
+def gaz() -> Gazetteer:
+    """The real index in the user cache (built once, ~20 s, on a machine that lacks it)."""
+    return Gazetteer.open()
+
+
+def places_of(parse: Parse, gaz: Gazetteer, text: str) -> list[Place]:
+    doc = parse(text)
+    places = extract_places(doc, CTX, gazetteer=gaz)
+    for p in places:
+        assert p.text == text[p.span[0]:p.span[1]]
+        assert 0.0 <= p.confidence <= 1.0
+    return places
+
+
+def one(places: list[Place], text: str) -> Place:
+    found = [p for p in places if p.text == text]
+    assert len(found) == 1, [p.text for p in places]
+    return found[0]
+
+
+def test_town_resolves_to_city_with_admin1(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "A man stabbed two people in Trappes on Thursday."), "Trappes")
+    assert (p.resolution, p.country_code, p.admin1, p.geonameid) == ("city", "FR", "Île-de-France", 2972049)
+    assert p.rule.startswith("ner:GPE+gazetteer")
+
+
+def test_region_named_by_alias_resolves_to_admin1(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Fighting broke out in the Russian region of Chechnya on Monday.")
+    p = one(places, "Chechnya")
+    assert (p.resolution, p.country_code) == ("admin1", "RU")
+
+
+def test_department_missed_by_ner_is_found_after_preposition(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "Police in Yvelines arrested three men."), "Yvelines")
+    assert (p.resolution, p.country_code) == ("admin2", "FR")
+
+
+@pytest.mark.parametrize("name,country", [("Idlib", "SY"), ("Raqqa", "SY"), ("Kharkiv", "UA")])
+def test_conflict_towns_resolve_to_the_town_not_the_province(parse: Parse, gaz: Gazetteer,
+                                                             name: str, country: str) -> None:
+    p = one(places_of(parse, gaz, f"Shelling hit {name} overnight, residents said."), name)
+    assert (p.resolution, p.country_code) == ("city", country)
+
+
+def test_paris_suburb_points_at_paris(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "The attack happened in a Paris suburb on Thursday."), "Paris")
+    assert (p.resolution, p.country_code) == ("city", "FR")
+    assert "suburb" in p.rule
+
+
+def test_direction_is_stripped_and_country_stays_country(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Kurdish-led forces advanced in northeast Syria.")
+    p = one(places, "Syria")
+    assert (p.resolution, p.country_code, p.admin1) == ("country", "SY", None)
+
+
+def test_demonym_is_a_country_place(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "French police arrested a man."), "French")
+    assert (p.resolution, p.country_code, p.rule) == ("country", "FR", "demonym")
+
+
+def test_paris_texas_is_resolved_by_its_qualifier(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "The festival in Paris, Texas drew thousands of visitors."), "Paris")
+    assert (p.country_code, p.admin1) == ("US", "Texas")
+
+
+def test_paris_alone_is_paris_france(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "Thousands marched in Paris on Saturday."), "Paris")
+    assert p.country_code == "FR"
+
+
+def test_place_missing_from_gazetteer_is_dropped(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Residents of Zzyzxburgh Heights fled the floods in Kharkiv.")
+    assert [p.text for p in places] == ["Kharkiv"]
+
+
+def test_dateline_place_is_found_and_qualified(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Trappes, France — A man was arrested on Tuesday.")
+    p = one(places, "Trappes")
+    assert p.rule.startswith("dateline") and p.country_code == "FR"
+
+
+def test_ids_follow_text_order(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Rebels shelled Raqqa and Idlib, Syrian state media said.")
+    assert [p.id for p in places] == [f"p{i}" for i in range(1, len(places) + 1)]
+    assert [p.span for p in places] == sorted(p.span for p in places)
+
+
+def test_public_country_helpers() -> None:
+    assert demonym_country("French") == "FR"
+    assert demonym_country("South Korean") == "KR"
+    assert demonym_country("Korean") is None  # two Koreas: no guess
+    assert country_alpha3("fr") == "FRA"
+    assert country_alpha3("ZZ") is None
+
+
+def _event(text: str, trigger: str) -> Event:
+    i = text.index(trigger)
+    return Event(id="e1", type="ASSAULT",
+                 evidence=[Evidence((0, len(text)), Trigger(trigger, (i, i + len(trigger))))])
+
+
+def _locate(parse: Parse, gaz: Gazetteer, text: str, trigger: str,
+            actors: tuple[str, ...] = ()) -> tuple[Event, list[Place]]:
+    doc = parse(text)
+    places = extract_places(doc, CTX, gazetteer=gaz)
+    acts = [Actor(id=f"a{k}", text=a, span=(text.index(a), text.index(a) + len(a)), name=a)
+            for k, a in enumerate(actors, start=1)]
+    event = _event(text, trigger)
+    locate_events(doc, CTX, [event], places, acts)
+    return event, places
+
+
+def test_event_takes_the_place_its_clause_names(parse: Parse, gaz: Gazetteer) -> None:
+    text = "In Damascus, officials said rebels attacked a police station in Idlib."
+    event, places = _locate(parse, gaz, text, "attacked")
+    assert event.location.place == one(places, "Idlib").id
+    assert event.location.reason == "clause: in Idlib"
+
+
+def test_subject_actor_place_is_not_the_location(parse: Parse, gaz: Gazetteer) -> None:
+    event, _ = _locate(parse, gaz, "Russia bombed a hospital.", "bombed", actors=("Russia",))
+    assert event.location.place is None and event.location.reason == "no place in text"
+
+
+def test_dateline_is_the_fallback(parse: Parse, gaz: Gazetteer) -> None:
+    text = "PARIS (Reuters) — Police arrested a man on Tuesday."
+    event, places = _locate(parse, gaz, text, "arrested")
+    assert event.location.place == one(places, "PARIS").id
+    assert event.location.reason == "dateline"
+
+
+def test_demonym_is_only_a_country_fallback(parse: Parse, gaz: Gazetteer) -> None:
+    event, places = _locate(parse, gaz, "French police arrested a man.", "arrested")
+    assert event.location.place == one(places, "French").id
+    assert event.location.resolution == "country" and "demonym" in (event.location.reason or "")

@@ -1,0 +1,374 @@
+"""The store: round-trips, idempotent ingest, all-or-nothing batches, filters, summary."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from polybius.errors import StoreError
+from polybius.model import (
+    FACTUALITY,
+    PRECISIONS,
+    Actor,
+    Article,
+    Document,
+    Event,
+    EventDate,
+    Evidence,
+    Factuality,
+    Location,
+    Place,
+    Removed,
+    Size,
+    Trigger,
+)
+from polybius.store import Store, default_source
+from polybius.store.schema import metadata
+
+PARIS = Place(id="p1", text="Paris", span=(0, 0), name="Paris", geonameid=2988507, lat=48.85,
+              lon=2.35, country_code="FR", admin1="Île-de-France", resolution="city",
+              confidence=0.9, rule="test")
+LYON = Place(id="p1", text="Lyon", span=(0, 0), name="Lyon", geonameid=2996944, lat=45.75,
+             lon=4.85, country_code="FR", admin1="Auvergne-Rhône-Alpes", resolution="city",
+             confidence=0.9, rule="test")
+KENYA = Place(id="p1", text="Kenya", span=(0, 0), name="Kenya", geonameid=192950, lat=1.0,
+              lon=38.0, country_code="KE", resolution="country", confidence=0.9, rule="test")
+
+
+@dataclass
+class Ev:
+    """A one-sentence event to build a test article from: '<actor> <verb> <recipient> in <place>.'"""
+
+    type: str = "ASSAULT"
+    actor: str | None = "Gunmen"
+    verb: str = "attacked"
+    recipient: str | None = "villagers"
+    place: Place | None = field(default_factory=lambda: PARIS)
+    start: str | None = "2024-05-06"
+    end: str | None = None
+    precision: str = "day"
+    basis: str = "explicit"
+    killed: int | None = None
+    injured: int | None = None
+    status: str = "asserted"
+
+
+def make_doc(*evs: Ev, url: str | None = "https://www.example.com/a", title: str = "Report",
+             published: date | None = date(2024, 5, 7), salt: str = "") -> Document:
+    """A hand-built Document whose spans really index its text (no NLP involved)."""
+    text, actors, places, events = "", [], [], []
+    for n, ev in enumerate(evs or (Ev(),), start=1):
+        start = len(text)
+        ids: dict[str, str] = {}
+        for role, name in (("actor", ev.actor), ("recipient", ev.recipient)):
+            if name is not None:
+                ids[role] = f"a{len(actors) + len(ids) + 1}"
+        pieces = [ev.actor or "Someone", ev.verb, ev.recipient or "something"]
+        sentence = " ".join(pieces)
+        if ev.place is not None:
+            sentence += " in " + ev.place.name
+        sentence += "." + (f" {salt}" if salt and n == 1 else "") + " "
+        text += sentence
+        if ev.actor is not None:
+            actors.append(Actor(id=ids["actor"], text=ev.actor, span=(start, start + len(ev.actor)),
+                                name=ev.actor, kind="GROUP", rule="test"))
+        if ev.recipient is not None:
+            r0 = start + len(pieces[0]) + len(ev.verb) + 2
+            actors.append(Actor(id=ids["recipient"], text=ev.recipient,
+                                span=(r0, r0 + len(ev.recipient)), name=ev.recipient, rule="test"))
+        place_id = None
+        if ev.place is not None:
+            place_id = f"p{len(places) + 1}"
+            p0 = text.index(" in " + ev.place.name, start) + 4
+            places.append(Place(**{**ev.place.__dict__, "id": place_id,
+                                   "span": (p0, p0 + len(ev.place.name))}))
+        t0 = start + len(pieces[0]) + 1
+        sent_end = text.index(".", start) + 1
+        events.append(Event(
+            id=f"e{n}", type=ev.type, mode=["primitive"], context=["test"],
+            actors=[ids["actor"]] if ev.actor else [],
+            recipients=[ids["recipient"]] if ev.recipient else [],
+            date=EventDate(start=ev.start, end=ev.end or ev.start, precision=ev.precision,
+                           basis=ev.basis),
+            location=Location(place=place_id, resolution=ev.place.resolution if ev.place else None,
+                              reason=None if ev.place else "no place in sentence"),
+            size=Size(killed=ev.killed, injured=ev.injured),
+            factuality=Factuality(status=ev.status),
+            evidence=[Evidence(span=(start, sent_end),
+                               trigger=Trigger(ev.verb, (t0, t0 + len(ev.verb))))],
+            rule="test", confidence=0.8))
+    article = Article(text=text.strip(), title=title, url=url, published=published)
+    return Document(article=article, actors=actors, places=places, events=events)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(f"sqlite:///{tmp_path / 'test.db'}") as s:
+        yield s
+
+
+def table_counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("articles", "events", "actors", "places")}
+    finally:
+        con.close()
+
+
+# -- opening --------------------------------------------------------------------------------
+
+def test_new_sqlite_store_uses_wal_and_is_migrated_to_head(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    Store(f"sqlite:///{path}").close()
+    con = sqlite3.connect(path)
+    try:
+        assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
+        assert con.execute("select version_num from alembic_version").fetchone()[0] == "0001"
+    finally:
+        con.close()
+
+
+def test_migrations_build_exactly_the_declared_schema(store: Store) -> None:
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from polybius.store.schema import actors
+
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        conn.execute(actors.insert().values(article_id="sha256:missing", actor_id="a1",
+                                            name="x", kind="ORG"))
+
+
+def test_directory_path_raises_store_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a directory"):
+        Store(f"sqlite:///{tmp_path}")
+
+
+def test_file_that_is_not_a_database_raises_store_error(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("just some notes, not SQLite " * 50)
+    with pytest.raises(StoreError, match="notes.db"):
+        Store(f"sqlite:///{bad}")
+
+
+def test_reopening_a_store_keeps_its_articles(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    with Store(url) as s:
+        s.add([make_doc()])
+    with Store(url) as s:
+        assert s.count_articles() == 1
+
+
+# -- writing --------------------------------------------------------------------------------
+
+def test_added_document_reads_back_equal(store: Store) -> None:
+    doc = make_doc(Ev(), Ev(type="PROTEST", actor="Farmers", verb="protested", recipient=None))
+    doc.article.removed = [Removed(kind="caption", text="A photo.")]
+    result = store.add([doc])
+    assert (result.added, result.skipped, result.ids) == (1, 0, [doc.article.id])
+    assert store.has_article(doc.article.id)
+    assert store.article(doc.article.id) == doc
+
+
+def test_unknown_article_reads_as_none(store: Store) -> None:
+    assert store.article("sha256:" + "0" * 64) is None
+    assert not store.has_article("sha256:" + "0" * 64)
+
+
+def test_re_adding_the_same_article_is_skipped_and_changes_nothing(store: Store,
+                                                                   tmp_path: Path) -> None:
+    doc = make_doc()
+    store.add([doc])
+    before = table_counts(tmp_path / "test.db")
+    again = store.add([doc, make_doc()])
+    assert (again.added, again.skipped) == (0, 2)
+    assert table_counts(tmp_path / "test.db") == before
+
+
+def test_failure_midway_leaves_the_store_exactly_as_before(store: Store, tmp_path: Path) -> None:
+    store.add([make_doc(salt="first")])
+    before = table_counts(tmp_path / "test.db")
+
+    def docs() -> Iterator[Document]:
+        yield make_doc(salt="second")
+        yield make_doc(salt="third")
+        raise RuntimeError("reader crashed")
+
+    with pytest.raises(RuntimeError, match="reader crashed"):
+        store.add(docs())
+    assert table_counts(tmp_path / "test.db") == before
+    assert store.count_articles() == 1
+
+
+def test_database_error_midway_rolls_back_and_raises_store_error(store: Store,
+                                                                 tmp_path: Path) -> None:
+    broken = make_doc(salt="broken")
+    broken.events.append(broken.events[0])  # duplicate event id violates (article_id, event_id)
+    with pytest.raises(StoreError, match="test.db"):
+        store.add([make_doc(salt="fine"), broken])
+    assert table_counts(tmp_path / "test.db") == {"articles": 0, "events": 0, "actors": 0,
+                                                  "places": 0}
+
+
+def test_source_defaults_to_host_without_www_and_can_be_overridden(store: Store) -> None:
+    store.add([make_doc(salt="1")])
+    store.add([make_doc(salt="2", url=None)], source=lambda d: "wire.txt")
+    assert sorted(r.source for r in store.events()) == ["example.com", "wire.txt"]
+
+
+def test_default_source_of_a_file_path_is_its_name() -> None:
+    assert default_source(make_doc(url="file:///data/news/story1.txt")) == "story1.txt"
+    assert default_source(make_doc(url=None)) is None
+
+
+# -- reading --------------------------------------------------------------------------------
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    store.add([
+        make_doc(Ev(actor="Al-Shabaab", killed=3),
+                 Ev(type="PROTEST", actor="Farmers", verb="protested", recipient=None,
+                    start="2024-06-10", status="reported"), salt="a"),
+        make_doc(Ev(type="ASSAULT", actor="Police", recipient="al-shabaab fighters",
+                    place=KENYA, start="2024-05-01", end="2024-05-31", precision="month"),
+                 url="https://news.example.org/b", salt="b"),
+        make_doc(Ev(type="AGREE", actor="Kenya", verb="agreed with", recipient="Somalia",
+                    place=None, start=None, precision="unknown"), salt="c"),
+    ])
+    return store
+
+
+def test_filter_by_type_is_case_insensitive(filled: Store) -> None:
+    assert [r.type for r in filled.events(type="protest")] == ["PROTEST"]
+    assert len(filled.events(type="ASSAULT")) == 2
+
+
+def test_filter_by_country(filled: Store) -> None:
+    assert {r.place_country for r in filled.events(country="ke")} == {"KE"}
+    assert len(filled.events(country="FR")) == 2
+
+
+def test_date_filters_overlap_the_range_widened_to_its_precision(filled: Store) -> None:
+    # the month-precision May event overlaps 20 May; the 6 May and June events do not
+    hits = filled.events(since=date(2024, 5, 20), until=date(2024, 5, 25))
+    assert [(r.type, r.date.precision) for r in hits] == [("ASSAULT", "month")]
+    assert {r.type for r in filled.events(since=date(2024, 6, 1))} == {"PROTEST"}
+    assert len(filled.events(until=date(2024, 5, 6))) == 2
+
+
+def test_undated_events_are_excluded_by_date_filters_and_listed_last(filled: Store) -> None:
+    assert "AGREE" not in {r.type for r in filled.events(since=date(2000, 1, 1))}
+    assert filled.events()[-1].type == "AGREE"
+
+
+def test_actor_filter_matches_any_actor_or_recipient_substring_ignoring_case(filled: Store) -> None:
+    hits = filled.events(actor="SHABAAB")
+    assert sorted(r.actor_names + r.recipient_names for r in hits) == [
+        ["Al-Shabaab", "villagers"], ["Police", "al-shabaab fighters"]]
+    assert [r.recipient_names for r in filled.events(actor="somal")] == [["Somalia"]]
+    assert filled.events(actor="100%") == []
+
+
+def test_limit_caps_the_number_of_rows(filled: Store) -> None:
+    assert len(filled.events(limit=2)) == 2
+
+
+def test_event_row_carries_article_place_names_and_evidence_sentence(filled: Store) -> None:
+    row = filled.events(type="ASSAULT", country="FR")[0]
+    assert row.evidence_text == ["Al-Shabaab attacked villagers in Paris."]
+    assert (row.place_name, row.place_admin1, row.place_lat, row.place_lon) == (
+        "Paris", "Île-de-France", 48.85, 2.35)
+    assert (row.source, row.published, row.size.killed) == ("example.com", date(2024, 5, 7), 3)
+    assert row.key == f"{row.article_id}/e1"
+    assert row.to_json()["evidence_text"] == row.evidence_text
+
+
+def test_summary_counts_types_countries_factuality_and_top_actors(filled: Store) -> None:
+    s = filled.summary()
+    assert (s.articles, s.events, s.unlocated) == (3, 4, 1)
+    assert s.by_type == {"ASSAULT": 2, "AGREE": 1, "PROTEST": 1}
+    assert s.by_country == {"FR": 2, "KE": 1}
+    assert s.by_factuality == {"asserted": 3, "reported": 1}
+    assert s.top_actors[0] == ("Al-Shabaab", 1) and len(s.top_actors) == 7
+    assert s.to_json()["top_actors"][0] == {"name": "Al-Shabaab", "events": 1}
+
+
+def test_reads_do_not_write(filled: Store, tmp_path: Path) -> None:
+    db = tmp_path / "test.db"
+    before = table_counts(db)
+    filled.events(actor="x")
+    filled.summary()
+    filled.canonical_events()
+    assert table_counts(db) == before
+
+
+# -- property: round-trip --------------------------------------------------------------------
+
+short = st.text(min_size=1, max_size=12)
+maybe_int = st.none() | st.integers(min_value=0, max_value=10**6)
+iso = st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 1, 1)).map(date.isoformat)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> Document:
+    text = draw(st.text(min_size=1, max_size=60))
+    n = len(text)
+    span = st.tuples(st.integers(0, n), st.integers(0, n)).map(lambda t: (min(t), max(t)))
+    actors = [Actor(id=f"a{i}", text=draw(short), span=draw(span), name=draw(short),
+                    kind=draw(st.sampled_from(["ORG", "PER", "UNKNOWN"])),
+                    country=draw(st.none() | st.just("FRA")), rule="r")
+              for i in range(draw(st.integers(0, 3)))]
+    places = [Place(id="p1", text="x", span=draw(span), name=draw(short),
+                    lat=draw(st.none() | st.floats(-90, 90)),
+                    lon=draw(st.none() | st.floats(-180, 180)),
+                    country_code="FR", resolution="city", confidence=0.5, rule="r")]
+    ids = [a.id for a in actors]
+    events = [Event(id=f"e{i}", type=draw(st.sampled_from(["ASSAULT", "PROTEST"])),
+                    actors=draw(st.lists(st.sampled_from(ids), max_size=2)) if ids else [],
+                    date=EventDate(start=draw(st.none() | iso), end=None,
+                                   precision=draw(st.sampled_from(PRECISIONS))),
+                    location=Location(place=draw(st.none() | st.just("p1"))),
+                    size=Size(killed=draw(maybe_int), injured=draw(maybe_int),
+                              money_usd=draw(st.none() | st.floats(0, 1e12))),
+                    factuality=Factuality(status=draw(st.sampled_from(FACTUALITY))),
+                    evidence=[Evidence(span=(0, n), trigger=Trigger("t", (0, n)))],
+                    rule="r", confidence=draw(st.floats(0, 1)))
+              for i in range(draw(st.integers(0, 3)))]
+    article = Article(text=text, title=draw(st.none() | short), url=draw(st.none() | short),
+                      published=draw(st.none() | st.dates()))
+    return Document(article=article, actors=actors, places=places, events=events)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_any_document_round_trips_through_the_store(doc: Document) -> None:
+    with Store("sqlite://") as s:
+        s.add([doc])
+        assert s.article(doc.article.id) == doc
+        assert {r.id: r.event() for r in s.events()} == {e.id: e for e in doc.events}
+
+
+def test_database_from_a_newer_schema_raises_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Store(f"sqlite:///{path}").close()
+    con = sqlite3.connect(path)
+    con.execute("update alembic_version set version_num = '9999'")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="future.db"):
+        Store(f"sqlite:///{path}")

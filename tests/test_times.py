@@ -1,0 +1,210 @@
+"""Temporal expressions, TIMEX values, value ranges and event dating (publication: Thu 2018-08-23)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from spacy.tokens import Doc
+
+from polybius.extract import Context
+from polybius.extract.times import date_events, extract_times
+from polybius.extract.timex import value_range
+from polybius.model import Event, Evidence, Time, Trigger
+
+PUBLISHED = date(2018, 8, 23)  # a Thursday
+CTX = Context(published=PUBLISHED)
+
+Parse = Callable[[str], Doc]
+
+
+def times_of(parse: Parse, text: str, ctx: Context = CTX) -> list[Time]:
+    doc = parse(text)
+    times = extract_times(doc, ctx)
+    for time in times:
+        assert time.text == doc.text[time.span[0]:time.span[1]]
+        assert time.value
+    assert [t.id for t in times] == [f"t{i}" for i in range(1, len(times) + 1)]
+    return times
+
+
+def only(parse: Parse, text: str, expression: str, ctx: Context = CTX) -> Time:
+    """The Time whose text is ``expression``."""
+    found = [t for t in times_of(parse, text, ctx) if t.text == expression]
+    assert len(found) == 1, [t.text for t in times_of(parse, text, ctx)]
+    return found[0]
+
+
+@pytest.mark.parametrize("text, expression, value", [
+    ("Gunmen attacked the village on Monday.", "on Monday", "2018-08-20"),
+    ("Gunmen attacked the village Monday.", "Monday", "2018-08-20"),
+    ("Protesters clashed with police late on Saturday.", "late on Saturday", "2018-08-18"),
+    ("He left yesterday.", "yesterday", "2018-08-22"),
+    ("The talks end today.", "today", "2018-08-23"),
+    ("Rebels shelled the town overnight.", "overnight", "2018-08-23"),
+    ("Police arrested two men last week.", "last week", "2018-W33"),
+    ("Prices fell last month.", "last month", "2018-07"),
+    ("The talks began earlier this month.", "earlier this month", "2018-08"),
+    ("Exports rose this year.", "this year", "2018"),
+    ("Exports rose last year.", "last year", "2017"),
+    ("A bomb exploded two days ago.", "two days ago", "2018-08-21"),
+    ("The army withdrew three weeks ago.", "three weeks ago", "2018-W31"),
+    ("He was arrested on 23 August.", "on 23 August", "2018-08-23"),
+    ("He was released on August 23, 2018.", "on August 23, 2018", "2018-08-23"),
+    ("He was released on 22/08/2018.", "on 22/08/2018", "2018-08-22"),
+    ("The group was founded in 2014.", "in 2014", "2014"),
+    ("The group was founded in the 1990s.", "in the 1990s", "199"),
+    ("Prices have risen since September last year.", "since September last year", "2017-09"),
+    ("Troops stayed for three days.", "for three days", "P3D"),
+    ("Troops stayed for two weeks.", "for two weeks", "P2W"),
+    ("Protesters gather every Friday.", "every Friday", "XXXX-WXX-5"),
+    ("The town is calm now.", "now", "PRESENT_REF"),
+])
+def test_expression_is_found_with_its_value(parse: Parse, text: str, expression: str,
+                                            value: str) -> None:
+    assert only(parse, text, expression).value == value
+
+
+def test_weekday_in_past_tense_resolves_to_previous_day(parse: Parse) -> None:
+    time = only(parse, "Gunmen attacked the village on Wednesday.", "on Wednesday")
+    assert (time.value, time.anchor, time.rule) == ("2018-08-22", "published", "weekday:past-tense")
+
+
+def test_weekday_equal_to_publication_day_is_that_day_not_a_week_earlier(parse: Parse) -> None:
+    assert only(parse, "Police said on Thursday that two men were held.",
+                "on Thursday").value == "2018-08-23"
+
+
+def test_weekday_in_future_tense_resolves_forward(parse: Parse) -> None:
+    assert only(parse, "He will meet the president on Monday.", "on Monday").value == "2018-08-27"
+
+
+def test_weekday_night_is_a_time_with_part_of_day(parse: Parse) -> None:
+    time = only(parse, "Militants attacked the base on Monday night.", "on Monday night")
+    assert (time.type, time.value) == ("TIME", "2018-08-20TNI")
+
+
+def test_month_follows_tense(parse: Parse) -> None:
+    assert only(parse, "The election was held in May.", "in May").value == "2018-05"
+    assert only(parse, "The election will be held in May.", "in May").value == "2019-05"
+
+
+def test_modal_may_and_verb_march_are_not_dates(parse: Parse) -> None:
+    assert times_of(parse, "It may rain and they march on the capital.") == []
+
+
+def test_ambiguous_numeric_date_keeps_only_the_year(parse: Parse) -> None:
+    assert only(parse, "It happened on 03/04/2018.", "on 03/04/2018").value == "2018"
+
+
+def test_age_is_not_a_duration(parse: Parse) -> None:
+    assert times_of(parse, "The 23-year-old man was arrested.") == []
+
+
+def test_previous_day_is_anchored_on_the_previous_date_mention(parse: Parse) -> None:
+    times = times_of(parse, "The army withdrew on 20 August. The previous day, rebels shelled "
+                            "the town. A day earlier, they had fled.")
+    assert [(t.text, t.value, t.anchor) for t in times] == [
+        ("on 20 August", "2018-08-20", "published"),
+        ("The previous day", "2018-08-19", "t1"),
+        ("A day earlier", "2018-08-18", "t2"),
+    ]
+
+
+def test_absolute_date_has_no_anchor(parse: Parse) -> None:
+    time = only(parse, "He was released August 23, 2018.", "August 23, 2018")
+    assert time.anchor is None and time.rule.startswith("absolute:")
+
+
+def test_without_publication_date_relative_values_stay_unresolved(parse: Parse) -> None:
+    ctx = Context(published=None)
+    assert only(parse, "Gunmen attacked the village on Wednesday.", "on Wednesday",
+                ctx).value == "XXXX-WXX-3"
+    assert only(parse, "He was arrested on 22 August.", "on 22 August", ctx).value == "XXXX-08-22"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2018-08-22", (date(2018, 8, 22), date(2018, 8, 22), "day")),
+    ("2018-08-20TNI", (date(2018, 8, 20), date(2018, 8, 20), "day")),
+    ("2018-W33", (date(2018, 8, 13), date(2018, 8, 19), "week")),
+    ("2018-05", (date(2018, 5, 1), date(2018, 5, 31), "month")),
+    ("2016-02", (date(2016, 2, 1), date(2016, 2, 29), "month")),
+    ("2014", (date(2014, 1, 1), date(2014, 12, 31), "year")),
+    ("199", (date(1990, 1, 1), date(1999, 12, 31), "year")),
+    ("XXXX-08-22", (None, None, "unknown")),
+    ("PRESENT_REF", (None, None, "unknown")),
+    ("P3D", (None, None, "unknown")),
+    ("2018-02-30", (None, None, "unknown")),
+])
+def test_value_range(value: str, expected: tuple[date | None, date | None, str]) -> None:
+    assert value_range(value) == expected
+
+
+def dated(parse: Parse, text: str, trigger: str, ctx: Context = CTX) -> Event:
+    doc = parse(text)
+    start = text.index(trigger)
+    event = Event(id="e1", type="ASSAULT", evidence=[
+        Evidence(span=(0, len(text)), trigger=Trigger(trigger, (start, start + len(trigger))))])
+    date_events(doc, ctx, [event], extract_times(doc, ctx))
+    return event
+
+
+def test_event_takes_the_date_that_modifies_its_trigger(parse: Parse) -> None:
+    event = dated(parse, "Gunmen attacked a village on Wednesday, police said on Friday.",
+                  "attacked")
+    assert (event.date.start, event.date.end, event.date.precision, event.date.basis,
+            event.date.time) == ("2018-08-22", "2018-08-22", "day", "relative", "t1")
+
+
+def test_embedded_event_ignores_the_date_of_the_saying(parse: Parse) -> None:
+    event = dated(parse, "The minister said on Friday that militants had attacked the base "
+                         "on Monday.", "attacked")
+    assert (event.date.start, event.date.time) == ("2018-08-20", "t2")
+
+
+def test_event_date_from_absolute_expression_is_explicit(parse: Parse) -> None:
+    event = dated(parse, "Militants attacked the base on 20 August 2018.", "attacked")
+    assert (event.date.start, event.date.basis) == ("2018-08-20", "explicit")
+
+
+def test_month_dates_an_event_with_month_precision(parse: Parse) -> None:
+    event = dated(parse, "Protesters marched in May, killing three.", "killing")
+    assert (event.date.start, event.date.end, event.date.precision) == (
+        "2018-05-01", "2018-05-31", "month")
+
+
+def test_date_of_another_clause_is_not_used(parse: Parse) -> None:
+    event = dated(parse, "After talks collapsed on Monday, rebels shelled the town.", "shelled")
+    assert event.date.basis == "publication"
+
+
+def test_undated_event_falls_back_to_publication_visibly(parse: Parse) -> None:
+    event = dated(parse, "Rebels shelled the town.", "shelled")
+    assert (event.date.start, event.date.precision, event.date.basis, event.date.time) == (
+        "2018-08-23", "day", "publication", None)
+
+
+def test_duration_does_not_date_an_event(parse: Parse) -> None:
+    event = dated(parse, "Rebels shelled the town for three days.", "shelled")
+    assert event.date.basis == "publication"
+
+
+def test_without_any_date_the_event_date_is_unknown(parse: Parse) -> None:
+    event = dated(parse, "Rebels shelled the town.", "shelled", Context(published=None))
+    assert (event.date.start, event.date.end, event.date.precision, event.date.basis) == (
+        None, None, "unknown", "publication")
+
+
+def test_day_month_a_few_days_ahead_keeps_the_publication_year(parse: Parse) -> None:
+    ctx = Context(published=date(2000, 1, 5))
+    assert only(parse, "He said the deadline was Jan. 14.", "Jan. 14", ctx).value == "2000-01-14"
+
+
+def test_possessive_weekday_is_in_the_past(parse: Parse) -> None:
+    assert only(parse, "They will appeal Wednesday's ruling.", "Wednesday").value == "2018-08-22"
+
+
+def test_frequency_adverb_is_a_set(parse: Parse) -> None:
+    time = only(parse, "Supporters rally daily outside the court.", "daily")
+    assert (time.type, time.value) == ("SET", "P1D")
