@@ -27,7 +27,8 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
 F = TypeVar("F", bound=Callable[..., Any])
 
 err_console = Console(stderr=True)
-out_console = Console()
+# Tables go to files and pipes too: there a wide fixed width keeps every column readable.
+out_console = Console(width=None if sys.stdout.isatty() else 200)
 
 
 def db_option(func: F) -> F:

@@ -123,12 +123,20 @@ def _named(doc: Doc) -> list[_Candidate]:
                                     f"actors.yaml#{e.key}", f"dictionary:{e.key}", 0))
         elif ent.label_ == "PERSON":
             found.append(_person(span))
-        elif ent.label_ == "ORG":
+        elif ent.label_ == "ORG" and not _is_title_of_person(span):
             words = [t.lower_ for t in span]
             sector = next((ORG_SECTOR_WORDS[w] for w in words if w in ORG_SECTOR_WORDS), None)
             found.append(_Candidate(span.start, span.end, span.text, "ORG",
                                     _modifier_country(list(span)), sector, None, "ner:ORG", 1))
     return found
+
+
+def _is_title_of_person(span: Span) -> bool:
+    """NER sometimes tags the title of a named person as an ORG ("Interior" Minister Collomb)."""
+    tok = span.root
+    while tok.dep_ == "compound" and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.ent_type_ == "PERSON" and tok.i not in range(span.start, span.end)
 
 
 def _person(span: Span) -> _Candidate:

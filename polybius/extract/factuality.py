@@ -36,24 +36,44 @@ def assign_factuality(doc: Doc, ctx: Context, events: Sequence[Event], quotes: S
     """Set ``event.factuality`` for every event in place."""
     disputes = _disputing_statements(doc, quotes)
     for event in events:
-        trig = doc.char_span(*event.evidence[0].trigger.span, alignment_mode="expand")
-        if trig is None:
+        statuses = [_status(root, event, quotes, actors) for root in _trigger_roots(doc, event)]
+        if not statuses:
             continue
-        event.factuality = _status(trig.root, event, quotes, actors)
-        if event.factuality.status == "claimed" and disputes:
+        event.factuality = statuses[0]
+        # A later mention under a claim ("claimed responsibility for the attack") is a claim about
+        # who did it: the event keeps its own status, the claim is recorded with its source.
+        claims = [f for f in statuses if f.status == "claimed"]
+        if claims and event.factuality.status not in ("claimed", "negated", "hypothetical", "future"):
+            event.factuality = Factuality(
+                status=event.factuality.status,
+                attributed_to=_unique(event.factuality.attributed_to + claims[0].attributed_to),
+                note=f"{_who(claims[0].attributed_to, actors) or 'a source'} claimed responsibility",
+                cue=claims[0].cue)
+            claims = [event.factuality]
+        if claims and disputes:
             quote = disputes[0]
-            claimer = ", ".join(_names(event.factuality.attributed_to, actors)) or "a claim"
-            disputer = ", ".join(_names([quote.speaker] if quote.speaker else [], actors)) or "another source"
+            claimer = _who(event.factuality.attributed_to, actors) or "a source"
+            disputer = _who([quote.speaker] if quote.speaker else [], actors) or "another source"
             event.factuality = Factuality(
                 status="disputed",
-                attributed_to=event.factuality.attributed_to + ([quote.speaker] if quote.speaker else []),
+                attributed_to=_unique(event.factuality.attributed_to + ([quote.speaker] if quote.speaker else [])),
                 note=f"{claimer} claimed; {disputer} disputes: {quote.text[:120]}",
                 cue=f"{event.factuality.cue} / {quote.cue}")
 
 
-def _names(ids: Sequence[str], actors: Sequence[Actor]) -> list[str]:
+def _trigger_roots(doc: Doc, event: Event) -> list[Token]:
+    """The trigger token of each evidence mention of the event, in order."""
+    spans = [doc.char_span(*ev.trigger.span, alignment_mode="expand") for ev in event.evidence]
+    return [s.root for s in spans if s is not None]
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _who(ids: Sequence[str], actors: Sequence[Actor]) -> str:
     by_id = {a.id: a.name for a in actors}
-    return [by_id[i] for i in ids if i in by_id]
+    return ", ".join(by_id[i] for i in ids if i in by_id)
 
 
 def _clause_chain(tok: Token) -> list[Token]:
