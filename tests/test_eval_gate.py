@@ -44,3 +44,6 @@ def test_metric_stays_above_its_floor(name: str, pipeline: Any) -> None:
     below = {key: (round(report.metrics[key], 4), floor) for key, floor in spec["floors"].items()
              if report.metrics[key] < floor}
     assert not below, f"{name}: metric (measured, floor) below floor: {below}\n{report.render()}"
+    if name == "main-text":
+        # Our cleaning runs after trafilatura: it must never make the body text worse.
+        assert report.metrics["f1"] >= report.metrics["trafilatura_f1"], report.render()

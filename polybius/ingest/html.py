@@ -23,7 +23,7 @@ def article_from_html(html: str | bytes, *, source: str, url: str | None = None,
         raise InputError(source, "does not look like HTML (no tags)")
     try:
         doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                          include_tables=False, deduplicate=False, as_dict=True)
+                                          include_tables=True, deduplicate=False, as_dict=True)
     except (ValueError, TypeError) as err:  # lxml raises these on hopelessly broken markup
         raise InputError(source, f"malformed HTML: {err}") from err
     if not doc or not (doc.get("text") or "").strip():
