@@ -73,7 +73,19 @@ def main() -> None:
 def _pipeline() -> Any:
     from polybius.pipeline import Pipeline
 
+    ensure_gazetteer()
     return Pipeline()
+
+
+def ensure_gazetteer() -> None:
+    """Build the place index on first use with a progress bar (~20 s once per machine)."""
+    from polybius.resources.gazetteer import Gazetteer, default_path
+
+    if default_path().exists():
+        return
+    with _progress() as progress:
+        task = progress.add_task("building the gazetteer index (once)", total=100)
+        Gazetteer.open(on_progress=lambda done, total: progress.update(task, completed=done, total=total)).close()
 
 
 @main.command()

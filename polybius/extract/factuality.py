@@ -21,6 +21,8 @@ FUTURE_AUX = {"will", "shall", "'ll"}
 FUTURE_VERBS = {"threaten", "vow", "warn", "plan", "intend", "pledge", "promise", "prepare",
                 "aim", "seek", "want", "hope", "expect", "propose", "consider", "decide", "agree"}
 HYPOTHETICAL_MARKS = {"if", "unless", "whether"}
+# Dependency relations through which a verb governs the content of what it says or claims.
+COMPLEMENT_DEPS = {"ccomp", "xcomp", "dobj", "pcomp", "pobj", "prep", "compound", "amod", "nmod", "acl"}
 DENY_VERBS = {"deny", "reject", "dismiss", "refute"}
 CLAIM_VERBS = {"claim"}
 CLAIM_NOUNS = {"responsibility", "credit"}
@@ -91,9 +93,11 @@ def _status(trig: Token, event: Event, quotes: Sequence[Quote], actors: Sequence
     neg = next((c for c in own if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no")), None)
     if neg is not None:
         return Factuality("negated", _speakers(trig, quotes), None, neg.text)
-    # Walk up the clause chain: the first governing verb that is a denial, claim, threat or
-    # condition decides; a speech verb on the way records who says so.
-    for up in chain[1:]:
+    # Walk up the clause chain: the first governing denial or claim decides, but only through
+    # complements: "denied that it attacked" governs the attack, "denied it, after X attacked" does not.
+    for below, up in zip(chain, chain[1:]):
+        if below.dep_ not in COMPLEMENT_DEPS:
+            break
         lemma = up.lemma_.lower()
         if lemma in DENY_VERBS and up.pos_ == "VERB":
             return Factuality("denied", _subject_actor(up, actors), None, up.text)
