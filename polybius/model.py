@@ -208,11 +208,11 @@ class Document:
             "schema": SCHEMA,
             "article": {k: article[k] for k in
                         ("id", "url", "title", "published", "language", "text", "removed")},
-            "actors": [_plain(a) for a in self.actors],
-            "places": [_plain(p) for p in self.places],
-            "times": [_plain(t) for t in self.times],
-            "quotes": [_plain(q) for q in self.quotes],
-            "events": [_plain(e) for e in self.events],
+            "actors": [to_plain(a) for a in self.actors],
+            "places": [to_plain(p) for p in self.places],
+            "times": [to_plain(t) for t in self.times],
+            "quotes": [to_plain(q) for q in self.quotes],
+            "events": [to_plain(e) for e in self.events],
         }
 
     @classmethod
@@ -236,7 +236,7 @@ class Document:
 T = TypeVar("T")
 
 
-def _plain(record: Any) -> dict[str, Any]:
+def to_plain(record: Any) -> dict[str, Any]:
     """asdict with tuples turned into lists, as JSON has them."""
     return _listify(asdict(record))  # type: ignore[no-any-return]
 

@@ -52,3 +52,21 @@ def test_long_sentence_mentioning_a_photo_is_body_text():
 
 def test_wire_credit_lines_are_bylines():
     assert classify_line("Reporting by Tom Jones; Editing by Ann Lee") == "byline"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+lines = st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=80),
+                 max_size=12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines)
+def test_every_line_is_either_kept_or_reported_removed(page: list[str]):
+    text, removed = clean_text("\n".join(page))
+    kept = text.split("\n\n") if text else []
+    expected = [" ".join(ln.split()) for ln in page if ln.strip()]
+    got = kept + [" ".join(r.text.split()) for r in removed]
+    assert sorted(got) == sorted(expected)
+    assert all(p.strip() for p in kept)

@@ -97,3 +97,26 @@ def test_unclosed_tags_still_give_the_text(tmp_path: Path):
                     "the prosecutor's office said.<p>They were charged on Tuesday.</article>")
     [article] = read_file(page)
     assert "Police arrested three men in Lyon on Monday" in article.text
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+body = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(body, min_size=1, max_size=4), year=st.integers(1990, 2030))
+def test_jsonl_either_reads_every_line_or_refuses_the_file(tmp_path_factory, texts: list[str], year: int):
+    import json as _json
+
+    path = tmp_path_factory.mktemp("jsonl") / "feed.jsonl"
+    path.write_text("\n".join(_json.dumps({"text": t, "published": f"{year}-01-31"}) for t in texts),
+                    encoding="utf-8")
+    try:
+        articles = read_file(path)
+    except InputError as err:
+        assert "feed.jsonl" in str(err)  # a refusal names the file (too little text, here)
+    else:
+        assert len(articles) == len(texts)
+        assert all(a.published == date(year, 1, 31) for a in articles)

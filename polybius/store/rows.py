@@ -14,7 +14,7 @@ from polybius.model import (
     Factuality,
     Location,
     Size,
-    _plain,
+    to_plain,
 )
 
 
@@ -111,7 +111,7 @@ class EventRow:
 
     def to_json(self) -> dict[str, Any]:
         """The event JSON with an ``article`` block, names, place details and evidence text."""
-        out = _plain(self.event())
+        out = to_plain(self.event())
         out.update({
             "article": {"id": self.article_id, "url": self.url, "title": self.title,
                         "published": self.published.isoformat() if self.published else None,
