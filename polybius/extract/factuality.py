@@ -28,7 +28,8 @@ CLAIM_VERBS = {"claim"}
 CLAIM_NOUNS = {"responsibility", "credit"}
 UNVERIFIED = {"purported", "purportedly", "alleged", "allegedly", "unverified", "unconfirmed"}
 # Phrases with which a source contradicts a claim made in the same article.
-DISPUTE_LEMMAS = {"dispute", "dismiss", "doubt", "question", "contradict", "reject"}
+# Stems, because a quote keeps its cue verb as written ("disputed", "dismisses").
+DISPUTE_CUE_STEMS = ("disput", "dismiss", "doubt", "question", "contradict", "reject")
 DISPUTE_PHRASES = ("no evidence", "no link", "no known link", "no sign", "not linked", "no connection",
                    "mentally ill", "mentally disturbed", "psychiatric", "no proof")
 
@@ -36,7 +37,7 @@ DISPUTE_PHRASES = ("no evidence", "no link", "no known link", "no sign", "not li
 def assign_factuality(doc: Doc, ctx: Context, events: Sequence[Event], quotes: Sequence[Quote],
                       actors: Sequence[Actor]) -> None:
     """Set ``event.factuality`` for every event in place."""
-    disputes = _disputing_statements(doc, quotes)
+    disputes = _disputing_statements(quotes)
     for event in events:
         statuses = [_status(root, event, quotes, actors) for root in _trigger_roots(doc, event)]
         if not statuses:
@@ -146,13 +147,12 @@ def _subject_actor(verb: Token, actors: Sequence[Actor]) -> list[str]:
     return [a.id for a in actors if lo <= a.span[0] and a.span[1] <= hi][:1]
 
 
-def _disputing_statements(doc: Doc, quotes: Sequence[Quote]) -> list[Quote]:
+def _disputing_statements(quotes: Sequence[Quote]) -> list[Quote]:
     """Quotes that contradict a claim: "no evidence of a link", "dismissed the claim"…"""
     found = []
     for q in quotes:
         text = q.text.lower()
         cue = (q.cue or "").lower()
-        if any(p in text for p in DISPUTE_PHRASES) or cue in DISPUTE_LEMMAS or \
-                any(cue.startswith(lemma[:-1]) for lemma in DISPUTE_LEMMAS):
+        if any(p in text for p in DISPUTE_PHRASES) or cue.startswith(DISPUTE_CUE_STEMS):
             found.append(q)
     return found
