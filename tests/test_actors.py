@@ -72,3 +72,8 @@ def test_actor_text_is_the_text_at_its_span(parse):
     text = "The Saudi-led coalition struck a bus in Dahyan, and Houthi rebels condemned the strike."
     for a in actors_of(parse, text):
         assert text[a.span[0]:a.span[1]] == a.text
+
+
+def test_surname_that_is_a_month_stays_part_of_the_name(parse):
+    names = [a.name for a in actors_of(parse, "Prime Minister Theresa May said Britain would act.") if a.kind == "PER"]
+    assert names == ["Theresa May"]

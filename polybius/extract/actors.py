@@ -122,13 +122,23 @@ def _named(doc: Doc) -> list[_Candidate]:
             found.append(_Candidate(span.start, span.end, e.name, e.kind, e.country, e.sector,
                                     f"actors.yaml#{e.key}", f"dictionary:{e.key}", 0))
         elif ent.label_ == "PERSON":
-            found.append(_person(span))
+            found.append(_person(_whole_name(span)))
         elif ent.label_ == "ORG" and not _is_title_of_person(span):
             words = [t.lower_ for t in span]
             sector = next((ORG_SECTOR_WORDS[w] for w in words if w in ORG_SECTOR_WORDS), None)
             found.append(_Candidate(span.start, span.end, span.text, "ORG",
                                     _modifier_country(list(span)), sector, None, "ner:ORG", 1))
     return found
+
+
+def _whole_name(span: Span) -> Span:
+    """Extend a name the NER cut short: in "Theresa May said", "May" is tagged DATE, but the parse
+    still makes "Theresa" a compound of the proper noun "May"."""
+    last = span[-1]
+    head = last.head
+    if last.dep_ == "compound" and head.i == span.end and head.pos_ == "PROPN" and head.is_title:
+        return span.doc[span.start:head.i + 1]
+    return span
 
 
 def _is_title_of_person(span: Span) -> bool:
@@ -175,7 +185,7 @@ def _generic(doc: Doc, main_country: str | None) -> list[_Candidate]:
     for tok in doc:
         noun = _generic_noun(tok)
         # A title in front of a name is not an actor of its own ("Interior Minister Collomb").
-        if noun is None or (tok.dep_ == "compound" and tok.head.ent_type_ == "PERSON"):
+        if noun is None or (tok.dep_ == "compound" and tok.head.pos_ == "PROPN"):
             continue
         if tok.dep_ == "compound" and _generic_noun(tok.head):
             continue  # "police officers": the head noun carries the phrase
