@@ -180,3 +180,112 @@ def test_ids_are_in_text_order_and_dates_places_left_default(parse: Parse) -> No
     events, _ = _events(parse, "Turkey deployed troops. Later, Greece condemned the move.")
     assert [(e.id, e.type) for e in events] == [("e1", "MOBILIZE"), ("e2", "ACCUSE")]
     assert events[0].date.basis == "publication" and events[0].location.place is None
+
+
+# ---- recipients and actors found through the parse
+
+def _roles(parse: Parse, text: str, names: tuple[str, ...], etype: str) -> tuple[list[str], list[str]]:
+    """Actor and recipient texts of the first event of ``etype``."""
+    events, by_id = _events(parse, text, names)
+    event = next(e for e in events if e.type == etype)
+    return [by_id[a] for a in event.actors], [by_id[r] for r in event.recipients]
+
+
+@pytest.mark.parametrize("text, names, etype, recipients", [
+    ("Egypt has offered to hand over to Jordan three of its citizens.", ("Egypt", "Jordan"),
+     "COOPERATE", ["Jordan"]),
+    ("A senior German official praised Kenya's reforms.", ("German official", "Kenya"),
+     "SUPPORT", ["Kenya"]),
+    ("Brazil held talks with Bolivia.", ("Brazil", "Bolivia"), "CONSULT", ["Bolivia"]),
+    ("Spain threatened further action against Cuba.", ("Spain", "Cuba"), "THREATEN", ["Cuba"]),
+    ("Israel deployed troops toward Gaza.", ("Israel", "Gaza"), "MOBILIZE", ["Gaza"]),
+    ("Iran rejected a proposal by France.", ("Iran", "France"), "REJECT", ["France"]),
+    ("Serbia lodged a formal protest with Croatia.", ("Serbia", "Croatia"), "ACCUSE", ["Croatia"]),
+])
+def test_recipient_through_preposition_possessor_or_object_phrase(
+        parse: Parse, text: str, names: tuple[str, ...], etype: str, recipients: list[str]) -> None:
+    assert _roles(parse, text, names, etype)[1] == recipients
+
+
+def test_dative_recipient_and_aid_as_measure_of_light_verb_object(parse: Parse) -> None:
+    assert _roles(parse, "Japan gave Nepal 3 million dollars of aid.", ("Japan", "Nepal"), "AID") == (
+        ["Japan"], ["Nepal"])
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Norway demanded that the Danish government release the sailors.", ("Norway", "Danish government")),
+    ("Canada urged Mexico to reopen the border.", ("Canada", "Mexico")),
+    ("Kenya called on Uganda to withdraw.", ("Kenya", "Uganda")),
+    ("Ghana asked Togo to extradite the suspects.", ("Ghana", "Togo")),
+])
+def test_the_one_asked_to_act_is_the_request_recipient(parse: Parse, text: str,
+                                                       names: tuple[str, ...]) -> None:
+    assert _roles(parse, text, names, "REQUEST") == ([names[0]], [names[1]])
+
+
+def test_object_of_an_urge_is_the_actor_of_the_urged_action(parse: Parse) -> None:
+    actors, _ = _roles(parse, "Ghana asked Togo to extradite the suspects.", ("Ghana", "Togo"),
+                       "COOPERATE")
+    assert actors == ["Togo"]
+
+
+def test_reported_obligation_of_another_actor_is_a_request(parse: Parse) -> None:
+    text = "Chile said on Monday that Peru must return the fishing boat."
+    events, names = _events(parse, text, ("Chile", "Peru"))
+    assert [(e.type, e.rule, e.evidence[0].trigger.text) for e in events] == [
+        ("REQUEST", "parse:REQUEST/reported-obligation", "must return")]
+    assert [names[a] for a in events[0].actors] == ["Chile"]
+    assert [names[r] for r in events[0].recipients] == ["Peru"]
+
+
+def test_reported_obligation_without_a_second_actor_is_not_a_request(parse: Parse) -> None:
+    events, _ = _events(parse, "Chile said that the boat must return to port.", ("Chile",))
+    assert [e.type for e in events if e.type == "REQUEST"] == []
+
+
+def test_accepted_demands_from_an_actor_make_it_the_recipient(parse: Parse) -> None:
+    text = "The Colombian government accepted demands from FARC rebels."
+    assert _roles(parse, text, ("Colombian government", "FARC"), "AGREE") == (
+        ["Colombian government"], ["FARC"])
+
+
+def test_pronoun_subject_of_reported_clause_is_the_speaker_and_org_modifier_counts(
+        parse: Parse) -> None:
+    text = "Sudanese rebels said they would meet UN envoy Jan Pronk."
+    doc = parse(text)
+    actors = [Actor(id=f"a{i}", text=n, span=(text.index(n), text.index(n) + len(n)), name=n, kind=k)
+              for i, (n, k) in enumerate([("Sudanese rebels", "GROUP"), ("UN", "ORG"),
+                                          ("Jan Pronk", "PER")])]
+    events = extract_events(doc, Context(), actors, extract_numbers(doc, Context()))
+    assert [(e.type, e.actors, sorted(e.recipients)) for e in events] == [
+        ("CONSULT", ["a0"], ["a1", "a2"])]
+
+
+def test_withdrawn_troops_are_the_actors_own_and_place_left_is_recipient(parse: Parse) -> None:
+    text = "Chad said it was ready to withdraw its soldiers from Niger."
+    assert _roles(parse, text, ("Chad", "its soldiers", "Niger"), "RETREAT") == (["Chad"], ["Niger"])
+
+
+def test_threat_recipient_from_complement_and_condition(parse: Parse) -> None:
+    text = "Turkey threatened on Friday to cut ties with Austria unless Vienna apologised."
+    actors, recipients = _roles(parse, text, ("Turkey", "Austria", "Vienna"), "THREATEN")
+    assert actors == ["Turkey"] and recipients == ["Austria", "Vienna"]
+
+
+def test_denial_about_own_forces_has_no_recipient(parse: Parse) -> None:
+    text = "Peru denied that its police had tortured protesters."
+    assert _roles(parse, text, ("Peru", "its police"), "REJECT") == (["Peru"], [])
+
+
+def test_of_phrase_of_a_nominal_trigger_is_the_victim(parse: Parse) -> None:
+    text = "Police condemned the killing of Maria Lopez by soldiers in Lima."
+    assert _roles(parse, text, ("Police", "Maria Lopez", "soldiers"), "ASSAULT") == (
+        ["soldiers"], ["Maria Lopez"])
+
+
+def test_arguments_found_through_another_clause_do_not_raise_confidence(parse: Parse) -> None:
+    direct, _ = _events(parse, "Chile met Peru.", ("Chile", "Peru"))
+    reported, _ = _events(parse, "Chile said it would meet Peru.", ("Chile", "Peru"))
+    assert direct[0].confidence == 0.8
+    assert reported[0].actors == ["a1"] and reported[0].recipients == ["a2"]
+    assert reported[0].confidence == 0.7

@@ -4,7 +4,8 @@ One event per trigger clause. Verbs are events; a noun trigger must look like a 
 particular event (an argument, a light verb, a casualty, a relative clause), so "attack helicopter"
 or "a terror watch list" make none. Coordinated verbs of one type ("shot and killed") and a noun
 trigger inside a verb's clause ("killed in an airstrike") make one event; a later "the attack"
-joins the earlier event of its type as extra evidence. Date, place and factuality are left at
+joins the earlier event of its type as extra evidence. One pattern needs no trigger word: "X said
+Y must ..." between two actors is a REQUEST by X of Y. Date, place and factuality are left at
 their defaults for later steps.
 """
 
@@ -25,10 +26,42 @@ _SUBJECT_DEPS = ("nsubj",)
 _RELATIVE_TAGS = ("WDT", "WP", "WP$")
 _NOUN_ARG_PREPS = {"on", "against", "in", "at", "near", "by", "outside", "inside", "upon", "targeting"}
 _RECIPIENT_PREPS: dict[str, set[str]] = {
-    "default": {"on", "against", "at", "upon"},
-    "CONSULT": {"with"}, "AGREE": {"with"}, "COOPERATE": {"with"}, "ASSAULT": {"with"},
-    "AID": {"to", "for"}, "CONCEDE": {"to"}, "REQUEST": {"on"}, "SANCTION": {"on", "against"},
+    "default": {"on", "against", "at", "upon", "toward", "towards"},
+    "CONSULT": {"with", "to"}, "AGREE": {"with", "to"}, "COOPERATE": {"with", "to"},
+    "ASSAULT": {"with"}, "AID": {"to", "for"}, "CONCEDE": {"to"}, "REQUEST": {"on", "to"},
+    "SANCTION": {"on", "against", "with"}, "ACCUSE": {"with", "to"}, "REJECT": {"to"},
+    "THREATEN": {"to", "with"}, "SUPPORT": {"for", "with", "to"}, "MOBILIZE": {"to", "into"},
+    "RETREAT": {"from"},
 }
+# Troops one mobilises or withdraws are one's own: the object is not the recipient.
+_OWN_OBJECT_TYPES = {"MOBILIZE", "RETREAT"}
+# "rejected a proposal by X", "accepted demands from X": the object's author is the recipient.
+_AUTHOR_TYPES = {"REJECT", "AGREE", "SUPPORT", "ACCUSE", "REQUEST", "CONCEDE"}
+_AUTHOR_PREPS = {"by", "from"}
+# Speech acts aimed at whoever must act: "demanded that X withdraw" -> X.
+_SPEECH_TYPES = {"REQUEST", "ACCUSE", "THREATEN", "REJECT"}
+# "threatened to cut ties with X", "agreed to open its border to X": the complement's object.
+_COMPLEMENT_TYPES = {"THREATEN", "AGREE", "REJECT"}
+_COMPLEMENT_PREPS = {"to", "with", "against", "on", "toward", "towards"}
+# A conditional threat targets whoever must meet the condition: "... unless X withdraws".
+_CONDITION_MARKS = {"unless", "if"}
+# Nominal triggers whose "of" phrase is the one acted upon: "the release of X", "the killing of X".
+_NOUN_OF_TYPES = {"ASSAULT", "COERCE", "CONCEDE", "SANCTION"}
+_PERSONAL_PRONOUNS = {"he", "she", "it", "they", "we"}
+_SINGULAR_PRONOUNS = {"he", "she", "it"}
+_POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our"}
+# Verbs that report their subject's own words or plans: "X said it would ..." -> it = X.
+_REPORTING_LEMMAS = {
+    "say", "tell", "announce", "state", "declare", "insist", "add", "stress", "warn", "claim",
+    "vow", "pledge", "promise", "threaten", "confirm", "report", "indicate", "decide", "believe",
+    "think", "hope", "conclude", "reiterate", "affirm", "argue", "write", "note", "maintain",
+}
+# "X said Y must ...": a reported obligation of another actor is a REQUEST by X of Y.
+_DEMAND_MODALS = {"must"}
+# Actor kinds that name the side a person acts for ("U.N. mediator Diego Cordovez").
+_SIDE_KINDS = {"ORG"}
+_MODAL_ENTRY = TriggerEntry(words=("must",), type="REQUEST", pos="verb",
+                           notes="reported obligation of another actor; see _modal_requests")
 _SIZE_TYPES = {
     "killed": {"ASSAULT", "PROTEST", "COERCE"},
     "injured": {"ASSAULT", "PROTEST", "COERCE"},
@@ -75,6 +108,8 @@ class _Draft:
     extra_evidence: list[Evidence] = field(default_factory=list)
     size: Size = field(default_factory=Size)
     confidence: float = 0.5
+    rule: str = ""
+    """Set when the event comes from a parse pattern rather than a lexicon entry."""
 
 
 def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
@@ -98,6 +133,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             draft = _new_draft(match, actors, lex, anchors)
             drafts.append(draft)
             by_token.update({i: draft for i in draft.tokens})
+    drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
     drafts.sort(key=lambda d: d.trigger)
     return [_finish(i + 1, d, doc) for i, d in enumerate(drafts)]
@@ -176,6 +212,10 @@ def _light_verb(noun: Token, entry: TriggerEntry, lex: Lexicon) -> Token | None:
     if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.i != noun.i:
         if noun.dep_ == "pobj" and head.head.lemma_.lower() in allowed:  # "went on strike"
             return head.head
+        measure = head.head
+        if (noun.dep_ == "pobj" and head.lower_ == "of" and measure.dep_ == "dobj"
+                and measure.head.lemma_.lower() in allowed and _is_verb(measure.head)):
+            return measure.head  # "gave them 5 million dollars of aid"
         if noun.dep_ != "pobj" and head.lemma_.lower() in allowed and _is_verb(head):
             return head
     return None
@@ -220,9 +260,10 @@ def _new_draft(match: _Match, actors: Sequence[Actor], lex: Lexicon, anchors: se
     draft.trigger = (match.anchor.doc[match.tokens[0]].idx, _end(match.anchor.doc[match.tokens[-1]]))
     if match.light is not None:
         draft.tokens.add(match.light.i)
-    _add_arguments(draft, match, actors)
+    # Arguments found only through another clause ("said it would", "demanded that X") name the
+    # participants but are less certain, so they do not raise the confidence.
+    has_actor, has_recipient = _add_arguments(draft, match, actors)
     _add_modes(draft, match, lex, anchors)
-    has_actor, has_recipient = bool(draft.actors), bool(draft.recipients)
     if match.is_verb or match.light is not None:
         draft.confidence = 0.8 if has_actor and has_recipient else 0.7 if has_actor or has_recipient else 0.6
     else:
@@ -234,47 +275,135 @@ def _end(tok: Token) -> int:
     return tok.idx + len(tok.text)
 
 
-def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> None:
+def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> tuple[bool, bool]:
+    """Fill the draft's actors and recipients; whether each role has a direct argument."""
     doc = match.anchor.doc
     agents: list[Token] = []
     patients: list[Token] = []
-    preps = _RECIPIENT_PREPS["default"] | _RECIPIENT_PREPS.get(match.entry.type, set())
+    weak = _Args()
+    etype = match.entry.type
+    preps = _RECIPIENT_PREPS["default"] | _RECIPIENT_PREPS.get(etype, set())
     verb = match.anchor if match.is_verb else match.light
+    fallback: list[Token] = []
+    own: list[str] = []
     if verb is not None:
-        a, p = _verb_arguments(verb, preps, exclude=set(match.tokens))
-        agents += a
-        patients += p
+        direct, weak = _verb_arguments(verb, etype, preps, exclude=set(match.tokens))
+        agents += direct.agents
+        patients += direct.patients
+        for tok in direct.own:
+            _add_ids(own, tok, actors)
+        if etype in _COMPLEMENT_TYPES:
+            fallback = [t for c in verb.children if c.dep_ == "xcomp" and c.i not in match.tokens
+                        for t in _complement_objects(c)]
     for tok in [doc[i] for i in match.tokens]:
         if _is_noun(tok) or tok.i == match.anchor.i and not match.is_verb:
-            a, p = _noun_arguments(tok, preps, actors)
+            a, p = _noun_arguments(tok, etype, preps, actors)
             agents += a if tok.i == match.anchor.i else []
             patients += p
     for tok in agents:
         _add_ids(draft.actors, tok, actors)
     for tok in patients:
         _add_ids(draft.recipients, tok, actors)
+    direct_actor = bool(draft.actors)
+    direct_recipient = any(r not in draft.actors for r in draft.recipients)
+    for tok in weak.agents:
+        _add_ids(draft.actors, tok, actors)
+    for tok in weak.patients:
+        _add_ids(draft.recipients, tok, actors)
+    if not [r for r in draft.recipients if r not in draft.actors]:
+        for tok in fallback:  # "threatened on Monday to cut ties with X"
+            _add_ids(draft.recipients, tok, actors)
     draft.recipients[:] = [r for r in draft.recipients if r not in draft.actors]
+    return direct_actor, (direct_recipient and bool(draft.recipients)) or bool(own)
 
 
-def _verb_arguments(verb: Token, preps: set[str], exclude: set[int]) -> tuple[list[Token], list[Token]]:
-    agents: list[Token] = []
-    patients: list[Token] = []
+def _pobjs(prep: Token) -> list[Token]:
+    return [g for g in prep.children if g.dep_ == "pobj"]
+
+
+@dataclass
+class _Args:
+    """Argument tokens of a trigger, before they are mapped to actors."""
+
+    agents: list[Token] = field(default_factory=list)
+    patients: list[Token] = field(default_factory=list)
+    own: list[Token] = field(default_factory=list)
+    """The actor's own forces as object ("mobilised its reservists"): no recipient, but an argument."""
+
+
+def _verb_arguments(verb: Token, etype: str, preps: set[str],
+                    exclude: set[int]) -> tuple[_Args, _Args]:
+    """Direct arguments of the verb, and those found through another clause or phrase."""
+    direct, weak = _Args(), _Args()
+    agents, patients = direct.agents, direct.patients
     for child in verb.children:
         if child.i in exclude:
+            if child.dep_ == "prep" and child.lower_ in preps:  # "called on X": the trigger's own particle
+                patients += _pobjs(child)
             continue
         if child.dep_ in _SUBJECT_DEPS:
-            agents.append(_resolve_relative(child, verb))
+            subject = _resolve_subject(child, verb)
+            (agents if subject.i == child.i or child.tag_ in _RELATIVE_TAGS
+             else weak.agents).append(subject)
         elif child.dep_ == "nsubjpass":
             patients.append(_resolve_relative(child, verb))
         elif child.dep_ == "agent":
-            agents += [g for g in child.children if g.dep_ == "pobj"]
+            agents += _pobjs(child)
         elif child.dep_ in ("dobj", "dative"):
-            patients.append(child)
+            if child.dep_ == "dative" or etype not in _OWN_OBJECT_TYPES:
+                patients.append(child)
+            else:
+                direct.own.append(child)
+            weak.patients += _object_preps(child, etype, preps)
         elif child.dep_ == "prep" and child.lower_ in preps:
-            patients += [g for g in child.children if g.dep_ == "pobj"]
-    if not agents and not any(c.dep_ == "nsubjpass" for c in verb.children):
-        agents += _inherited_subject(verb)
-    return agents, patients
+            patients += _pobjs(child)
+        elif child.dep_ == "ccomp" and etype in _SPEECH_TYPES:
+            weak.patients += _complement_subjects(child, etype)
+        elif child.dep_ == "advcl" and etype == "THREATEN":
+            weak.patients += _condition_subjects(child)
+    if not agents and not weak.agents and not any(c.dep_ == "nsubjpass" for c in verb.children):
+        inherited, close = _inherited_subject(verb)
+        (agents if close else weak.agents).extend(inherited)
+    return direct, weak
+
+
+def _object_preps(obj: Token, etype: str, preps: set[str]) -> list[Token]:
+    """'action against X', 'demands from X': recipients hanging from the verb's object."""
+    allowed = preps | (_AUTHOR_PREPS if etype in _AUTHOR_TYPES else set())
+    return [g for c in obj.children if c.dep_ == "prep" and c.lower_ in allowed for g in _pobjs(c)]
+
+
+def _complement_subjects(clause: Token, etype: str) -> list[Token]:
+    """The subject of 'demanded that X ...'; a denial about 'its troops' is about the speaker."""
+    out = []
+    for subj in clause.children:
+        if subj.dep_ not in ("nsubj", "nsubjpass") or subj.lower_ in _PERSONAL_PRONOUNS:
+            continue
+        if etype == "REJECT" and any(c.dep_ == "poss" and c.lower_ in _POSSESSIVE_PRONOUNS
+                                     for c in subj.children):
+            continue
+        out.append(subj)
+    return out
+
+
+def _condition_subjects(clause: Token) -> list[Token]:
+    """'... unless X withdraws': X must meet the condition, so X is the one threatened."""
+    if not any(m.dep_ == "mark" and m.lower_ in _CONDITION_MARKS for m in clause.children):
+        return []
+    return [s for s in clause.children if s.dep_ in ("nsubj", "nsubjpass")]
+
+
+def _complement_objects(verb: Token) -> list[Token]:
+    out: list[Token] = []
+    for child in verb.children:
+        if child.dep_ == "advcl":
+            out += _condition_subjects(child)
+        elif child.dep_ in ("dobj", "dative"):
+            out.append(child)
+            out += _object_preps(child, "", _COMPLEMENT_PREPS)
+        elif child.dep_ == "prep" and child.lower_ in _COMPLEMENT_PREPS:
+            out += _pobjs(child)
+    return out
 
 
 def _resolve_relative(subject: Token, verb: Token) -> Token:
@@ -284,19 +413,56 @@ def _resolve_relative(subject: Token, verb: Token) -> Token:
     return subject
 
 
-def _inherited_subject(verb: Token) -> list[Token]:
-    """Subject shared with a governing verb: 'arrested and charged', 'threatened to attack'."""
-    if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
-        gov = verb.head
+def _resolve_subject(subject: Token, verb: Token) -> Token:
+    """Relative pronouns, and 'X said it would ...': a pronoun reporting its speaker is the speaker."""
+    subject = _resolve_relative(subject, verb)
+    if subject.lower_ not in _PERSONAL_PRONOUNS or verb.dep_ != "ccomp":
+        return subject
+    gov = verb.head
+    # Only "X said it ...": in "It will ..., X said" the pronoun points further back.
+    if gov.lemma_.lower() not in _REPORTING_LEMMAS or gov.i > subject.i:
+        return subject
+    for speaker in gov.children:
+        if speaker.dep_ == "nsubj" and speaker.lower_ not in _PERSONAL_PRONOUNS:
+            plural = speaker.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in speaker.children)
+            if plural != (subject.lower_ not in _SINGULAR_PRONOUNS):
+                return subject
+            return _resolve_relative(speaker, gov)
+    return subject
+
+
+def _inherited_subject(verb: Token) -> tuple[list[Token], bool]:
+    """Subject shared with a governing verb: 'arrested and charged', 'threatened to attack',
+    'said it is willing to withdraw', 'lodged a protest, charging ...'; and whether it is the
+    plain subject of a coordinated or governing verb (not reached through a pronoun or participle)."""
+    node = verb
+    close = True
+    for _ in range(4):
+        participle = (node.dep_ == "advcl" and node.tag_ == "VBG"
+                      and not any(c.dep_ == "mark" for c in node.children))
+        if not (node.dep_ in ("conj", "xcomp", "acomp") or participle) or node.head.i == node.i:
+            return [], False
+        close = close and not participle and node.dep_ != "acomp"
+        gov = node.head
+        if gov.pos_ not in ("VERB", "AUX", "ADJ") or (node.i != verb.i and node.dep_ == "conj"
+                                                       and verb.dep_ != "conj"):
+            return [], False  # a noun head, or "asked X and Y to ...": not the subject's own plan
+        objects = [c for c in gov.children if c.dep_ == "dobj"] if node.dep_ == "xcomp" else []
+        if objects:  # "urged X to withdraw": X is the one to act
+            return objects[:1], close
         subjects = [c for c in gov.children if c.dep_ in _SUBJECT_DEPS]
         if subjects:
-            return [_resolve_relative(subjects[0], gov)]
-        if verb.dep_ == "conj":
-            return _inherited_subject(gov)
-    return []
+            subject = _resolve_subject(subjects[0], gov)
+            return [subject], close and subject.i == subjects[0].i
+        if any(c.dep_ == "nsubjpass" for c in gov.children):
+            # "was attacked by militiamen, killing ...": the agent of the passive acts
+            agents = [g for c in gov.children if c.dep_ == "agent" for g in _pobjs(c)]
+            return (agents if participle else []), False
+        node = gov
+    return [], False
 
 
-def _noun_arguments(noun: Token, preps: set[str],
+def _noun_arguments(noun: Token, etype: str, preps: set[str],
                     actors: Sequence[Actor]) -> tuple[list[Token], list[Token]]:
     agents: list[Token] = []
     patients: list[Token] = []
@@ -305,9 +471,10 @@ def _noun_arguments(noun: Token, preps: set[str],
                                     and _overlaps_actor(child, actors)):
             agents.append(child)
         elif child.dep_ == "prep" and child.lower_ == "by":
-            agents += [g for g in child.children if g.dep_ == "pobj"]
-        elif child.dep_ == "prep" and child.lower_ in preps:
-            patients += [g for g in child.children if g.dep_ == "pobj"]
+            agents += _pobjs(child)
+        elif child.dep_ == "prep" and (child.lower_ in preps
+                                       or child.lower_ == "of" and etype in _NOUN_OF_TYPES):
+            patients += _pobjs(child)
     return agents, patients
 
 
@@ -327,9 +494,12 @@ def _overlaps_actor(tok: Token, actors: Sequence[Actor]) -> bool:
 def _add_ids(into: list[str], tok: Token, actors: Sequence[Actor]) -> None:
     heads = _argument_tokens(tok)
     hits = [a for h in heads for a in actors if a.span[0] < _end(h) and h.idx < a.span[1]]
-    if not hits:  # "a Hamas gunman", "Israeli warplanes": the actor is the head's modifier
-        hits = [a for h in heads for c in h.children if c.dep_ in ("compound", "amod", "poss")
-                for a in actors if a.span[0] < _end(c) and c.idx < a.span[1]]
+    # "a Hamas gunman", "Israeli warplanes": the actor is the head's modifier; "U.N. mediator
+    # Diego Cordovez": an organisation naming the head actor's side counts too.
+    mods = [a for h in heads for c in h.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+            for m in c.subtree for a in actors
+            if a.span[0] < _end(m) and m.idx < a.span[1] and a not in hits]
+    hits += mods if not hits else [a for a in mods if a.kind in _SIDE_KINDS]
     if not hits:
         for prep in tok.children:
             if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -339,6 +509,29 @@ def _add_ids(into: list[str], tok: Token, actors: Sequence[Actor]) -> None:
     for actor in hits:
         if actor.id not in into:
             into.append(actor.id)
+
+
+def _modal_requests(doc: Doc, actors: Sequence[Actor], anchors: set[int]) -> list[_Draft]:
+    """'Russia said Sudan must return the helicopter': a REQUEST by the speaker of the obliged actor."""
+    out: list[_Draft] = []
+    for modal in doc:
+        verb = modal.head
+        gov = verb.head
+        if (modal.dep_ != "aux" or modal.lower_ not in _DEMAND_MODALS or verb.dep_ != "ccomp"
+                or gov.lemma_.lower() not in _REPORTING_LEMMAS or gov.i in anchors):
+            continue
+        draft = _Draft(match=_Match(_MODAL_ENTRY, [modal.i, verb.i], verb, verb.sent),
+                       tokens={modal.i}, rule="parse:REQUEST/reported-obligation", confidence=0.7)
+        for speaker in gov.children:
+            if speaker.dep_ == "nsubj":
+                _add_ids(draft.actors, _resolve_relative(speaker, gov), actors)
+        for subject in _complement_subjects(verb, "REQUEST"):
+            _add_ids(draft.recipients, subject, actors)
+        draft.recipients[:] = [r for r in draft.recipients if r not in draft.actors]
+        if draft.actors and draft.recipients:  # only between two known actors, never generic advice
+            draft.trigger = (modal.idx, _end(verb))
+            out.append(draft)
+    return out
 
 
 # ---- mode and context
@@ -514,4 +707,5 @@ def _finish(n: int, draft: _Draft, doc: Doc) -> Event:
     return Event(id=f"e{n}", type=match.entry.type, mode=draft.mode, context=draft.context,
                  actors=draft.actors, recipients=draft.recipients, size=draft.size,
                  evidence=evidence + draft.extra_evidence,
-                 rule=f"lexicon:{match.entry.type}/{match.entry.lemma}", confidence=draft.confidence)
+                 rule=draft.rule or f"lexicon:{match.entry.type}/{match.entry.lemma}",
+                 confidence=draft.confidence)
