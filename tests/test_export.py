@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_store import KENYA, PARIS, Ev, make_doc
+from builders import KENYA, PARIS, Ev, make_doc
 
 from polybius.errors import ResourceError
 from polybius.export import FORMATS, write_export

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from test_store import KENYA, LYON, Ev, make_doc
+from builders import KENYA, LYON, Ev, make_doc
 
 from polybius.link import LinkItem, assign_clusters, cluster_id, date_window, same_event
 from polybius.model import Document
