@@ -78,7 +78,7 @@ def test_index_file_name_carries_package_versions() -> None:
 
 def _tiny_rows(_progress: object) -> list[gz._Row]:
     return [gz._Row(1, "Testville", "city", "XX", "Testshire", "XX.01", 1.0, 2.0, 700,
-                    "populated place", [("Testville", False), ("Tesztváros", True)])]
+                    "populated place", names=[("Testville", False), ("Tesztváros", True)])]
 
 
 def test_build_writes_index_and_reports_progress(monkeypatch: pytest.MonkeyPatch,

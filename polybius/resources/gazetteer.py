@@ -17,7 +17,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -185,19 +185,15 @@ def default_gazetteer() -> Gazetteer:
 # Building
 
 
-@dataclass
-class _Row:
-    geonameid: int | None
-    name: str
-    kind: str
-    country_code: str
-    admin1: str | None
-    admin1_code: str | None
-    lat: float | None
-    lon: float | None
-    population: int
-    feature: str
-    names: list[tuple[str, bool]]
+@dataclass(frozen=True)
+class _Row(Entry):
+    """An entry being built, with every name it can be looked up by (True = alternate name)."""
+
+    names: list[tuple[str, bool]] = field(default_factory=list)
+
+
+# The entry table's columns, in order: the Entry fields except the per-query ``alias`` flag.
+_COLUMNS = tuple(f.name for f in fields(Entry) if f.name != "alias")
 
 
 def build(path: Path, on_progress: ProgressFn | None = None) -> None:
@@ -235,9 +231,7 @@ def _write(db: sqlite3.Connection, rows: list[_Row], on_progress: ProgressFn | N
         names = []
         for offset, row in enumerate(chunk):
             entry_id = start + offset + 1
-            entries.append((entry_id, row.geonameid, row.name, row.kind, row.country_code,
-                            row.admin1, row.admin1_code, row.lat, row.lon, row.population,
-                            row.feature))
+            entries.append((entry_id, *(getattr(row, col) for col in _COLUMNS)))
             seen: dict[str, bool] = {}
             for text, alias in row.names:
                 key = fold(text)
@@ -312,7 +306,7 @@ def _city_row(city: dict[str, Any], admin1_names: dict[str, str]) -> _Row:
     return _Row(int(city["geonameid"]), city["name"], "city", cc,
                 admin1_names.get(code) if code else None, code,
                 float(city["latitude"]), float(city["longitude"]),
-                int(city.get("population") or 0), "populated place", names)
+                int(city.get("population") or 0), "populated place", names=names)
 
 
 def _subdivision_rows(subdivisions: list[list[str]], cities: list[_Row],
@@ -347,7 +341,7 @@ def _subdivision_rows(subdivisions: list[list[str]], cities: list[_Row],
         names = [(name, False)] + [(a, True) for a in alias_s.split("|") if _useful_alias(a)]
         yield _Row(int(gid) if gid else None, name, "admin1" if level == "1" else "admin2", cc,
                    admin1, admin1_code, top.lat if top else None, top.lon if top else None,
-                   sum(c.population for c in inside), type_ or "subdivision", names)
+                   sum(c.population for c in inside), type_ or "subdivision", names=names)
 
 
 def _country_rows(countries: dict[str, Any], loc_countries: list[list[str]],
@@ -380,7 +374,7 @@ def _country_rows(countries: dict[str, Any], loc_countries: list[list[str]],
                                               if _useful_alias(a) or a.isupper()]
         yield _Row(int(country["geonameid"]), country["name"], "country", code, None, None,
                    capital.lat if capital else None, capital.lon if capital else None,
-                   int(country.get("population") or 0), "country", names)
+                   int(country.get("population") or 0), "country", names=names)
 
 
 def _extra_aliases() -> dict[str, str]:
