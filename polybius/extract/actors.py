@@ -192,9 +192,9 @@ def _generic(doc: Doc, main_country: str | None) -> list[_Candidate]:
         mods = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod")]
         start = min([tok.i] + [m.left_edge.i for m in mods])
         span = _strip_det(doc[start:tok.i + 1])
-        country = _modifier_country([t for t in doc[start:tok.i]]) or main_country
-        rule = "generic:" + noun + ("+modifier" if _modifier_country(list(doc[start:tok.i])) else
-                                    "+article-country" if main_country else "")
+        named = _modifier_country(list(doc[start:tok.i]))
+        country = named or main_country
+        rule = "generic:" + noun + ("+modifier" if named else "+article-country" if main_country else "")
         spec = generic[noun]
         found.append(_Candidate(span.start, span.end, span.text, spec.kind, country, spec.sector,
                                 None, rule, 2))

@@ -90,7 +90,7 @@ def _clause_chain(tok: Token) -> list[Token]:
 def _status(trig: Token, event: Event, quotes: Sequence[Quote], actors: Sequence[Actor]) -> Factuality:
     chain = _clause_chain(trig)
     verb = next((t for t in chain if t.pos_ in ("VERB", "AUX")), trig)
-    own = [c for c in list(trig.children) + (list(verb.children) if verb.i != trig.i else [])]
+    own = list(trig.children) + (list(verb.children) if verb.i != trig.i else [])
     neg = next((c for c in own if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ == "no")), None)
     if neg is not None:
         return Factuality("negated", _speakers(trig, quotes), None, neg.text)
