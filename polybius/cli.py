@@ -22,7 +22,6 @@ from rich.table import Table
 from polybius.errors import InputError, PolybiusError
 from polybius.model import Article
 
-DEFAULT_DB = "sqlite:///polybius.db"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,7 +32,7 @@ out_console = Console(width=None if sys.stdout.isatty() else 200)
 
 def db_option(func: F) -> F:
     """``--db URL`` shared by every command that opens the store."""
-    return click.option("--db", "db_url", default=lambda: os.environ.get("POLYBIUS_DB", DEFAULT_DB),
+    return click.option("--db", "db_url", default=lambda: _settings().db,
                         show_default="sqlite:///polybius.db or $POLYBIUS_DB",
                         help="Store URL: sqlite:///file.db or postgresql://…")(func)
 
@@ -70,6 +69,13 @@ def main() -> None:
     """Polybius: news articles in, verifiable, source-attributed PLOVER events out."""
 
 
+def _settings() -> Any:
+    """The effective configuration (``polybius.toml`` and ``POLYBIUS_*``; see ``polybius config``)."""
+    from polybius.config import Config
+
+    return Config.load()
+
+
 def _pipeline() -> Any:
     from polybius.pipeline import Pipeline
 
@@ -89,36 +95,75 @@ def ensure_gazetteer() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--published", callback=parse_date, help="Publication date YYYY-MM-DD (when the file does not say).")
-@click.option("--url", help="The article's URL.")
-@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json", show_default=True)
-def extract(file: Path, published: date | None, url: str | None, fmt: str) -> None:
-    """Extract one article and print it in the polybius/1 contract.
+@click.option("--url", help="The article's URL (one input only).")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl", "table"]),
+              help="json: indented objects (default for one input); jsonl: one document a line "
+                   "(default for several).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Write one JSON file per input into this folder, named after the input "
+                   "(x.html -> x.json; JSONL inputs -> x.jsonl).")
+def extract(files: tuple[Path, ...], published: date | None, url: str | None, fmt: str | None,
+            out_dir: Path | None) -> None:
+    """Extract articles and print them in the polybius/1 contract, loading the model once.
+
+    Several inputs are parsed in nlp.pipe batches; `-` reads one article from stdin. A failing
+    input is reported by name and the rest go on; the exit code is 1 if any failed.
 
     Example: polybius extract article.html --published 2018-08-23 --format json
+    Example: polybius extract reports/*.html --out extracted/
     """
-    from polybius.contract import validate
-    from polybius.ingest import read_file
-    from polybius.ingest.text import article_from_text
+    from polybius.batch import extract_files, output_names
 
-    if str(file) == "-":
-        from polybius.ingest.decode import decode
-
-        data = sys.stdin.buffer.read()
-        if not data.strip():
-            raise InputError("<stdin>", "input is empty")
-        articles = [article_from_text(decode(data, "<stdin>"), source="<stdin>", published=published, url=url)]
-    else:
-        articles = read_file(file, published=published, url=url)
-    pipeline = _pipeline()
-    for article in articles:
-        doc = pipeline.process(article).to_json()
-        validate(doc)
-        if fmt == "json":
-            click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    if url and len(files) > 1:
+        raise click.BadParameter("--url names one article; give one input with it", param_hint="--url")
+    if out_dir is not None and fmt is not None:
+        raise click.BadParameter("--format applies to stdout; --out always writes JSON", param_hint="--format")
+    try:
+        names = output_names(files) if out_dir is not None else {}
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="FILES") from None
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    fmt = fmt or ("json" if len(files) == 1 else "jsonl")
+    failed = 0
+    for result in extract_files(_pipeline(), files, published=published, url=url):
+        if result.error is not None:
+            fail(result.error)
+            failed += 1
+        elif out_dir is not None:
+            try:
+                _write_documents(result.documents, out_dir / names[result.source])
+            except OSError as err:
+                fail(f"{result.source}: cannot write {out_dir / names[result.source]}: {err.strerror or err}")
+                failed += 1
         else:
-            _print_events([_event_view(doc, e) for e in doc["events"]])
+            for doc in result.documents:
+                _echo_document(doc.to_json(), fmt)
+    if failed:
+        fail(f"{failed} of {len(files)} inputs failed")
+        sys.exit(1)
+
+
+def _echo_document(doc: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        click.echo(json.dumps(doc, ensure_ascii=False))
+    else:
+        _print_events([_event_view(doc, e) for e in doc["events"]])
+
+
+def _write_documents(docs: list[Any], path: Path) -> None:
+    """One document as a JSON file, several (a JSONL input) as JSON Lines; written atomically."""
+    if path.suffix == ".jsonl":
+        text = "".join(json.dumps(d.to_json(), ensure_ascii=False) + "\n" for d in docs)
+    else:
+        text = json.dumps(docs[0].to_json(), ensure_ascii=False, indent=2) + "\n"
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
 
 
 def _event_view(doc: dict[str, Any], event: dict[str, Any]) -> dict[str, Any]:
@@ -162,32 +207,17 @@ def _progress() -> Progress:
 
 def ingest_paths(paths: Iterable[Path], db_url: str, published: date | None = None) -> tuple[int, int, int]:
     """Read, extract and store every article under ``paths``; returns (added, skipped, failed inputs)."""
-    from polybius.ingest import iter_files, read_file
     from polybius.store import Store
 
-    store = Store(db_url)
-    articles: list[Article] = []
-    failed = 0
-    for path in iter_files(paths):
-        try:
-            articles.extend(read_file(path, published=published))
-        except InputError as err:
-            fail(str(err))
-            failed += 1
-    new = [a for a in dict((a.id, a) for a in articles).values() if not store.has_article(a.id)]
-    skipped = len(articles) - len(new)
     pipeline = _pipeline()
-    added = 0
-    batch_size = pipeline.config.batch_size
     with _progress() as progress:
-        task = progress.add_task("extracting", total=len(new))
-        for start in range(0, len(new), batch_size):
-            docs = list(pipeline.process_many(new[start:start + batch_size]))
-            result = store.add(docs)  # one transaction per batch
-            added += result.added
-            skipped += result.skipped
-            progress.advance(task, len(docs))
-    return added, skipped, failed
+        task = progress.add_task("extracting", total=None)
+        result = Store(db_url).ingest(
+            paths, pipeline=pipeline, published=published,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    for message in result.failed:
+        fail(message)
+    return result.added, result.skipped, len(result.failed)
 
 
 @main.command()
@@ -340,6 +370,32 @@ def bench(data_dir: Path | None, limit: int | None, fmt: str) -> None:
 
     report = run_bench(_pipeline(), data_dir or ev.default_data_dir(), limit=limit)
     click.echo(json.dumps(report.to_json(), indent=2) if fmt == "json" else report.render())
+
+
+@main.command(name="config")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def config_command(fmt: str) -> None:
+    """Print the effective configuration and where each value came from.
+
+    Layers, later wins: defaults, the TOML file ($POLYBIUS_CONFIG, else ./polybius.toml),
+    POLYBIUS_* environment variables. Secrets are masked.
+
+    Example: POLYBIUS_BATCH_SIZE=32 polybius config --format json
+    """
+    from polybius.config import Config, settings
+
+    config, sources = Config.resolve()
+    rows = [{"setting": name, "value": config.shown(name), "source": sources[name], "env": env,
+             "help": help_} for name, env, help_ in settings()]
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    table = Table()
+    for col in ("setting", "value", "source", "env", "help"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[c] for c in ("setting", "value", "source", "env", "help")))
+    out_console.print(table)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
     ├── ResourceError     a lexicon/dictionary in resources/ fails validation
     ├── ContractError     a document breaks the polybius/1 contract
     ├── StoreError        the database cannot be opened or written
-    └── EvaluationError   gold data missing or unreadable
+    ├── EvaluationError   gold data missing or unreadable
+    └── ConfigError       a setting (file, environment or argument) is invalid
 """
 
 
@@ -36,3 +37,7 @@ class StoreError(PolybiusError):
 
 class EvaluationError(PolybiusError):
     """Gold data for an evaluation is missing or malformed."""
+
+
+class ConfigError(PolybiusError):
+    """A setting has a bad value or the configuration file cannot be read; the message names it."""

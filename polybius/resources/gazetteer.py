@@ -90,13 +90,11 @@ def fold(text: str) -> str:
 
 
 def cache_dir() -> Path:
-    """Where the built index lives: $POLYBIUS_CACHE_DIR, else $XDG_CACHE_HOME/polybius, else ~/.cache."""
-    explicit = os.environ.get("POLYBIUS_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".cache"
-    return base / "polybius"
+    """Where the built index lives: the ``cache_dir`` setting ($POLYBIUS_CACHE_DIR, else
+    $XDG_CACHE_HOME/polybius, else ~/.cache/polybius)."""
+    from polybius.config import Config
+
+    return Path(Config.load().cache_dir)
 
 
 def version_key() -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from alembic import command
@@ -47,7 +47,11 @@ from polybius.store.rows import (
     Party,
     Summary,
 )
+from polybius.store.results import CanonicalEventList, EventList
 from polybius.store.schema import actors, articles, events, places
+
+if TYPE_CHECKING:
+    from polybius.pipeline import Pipeline
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _CHUNK = 500  # ids per IN (...) clause; well under every backend's bound-parameter limit
@@ -122,6 +126,28 @@ class Store:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
         return result
 
+    def ingest(self, sources: Iterable[str | Path] | str | Path, *, pipeline: Pipeline | None = None,
+               published: date | None = None,
+               on_progress: Callable[[int, int], None] | None = None) -> IngestResult:
+        """Read, extract and store text, HTML and JSONL files or whole folders.
+
+        One model load, ``nlp.pipe`` batches, one transaction per batch; articles already stored
+        are skipped without extraction; unreadable inputs are listed in ``failed`` and the rest
+        go on. ``published`` applies to files that do not say; ``pipeline`` defaults to
+        ``Pipeline()``.
+
+        Example::
+
+            result = store.ingest("samples/articles")
+            result.added, result.skipped, result.failed
+        """
+        from polybius.batch import ingest_sources
+        from polybius.pipeline import Pipeline
+
+        paths = [sources] if isinstance(sources, str | Path) else list(sources)
+        return ingest_sources(self, pipeline or Pipeline(), paths, published=published,
+                              on_progress=on_progress)
+
     def relink(self) -> dict[str, str]:
         """Recompute every cluster from scratch (after the linking rules change); returns key → cluster.
 
@@ -159,11 +185,16 @@ class Store:
     def events(self, *, type: str | None = None, country: str | None = None,
                since: date | None = None, until: date | None = None, actor: str | None = None,
                limit: int | None = None, cluster_ids: Sequence[str] | None = None,
-               ) -> list[EventRow]:
+               ) -> EventList:
         """Events matching every given filter, by date (undated last).
 
         Dates overlap-match the event's date range widened to its precision; ``actor`` is a
         case-insensitive substring of any actor or recipient name; ``country`` is ISO-2.
+        The list converts itself with ``to_pandas()`` and ``to_geojson()``.
+
+        Example::
+
+            store.events(type="ASSAULT", country="FR", since=date(2018, 1, 1))
         """
         query = (select(events, articles.c.url, articles.c.title, articles.c.published,
                         articles.c.source, articles.c.text)
@@ -187,13 +218,20 @@ class Store:
         with self._read() as conn:
             found = conn.execute(query).mappings().all()
             names = _actors_of(conn, {r["article_id"] for r in found})
-        return [_event_row(r, names.get(r["article_id"], {})) for r in found]
+        return EventList(_event_row(r, names.get(r["article_id"], {})) for r in found)
 
     def canonical_events(self, *, type: str | None = None, country: str | None = None,
                          since: date | None = None, until: date | None = None,
                          actor: str | None = None, limit: int | None = None,
-                         ) -> list[CanonicalEvent]:
-        """One record per cluster having at least one event that matches the filters."""
+                         ) -> CanonicalEventList:
+        """One record per cluster having at least one event that matches the filters.
+
+        Takes the filters of ``events``; the list converts itself with ``to_pandas()``.
+
+        Example::
+
+            [(c.type, c.n_sources, c.killed.values) for c in store.canonical_events(type="ASSAULT")]
+        """
         hits = self.events(type=type, country=country, since=since, until=until, actor=actor)
         wanted = sorted({r.cluster_id for r in hits if r.cluster_id})
         members: list[EventRow] = []
@@ -204,7 +242,7 @@ class Store:
             groups.setdefault(row.cluster_id or row.key, []).append(row)
         merged = sorted((_canonical(cid, rows) for cid, rows in groups.items()),
                         key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
-        return merged[:limit] if limit is not None else merged
+        return CanonicalEventList(merged[:limit] if limit is not None else merged)
 
     def summary(self, top: int = 10) -> Summary:
         """Counts per type, country and factuality status, and the most frequent actors."""

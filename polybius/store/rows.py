@@ -27,6 +27,8 @@ class IngestResult:
     """Articles already stored (same content hash), including repeats within the batch."""
     ids: list[str] = field(default_factory=list)
     """Content ids of every document in the batch, in input order (added and skipped)."""
+    failed: list[str] = field(default_factory=list)
+    """``Store.ingest`` only: one message per input that could not be read, naming it."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,157 @@
+"""Many inputs through one ``Pipeline``: files to documents (``polybius extract``) and files into
+a store (``Store.ingest``). One model load, ``nlp.pipe`` batches across file boundaries, and a bad
+input is reported by name while the rest go on.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from polybius.errors import InputError
+from polybius.model import Article, Document
+
+if TYPE_CHECKING:
+    from polybius.pipeline import Pipeline
+    from polybius.store import Store
+    from polybius.store.rows import IngestResult
+
+STDIN = "-"
+
+
+@dataclass
+class FileResult:
+    """One input of a batch: the documents extracted from it, or why it failed."""
+
+    source: str
+    """The input as given (a path, or ``-`` for standard input)."""
+    documents: list[Document] = field(default_factory=list)
+    error: str | None = None
+    expected: int = 0
+    """How many articles the input holds (a JSONL file holds several)."""
+
+    @property
+    def done(self) -> bool:
+        return self.error is not None or len(self.documents) >= self.expected
+
+
+def read_source(source: str | Path, *, published: date | None = None,
+                url: str | None = None) -> list[Article]:
+    """The articles of one input: a text/HTML/JSONL file, or ``-`` for raw text on stdin."""
+    from polybius.ingest import read_file
+
+    if str(source) != STDIN:
+        return read_file(Path(source), published=published, url=url)
+    from polybius.ingest.decode import decode
+    from polybius.ingest.text import article_from_text
+
+    data = sys.stdin.buffer.read()
+    if not data.strip():
+        raise InputError("<stdin>", "input is empty")
+    return [article_from_text(decode(data, "<stdin>"), source="<stdin>", published=published, url=url)]
+
+
+def output_name(source: str | Path) -> str:
+    """The file ``extract --out`` writes for an input: ``x.html`` -> ``x.json``, JSONL -> ``x.jsonl``."""
+    if str(source) == STDIN:
+        return "stdin.json"
+    path = Path(source)
+    return path.stem + (".jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else ".json")
+
+
+def output_names(sources: Iterable[str | Path]) -> dict[str, str]:
+    """Input -> output file name for every input; ValueError when two inputs would share one."""
+    names: dict[str, str] = {}
+    owners: dict[str, str] = {}
+    for source in map(str, sources):
+        name = output_name(source)
+        if name in owners and owners[name] != source:
+            raise ValueError(f"inputs {owners[name]} and {source} would both be written to {name}; "
+                             "extract them into separate --out folders")
+        if name in owners:
+            raise ValueError(f"input {source} is given twice")
+        names[source], owners[name] = name, source
+    return names
+
+
+def extract_files(pipeline: Pipeline, sources: Iterable[str | Path], *,
+                  published: date | None = None, url: str | None = None,
+                  batch_size: int | None = None, validate: bool = True) -> Iterator[FileResult]:
+    """One ``FileResult`` per input, in input order, extracting all inputs as one batched stream.
+
+    Inputs are read lazily as the batches need them. With ``validate`` every document is checked
+    against the ``polybius/1`` contract; a document that breaks it fails its input.
+    """
+    from polybius.contract import problems
+
+    pending: deque[FileResult] = deque()
+
+    def feed() -> Iterator[Article]:
+        for source in sources:
+            try:
+                articles = read_source(source, published=published, url=url)
+            except InputError as err:
+                pending.append(FileResult(str(source), error=str(err)))
+                continue
+            pending.append(FileResult(str(source), expected=len(articles)))
+            yield from articles
+
+    for doc in pipeline.extract_many(feed(), batch_size=batch_size):
+        owner = next(r for r in pending if not r.done)
+        found = problems(doc.to_json()) if validate else []
+        if found:
+            owner.error = f"{owner.source}: document breaks polybius/1: " + "; ".join(found)
+        else:
+            owner.documents.append(doc)
+        while pending and pending[0].done:
+            yield pending.popleft()
+    yield from pending  # inputs that failed after the last document
+
+
+def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Path], *,
+                   published: date | None = None,
+                   on_progress: Callable[[int, int], None] | None = None) -> IngestResult:
+    """Read, extract and store every article of ``sources`` (files or folders).
+
+    Articles already in the store are not extracted again; each ``nlp.pipe`` batch is stored in
+    one transaction. Inputs that cannot be read are listed in ``failed`` and the rest go on.
+    ``on_progress(done, total)`` is called after each batch.
+    """
+    from polybius.ingest import iter_files, read_file
+    from polybius.store.rows import IngestResult
+
+    articles: list[Article] = []
+    result = IngestResult()
+    for path in _files(iter_files, [Path(s) for s in sources], result.failed):
+        try:
+            articles.extend(read_file(path, published=published))
+        except InputError as err:
+            result.failed.append(str(err))
+    unique = list({a.id: a for a in articles}.values())
+    new = [a for a in unique if not store.has_article(a.id)]
+    result.skipped = len(articles) - len(new)
+    result.ids = [a.id for a in articles]
+    size = pipeline.config.batch_size
+    for start in range(0, len(new), size):
+        batch = store.add(pipeline.extract_many(new[start:start + size], batch_size=size))
+        result.added += batch.added
+        result.skipped += batch.skipped
+        if on_progress is not None:
+            on_progress(min(start + size, len(new)), len(new))
+    return result
+
+
+def _files(iter_files: Callable[[Iterable[Path]], Iterator[Path]], paths: list[Path],
+           errors: list[str]) -> Iterator[Path]:
+    """Files under ``paths``; a path that does not exist is an error and the rest go on."""
+    for path in paths:
+        try:
+            yield from iter_files([path])
+        except InputError as err:
+            errors.append(str(err))
+
