@@ -11,11 +11,25 @@
 
 
 class PolybiusError(Exception):
-    """Base class of every error Polybius raises on purpose."""
+    """Base class of every error Polybius raises on purpose; its message is meant for the user.
+
+    Example::
+
+        try:
+            Store("sqlite:///no/such/dir/events.db")
+        except PolybiusError as err:
+            print(err)  # cannot open store ...: directory no/such/dir does not exist
+    """
 
 
 class InputError(PolybiusError):
-    """An input cannot be read as an article; the message names the input."""
+    """An input cannot be read as an article; the message names the input.
+
+    Example::
+
+        except InputError as err:
+            print(err.source, err.problem)
+    """
 
     def __init__(self, source: str, problem: str) -> None:
         super().__init__(f"{source}: {problem}")
@@ -32,7 +46,12 @@ class ContractError(PolybiusError):
 
 
 class StoreError(PolybiusError):
-    """The store could not be opened, migrated or written."""
+    """The store could not be opened, migrated or written.
+
+    Example::
+
+        Store("sqlite:///reports/")  # StoreError: ... is a directory, not a database file
+    """
 
 
 class EvaluationError(PolybiusError):
@@ -40,4 +59,10 @@ class EvaluationError(PolybiusError):
 
 
 class ConfigError(PolybiusError):
-    """A setting has a bad value or the configuration file cannot be read; the message names it."""
+    """A setting has a bad value or the configuration file cannot be read; the message names it.
+
+    Example::
+
+        Config.load(env={"POLYBIUS_PORT": "http"})
+        # ConfigError: setting port (env POLYBIUS_PORT): 'http' is not a whole number
+    """

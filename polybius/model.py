@@ -41,7 +41,14 @@ class Removed:
 
 @dataclass
 class Article:
-    """One news article: clean body text plus the metadata it came with."""
+    """One news article: clean body text plus the metadata it came with.
+
+    ``id`` is the content hash of the text (``content_id``), so the same article is stored once.
+
+    Example::
+
+        Article(text="Police arrested two men in Lyon on Monday.", published=date(2019, 1, 7))
+    """
 
     text: str
     title: str | None = None
@@ -191,7 +198,18 @@ class Event:
 
 @dataclass
 class Document:
-    """Everything extracted from one article: the ``polybius/1`` JSON object."""
+    """Everything extracted from one article: the ``polybius/1`` JSON object.
+
+    Every mention has a ``span`` into ``article.text``; events refer to actors, places and times
+    by id. ``to_json`` / ``from_json`` convert losslessly.
+
+    Example::
+
+        doc = Pipeline().extract(text, published=date(2018, 8, 23))
+        for event in doc.events:
+            start, end = event.evidence[0].span
+            print(event.type, event.factuality.status, doc.article.text[start:end])
+    """
 
     article: Article
     actors: list[Actor] = field(default_factory=list)
@@ -201,7 +219,12 @@ class Document:
     events: list[Event] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        """The document as a JSON-ready dict in the ``polybius/1`` contract."""
+        """The document as a JSON-ready dict in the ``polybius/1`` contract.
+
+        Example::
+
+            json.dumps(doc.to_json(), ensure_ascii=False)
+        """
         article = asdict(self.article)
         article["published"] = self.article.published.isoformat() if self.article.published else None
         return {
@@ -217,7 +240,12 @@ class Document:
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> Document:
-        """Rebuild a document from its ``polybius/1`` JSON form."""
+        """Rebuild a document from its ``polybius/1`` JSON form (``from_json(d.to_json()) == d``).
+
+        Example::
+
+            doc = Document.from_json(json.loads(path.read_text()))
+        """
         if obj.get("schema") != SCHEMA:
             raise ValueError(f"not a {SCHEMA} document (schema={obj.get('schema')!r})")
         art = dict(obj["article"])

@@ -70,7 +70,17 @@ def default_source(doc: Document) -> str | None:
 
 
 class Store:
-    """Articles, events, actors and places in a database, migrated to the latest schema on open."""
+    """Articles, events, actors and places in a database, migrated to the latest schema on open.
+
+    ``url`` is a SQLAlchemy URL: ``sqlite:///events.db`` (created when missing) or
+    ``postgresql://user@host/name``. Writes go through ``add``/``ingest``, one transaction a batch.
+
+    Example::
+
+        with Store("sqlite:///events.db") as store:
+            store.ingest("reports/")
+            store.events(type="ASSAULT", since=date(2018, 1, 1)).to_pandas()
+    """
 
     def __init__(self, url: str = "sqlite:///polybius.db") -> None:
         self.url = url

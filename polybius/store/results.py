@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pandas
 
 DATE_COLUMNS = ("date_start", "date_end", "published", "first_reported")
+COUNT_COLUMNS = ("killed", "injured", "arrested", "geonameid")
 
 
 def event_record(row: EventRow) -> dict[str, Any]:
@@ -46,7 +47,8 @@ def canonical_record(event: CanonicalEvent) -> dict[str, Any]:
     return out
 
 
-def _frame(records: list[dict[str, Any]], columns: list[str]) -> pandas.DataFrame:
+def _frame(records: list[dict[str, Any]], columns: list[str],
+           counts: tuple[str, ...] = ()) -> pandas.DataFrame:
     try:
         import pandas
     except ImportError:
@@ -56,6 +58,9 @@ def _frame(records: list[dict[str, Any]], columns: list[str]) -> pandas.DataFram
         if col in frame:
             # precision-aware dates stay strings in the records; as columns they are timestamps
             frame[col] = pandas.to_datetime(frame[col], format="ISO8601")
+    for col in counts:
+        if col in frame:  # unknown stays <NA>, not a float NaN that turns counts into floats
+            frame[col] = pandas.array([r[col] for r in records], dtype="Int64")
     return frame
 
 
@@ -76,7 +81,7 @@ class EventList(list[EventRow]):
             frame = store.events().to_pandas()
             frame[["date_start", "type", "place", "killed", "factuality"]]
         """
-        return _frame([event_record(r) for r in self], list(event_record(_empty_row())))
+        return _frame([event_record(r) for r in self], list(event_record(_empty_row())), COUNT_COLUMNS)
 
     def to_geojson(self) -> dict[str, Any]:
         """A GeoJSON FeatureCollection of the located events (the ``polybius export`` format).

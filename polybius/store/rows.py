@@ -20,7 +20,13 @@ from polybius.model import (
 
 @dataclass
 class IngestResult:
-    """Outcome of one ``Store.add`` batch."""
+    """Outcome of ``Store.add`` (one batch) or ``Store.ingest`` (files and folders).
+
+    Example::
+
+        result = store.ingest("reports/")
+        print(result.added, "added,", result.skipped, "already stored,", len(result.failed), "failed")
+    """
 
     added: int = 0
     skipped: int = 0
@@ -44,7 +50,13 @@ class Party:
 
 @dataclass
 class EventRow:
-    """One stored event: its ``polybius/1`` fields plus article, participant and place details."""
+    """One stored event: its ``polybius/1`` fields plus article, participant and place details.
+
+    Example::
+
+        row = store.events(type="ASSAULT")[0]
+        row.actor_names, row.place_name, row.factuality.status, row.evidence_text[0]
+    """
 
     article_id: str
     id: str
@@ -86,10 +98,12 @@ class EventRow:
 
     @property
     def actor_names(self) -> list[str]:
+        """The names of the event's actors, in order."""
         return [p.name for p in self.actor_parties]
 
     @property
     def recipient_names(self) -> list[str]:
+        """The names of the event's recipients (who it was done to), in order."""
         return [p.name for p in self.recipient_parties]
 
     @property
@@ -144,7 +158,15 @@ class FieldValues:
 
 @dataclass
 class CanonicalEvent:
-    """One real-world event as reported by one or more articles (a cluster of event rows)."""
+    """One real-world event as reported by one or more articles (a cluster of event rows).
+
+    Figures the sources disagree on are kept side by side (``killed.values``, ``killed.by_source``).
+
+    Example::
+
+        event = store.canonical_events(type="ASSAULT")[0]
+        event.n_sources, event.killed.values, event.members
+    """
 
     cluster_id: str
     type: str
