@@ -356,18 +356,31 @@ def evaluate(name: str, data_dir: Path | None, limit: int | None, fmt: str) -> N
 
 
 @main.command()
+@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch"]))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Gold data folder (uses india_police_events documents when present).")
 @click.option("--limit", type=int, help="Use only the first N articles.")
+@click.option("--single", type=int, default=5, show_default=True,
+              help="batch: files timed through the single-file path (one process each).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def bench(data_dir: Path | None, limit: int | None, fmt: str) -> None:
-    """Measure pipeline throughput against bare spaCy on the same articles, and peak memory.
+def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt: str) -> None:
+    """Measure throughput: `pipeline` (default) = full pipeline against bare spaCy on the same
+    articles, and peak memory; `batch` = files/s of `extract FILES --out DIR` next to the
+    single-file path.
 
     Example: polybius bench --limit 100
+    Example: polybius bench batch --limit 100
     """
     from polybius import evaluate as ev
     from polybius.bench import run_bench
 
+    if which == "batch":
+        from polybius.bench_batch import run_batch_bench
+
+        batch_report = run_batch_bench(_pipeline(), data_dir or ev.default_data_dir(), limit=limit,
+                                       single=single)
+        click.echo(json.dumps(batch_report.to_json(), indent=2) if fmt == "json" else batch_report.render())
+        return
     report = run_bench(_pipeline(), data_dir or ev.default_data_dir(), limit=limit)
     click.echo(json.dumps(report.to_json(), indent=2) if fmt == "json" else report.render())
 

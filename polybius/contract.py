@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 import jsonschema
+import jsonschema_rs
 
 
 @lru_cache(maxsize=1)
@@ -21,11 +22,21 @@ def schema() -> dict[str, Any]:
     return json.loads(text)  # type: ignore[no-any-return]
 
 
+@lru_cache(maxsize=1)
+def _fast_validator() -> Any:
+    """The schema compiled by jsonschema-rs: ~0.5 ms a document against ~45 ms for jsonschema
+    (measured on news articles), which made validation 13% of ``extract --out`` time."""
+    return jsonschema_rs.validator_for(schema(), validate_formats=False)
+
+
 def problems(doc: dict[str, Any]) -> list[str]:
     """Every way ``doc`` breaks the contract, as readable messages; empty when it is valid."""
-    validator = jsonschema.Draft202012Validator(schema())
-    found = [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-             for e in validator.iter_errors(doc)]
+    found = []
+    if not _fast_validator().is_valid(doc):
+        # only a failing document pays for jsonschema, whose messages the tests and users know
+        validator = jsonschema.Draft202012Validator(schema())
+        found = [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+                 for e in validator.iter_errors(doc)]
     if found:
         return found
     text_len = len(doc["article"]["text"])
