@@ -34,10 +34,13 @@ class FileResult:
     error: str | None = None
     expected: int = 0
     """How many articles the input holds (a JSONL file holds several)."""
+    received: int = 0
+    """How many of them came out of the pipeline so far (valid or not)."""
 
     @property
     def done(self) -> bool:
-        return self.error is not None or len(self.documents) >= self.expected
+        """Whether every article of the input has been through the pipeline."""
+        return self.received >= self.expected
 
 
 def read_source(source: str | Path, *, published: date | None = None,
@@ -103,14 +106,15 @@ def extract_files(pipeline: Pipeline, sources: Iterable[str | Path], *,
 
     for doc in pipeline.extract_many(feed(), batch_size=batch_size):
         owner = next(r for r in pending if not r.done)
+        owner.received += 1
         found = problems(doc.to_json()) if validate else []
-        if found:
-            owner.error = f"{owner.source}: document breaks polybius/1: " + "; ".join(found)
-        else:
+        if found:  # the input fails; its later articles still belong to it
+            owner.error = owner.error or f"{owner.source}: document breaks polybius/1: " + "; ".join(found)
+        elif owner.error is None:
             owner.documents.append(doc)
         while pending and pending[0].done:
             yield pending.popleft()
-    yield from pending  # inputs that failed after the last document
+    yield from pending  # inputs that failed to read after the last document
 
 
 def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Path], *,
@@ -127,11 +131,17 @@ def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Pat
 
     articles: list[Article] = []
     result = IngestResult()
-    for path in _files(iter_files, [Path(s) for s in sources], result.failed):
+    for source in sources:
         try:
-            articles.extend(read_file(path, published=published))
-        except InputError as err:
+            paths = list(iter_files([Path(source)]))
+        except InputError as err:  # no such file: say so and go on with the others
             result.failed.append(str(err))
+            continue
+        for path in paths:
+            try:
+                articles.extend(read_file(path, published=published))
+            except InputError as err:
+                result.failed.append(str(err))
     unique = list({a.id: a for a in articles}.values())
     new = [a for a in unique if not store.has_article(a.id)]
     result.skipped = len(articles) - len(new)
@@ -144,14 +154,4 @@ def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Pat
         if on_progress is not None:
             on_progress(min(start + size, len(new)), len(new))
     return result
-
-
-def _files(iter_files: Callable[[Iterable[Path]], Iterator[Path]], paths: list[Path],
-           errors: list[str]) -> Iterator[Path]:
-    """Files under ``paths``; a path that does not exist is an error and the rest go on."""
-    for path in paths:
-        try:
-            yield from iter_files([path])
-        except InputError as err:
-            errors.append(str(err))
 

@@ -33,7 +33,7 @@ out_console = Console(width=None if sys.stdout.isatty() else 200)
 def db_option(func: F) -> F:
     """``--db URL`` shared by every command that opens the store."""
     return click.option("--db", "db_url", default=lambda: _settings().db,
-                        show_default="sqlite:///polybius.db or $POLYBIUS_DB",
+                        show_default="the db setting: $POLYBIUS_DB, polybius.toml or sqlite:///polybius.db",
                         help="Store URL: sqlite:///file.db or postgresql://…")(func)
 
 

@@ -175,3 +175,29 @@ def test_events_to_geojson_puts_only_located_events_on_the_map(store: Store) -> 
     assert collection["type"] == "FeatureCollection"
     assert len(collection["features"]) + collection["unlocated"] == len(rows)
     assert len(collection["features"]) == len(located)
+
+
+class BreakingPipeline:
+    """Extracts nothing, and breaks the contract on articles whose text mentions 'Borno'."""
+
+    def extract_many(self, articles, *, batch_size=None):
+        from polybius.model import Actor, Document
+
+        for article in articles:
+            bad = "Borno" in article.text
+            actors = [Actor(id="a1", text="x", span=(0, 10**6), name="x")] if bad else []
+            yield Document(article=article, actors=actors)
+
+
+def test_a_document_breaking_the_contract_fails_its_own_input_only(tmp_path: Path) -> None:
+    from polybius.batch import extract_files
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps({"text": t}) for t in TEXTS), encoding="utf-8")
+    after = tmp_path / "after.txt"
+    after.write_text(TEXTS[0], encoding="utf-8")
+    results = list(extract_files(BreakingPipeline(), [feed, tmp_path / "gone.txt", after]))  # type: ignore[arg-type]
+    assert [r.source for r in results] == [str(feed), str(tmp_path / "gone.txt"), str(after)]
+    assert "feed.jsonl: document breaks polybius/1" in (results[0].error or "")
+    assert "gone.txt" in (results[1].error or "")
+    assert results[2].error is None and [d.article.text for d in results[2].documents] == [TEXTS[0]]
