@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -128,19 +129,24 @@ def extract(files: tuple[Path, ...], published: date | None, url: str | None, fm
         out_dir.mkdir(parents=True, exist_ok=True)
     fmt = fmt or ("json" if len(files) == 1 else "jsonl")
     failed = 0
-    for result in extract_files(_pipeline(), files, published=published, url=url):
-        if result.error is not None:
-            fail(result.error)
-            failed += 1
-        elif out_dir is not None:
-            try:
-                _write_documents(result.documents, out_dir / names[result.source])
-            except OSError as err:
-                fail(f"{result.source}: cannot write {out_dir / names[result.source]}: {err.strerror or err}")
+    # a progress bar only when writing files: stdout may be a terminal showing the documents
+    with _progress() if out_dir is not None and len(files) > 1 else nullcontext() as progress:
+        task = progress.add_task("extracting", total=len(files)) if progress else None
+        for result in extract_files(_pipeline(), files, published=published, url=url):
+            if result.error is not None:
+                fail(result.error)
                 failed += 1
-        else:
-            for doc in result.documents:
-                _echo_document(doc.to_json(), fmt)
+            elif out_dir is not None:
+                try:
+                    _write_documents(result.documents, out_dir / names[result.source])
+                except OSError as err:
+                    fail(f"{result.source}: cannot write {out_dir / names[result.source]}: {err.strerror or err}")
+                    failed += 1
+            else:
+                for doc in result.documents:
+                    _echo_document(doc.to_json(), fmt)
+            if progress is not None and task is not None:
+                progress.advance(task)
     if failed:
         fail(f"{failed} of {len(files)} inputs failed")
         sys.exit(1)

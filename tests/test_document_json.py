@@ -75,7 +75,7 @@ documents = st.builds(Document, article=articles, actors=st.lists(actors, max_si
                       quotes=st.lists(quotes, max_size=2), events=st.lists(events, max_size=3))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(documents)
 def test_document_survives_a_trip_through_json_text(doc: Document) -> None:
     text = json.dumps(doc.to_json(), ensure_ascii=False)
