@@ -9,6 +9,7 @@ and where the bad value came from. ``polybius config`` prints the effective conf
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -199,11 +200,11 @@ def _typed(name: str, value: Any, source: str, kind: str) -> Any:
                 raise ValueError
             return int(value)
         if kind.startswith("float"):
-            if isinstance(value, bool):
+            if isinstance(value, bool) or not math.isfinite(float(value)):
                 raise ValueError
             return float(value)
     except (TypeError, ValueError):
-        word = {"b": "true or false", "i": "a whole number", "f": "a number"}[kind[0]]
+        word = {"b": "true or false", "i": "a whole number", "f": "a finite number"}[kind[0]]
         raise ConfigError(f"setting {name} ({source}): {value!r} is not {word}") from None
     if not isinstance(value, str | Path):
         raise ConfigError(f"setting {name} ({source}): {value!r} is not a string")

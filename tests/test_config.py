@@ -72,7 +72,8 @@ def test_unparsable_file_is_a_config_error(tmp_path: Path) -> None:
     ("POLYBIUS_BATCH_SIZE", "0", r"setting batch_size \(env POLYBIUS_BATCH_SIZE\): 0 is below the minimum 1"),
     ("POLYBIUS_PORT", "70000", r"setting port \(env POLYBIUS_PORT\): 70000 is not a TCP port"),
     ("POLYBIUS_FETCH", "perhaps", r"setting fetch \(env POLYBIUS_FETCH\): 'perhaps' is not true or false"),
-    ("POLYBIUS_FETCH_TIMEOUT", "soon", r"setting fetch_timeout \(env POLYBIUS_FETCH_TIMEOUT\): 'soon' is not a number"),
+    ("POLYBIUS_FETCH_TIMEOUT", "soon", r"setting fetch_timeout \(env POLYBIUS_FETCH_TIMEOUT\): 'soon' is not a finite number"),
+    ("POLYBIUS_FETCH_TIMEOUT", "nan", r"'nan' is not a finite number"),
 ])
 def test_bad_environment_value_names_the_setting_and_the_variable(var: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
