@@ -124,7 +124,7 @@ def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Pat
 
     Articles already in the store are not extracted again; each ``nlp.pipe`` batch is stored in
     one transaction. Inputs that cannot be read are listed in ``failed`` and the rest go on.
-    ``on_progress(done, total)`` is called after each batch.
+    ``on_progress(done, total)`` is called before the first batch and after each one.
     """
     from polybius.ingest import iter_files, read_file
     from polybius.store.rows import IngestResult
@@ -147,6 +147,8 @@ def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Pat
     result.skipped = len(articles) - len(new)
     result.ids = [a.id for a in articles]
     size = pipeline.config.batch_size
+    if on_progress is not None:
+        on_progress(0, len(new))
     for start in range(0, len(new), size):
         batch = store.add(pipeline.extract_many(new[start:start + size], batch_size=size))
         result.added += batch.added
