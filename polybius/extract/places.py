@@ -50,6 +50,12 @@ DATELINE = re.compile(
 MIN_SCORE = 1.2
 """Below this the best reading is too weak to keep: a town of under ~4,000 people needs support
 from the text (its country or region named, a qualifier) to be kept."""
+CAPITAL_BONUS = 0.4
+"""National capitals are named far more than their population suggests ("Washington" the city)."""
+COUNTRY_CONTEXT = (0.4, 0.2, 1.0)
+"""Bonus for a reading in a country the other mentions name: base + per unit of support, capped."""
+ADMIN1_CONTEXT = 0.6
+"""Bonus for a reading in an admin1 area that the other mentions name or lie in."""
 MIN_MARGIN = 0.1
 """The best reading must beat the runner-up by this much (~2.5x the population, all else equal),
 else the mention is ambiguous and dropped."""
@@ -80,6 +86,39 @@ def extract_places(doc: Doc, ctx: Context, gazetteer: Gazetteer | None = None) -
     for m, entry, conf, how in sorted(resolved, key=lambda r: r[0].start):
         places.append(_place(f"p{len(places) + 1}", doc, m, entry, conf, how))
     return places
+
+
+def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
+                  gazetteer: Gazetteer | None = None) -> list[Place | None]:
+    """Resolve given toponym spans (e.g. gold ones), each other's context; None = no answer.
+
+    The result is aligned with ``spans``. Used to score resolution apart from recognition.
+    """
+    gaz = gazetteer or default_gazetteer()
+    mentions = [_span_mention(doc, start, end) for start, end in spans]
+    for m in mentions:
+        if m.source != "demonym":
+            m.candidates = _prune(gaz.candidates(m.text), m)
+    resolved = {id(m): (entry, conf, how) for m, entry, conf, how in _resolve_all(mentions, gaz)}
+    out: list[Place | None] = []
+    for k, m in enumerate(mentions, start=1):
+        pick = resolved.get(id(m))
+        out.append(_place(f"p{k}", doc, m, *pick) if pick else None)
+    return out
+
+
+def _span_mention(doc: Doc, start: int, end: int) -> _Mention:
+    text = doc.text[start:end]
+    code = demonym_country(text)
+    if code:
+        return _Mention(start, end, text, "demonym", country=code)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None and len(span) > 0:
+        inner = _entity_mention(span)
+        if inner is not None:
+            inner.source = "given"
+            return inner
+    return _Mention(start, end, text, "given")
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,17 +319,18 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
 
     News names the town far more often; the subdivision wins only when the text says "province".
     """
-    towns = {(e.country_code, e.lat, e.lon) for e in entries if e.kind == "city"}
+    def area(e: Entry) -> tuple[str, str | None]:
+        return (e.country_code, e.admin1_code)
+
+    towns = {area(e) for e in entries if e.kind == "city"}
+    areas = {area(e) for e in entries if e.kind in ("admin1", "admin2")}
     admin_word = m.admin_word if m else False
     out = []
     for e in entries:
-        shadowed = e.kind in ("admin1", "admin2") and (e.country_code, e.lat, e.lon) in towns
-        if admin_word and e.kind == "city" and any(
-                x.kind in ("admin1", "admin2") and (x.country_code, x.lat, x.lon) ==
-                (e.country_code, e.lat, e.lon) for x in entries):
-            continue
-        if shadowed and not admin_word:
-            continue
+        if admin_word and e.kind == "city" and area(e) in areas:
+            continue  # "Idlib province": not the town
+        if not admin_word and e.kind in ("admin1", "admin2") and area(e) in towns:
+            continue  # "Idlib": the town, not the province around it
         out.append(e)
     return out
 
@@ -299,21 +339,24 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
 class _Evidence:
     """What the article's other mentions say: weight per country / admin1, by mention."""
 
-    countries: dict[str, dict[int, float]] = field(default_factory=dict)
-    admin1: dict[str, dict[int, float]] = field(default_factory=dict)
+    countries: dict[str, dict[str, float]] = field(default_factory=dict)
+    admin1: dict[str, dict[str, float]] = field(default_factory=dict)
     dateline_country: str | None = None
 
     def add(self, mention: _Mention, entry: Entry, weight: float) -> None:
+        name = fold(mention.text)
         for table, key in ((self.countries, entry.country_code), (self.admin1, entry.admin1_code)):
             if key:
                 by = table.setdefault(key, {})
-                by[id(mention)] = max(by.get(id(mention), 0.0), weight)
+                by[name] = max(by.get(name, 0.0), weight)
 
-    def support(self, table: dict[str, dict[int, float]], key: str | None, mention: _Mention) -> float:
-        """Weight of ``key`` from mentions other than ``mention`` (no self-confirmation)."""
+    def support(self, table: dict[str, dict[str, float]], key: str | None, mention: _Mention) -> float:
+        """Weight of ``key`` from other names than ``mention``'s: a name repeated five times
+        does not confirm its own reading."""
         if not key:
             return 0.0
-        return sum(w for mid, w in table.get(key, {}).items() if mid != id(mention))
+        name = fold(mention.text)
+        return sum(w for other, w in table.get(key, {}).items() if other != name)
 
 
 def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mention, Entry, float, str]]:
@@ -372,7 +415,7 @@ def _hint_matches(hint: str, entry: Entry, gaz: Gazetteer) -> bool:
 def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float, list[str]]:
     """Prior (kind, log population: +0.25 per tenfold) plus agreement with the rest of the text."""
     why = []
-    score = {"country": 1.0, "admin1": 0.3, "admin2": 0.1, "city": 0.3}[e.kind]
+    score = {"region": 1.0, "country": 1.0, "admin1": 0.3, "admin2": 0.1, "city": 0.3}[e.kind]
     population = e.population / 3 if e.kind in ("admin1", "admin2") else e.population
     # a subdivision's population is the sum of its towns: discounted so a province does not beat
     # the town everybody means just by containing it
@@ -382,15 +425,18 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
         score -= 0.3 if primary else 0.1  # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv")
     if m.source == "dateline" and e.kind == "city":
         score += 0.4  # datelines name towns
+    if e.feature == "capital":
+        score += CAPITAL_BONUS
+        why.append("capital")
     if m.region_hint and _hint_matches(m.region_hint, e, gaz):
         score += 1.5
         why.append("qualifier")
     support = ev.support(ev.countries, e.country_code, m)
     if support > 0:
-        score += min(0.3 + 0.1 * support, 0.6)
+        score += min(COUNTRY_CONTEXT[0] + COUNTRY_CONTEXT[1] * support, COUNTRY_CONTEXT[2])
         why.append("context-country")
     if e.kind != "country" and ev.support(ev.admin1, e.admin1_code, m) > 0:
-        score += 0.3
+        score += ADMIN1_CONTEXT
         why.append("context-admin1")
     if ev.dateline_country == e.country_code and m.source != "dateline":
         score += 0.2
