@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,11 @@ LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "inside", "across", "around", "throughout", "into", "on",
     "from", "towards", "toward", "within", "off", "to", "over", "along",
 })
+STREET_WORDS = frozenset({
+    "street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd", "lane",
+    "ln", "highway", "hwy", "parkway", "pkwy", "way", "court", "place", "square", "plaza",
+    "bridge", "interstate", "route", "pike", "trail", "circle", "terrace",
+})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?)"
@@ -71,6 +77,7 @@ class _Mention:
     admin_word: bool = False  # followed by "province", "region"...
     suburb: bool = False
     country: str | None = None  # demonyms: their ISO-2 code
+    street: bool = False  # "Main Street", "Highway 19": resolved to the town of the article
     candidates: list[Entry] = field(default_factory=list)
 
 
@@ -95,7 +102,7 @@ def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
     The result is aligned with ``spans``. Used to score resolution apart from recognition.
     """
     gaz = gazetteer or default_gazetteer()
-    mentions = [_span_mention(doc, start, end) for start, end in spans]
+    mentions = [_span_mention(doc, start, end, gaz) for start, end in spans]
     for m in mentions:
         if m.source != "demonym":
             m.candidates = _prune(gaz.candidates(m.text), m)
@@ -107,14 +114,14 @@ def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
     return out
 
 
-def _span_mention(doc: Doc, start: int, end: int) -> _Mention:
+def _span_mention(doc: Doc, start: int, end: int, gaz: Gazetteer) -> _Mention:
     text = doc.text[start:end]
     code = demonym_country(text)
     if code:
         return _Mention(start, end, text, "demonym", country=code)
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is not None and len(span) > 0:
-        inner = _entity_mention(span)
+        inner = _entity_mention(span, gaz)
         if inner is not None:
             inner.source = "given"
             return inner
@@ -176,7 +183,7 @@ def _find_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     add(_dateline(doc))
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
-            add(_entity_mention(ent))
+            add(_entity_mention(ent, gaz))
     for ent in doc.ents:
         if ent.label_ in OTHER_LABELS:
             add(_strong_other(ent, gaz))
@@ -187,13 +194,18 @@ def _find_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     return mentions
 
 
-def _entity_mention(ent: Span) -> _Mention | None:
+def _entity_mention(ent: Span, gaz: Gazetteer | None = None) -> _Mention | None:
     tokens = list(ent)
-    # "northeast Syria": the direction narrows the area but the place named is Syria
-    while tokens and (tokens[0].lower_ in DIRECTIONS or tokens[0].lower_ == "the"):
-        tokens = tokens[1:]
     if tokens and tokens[-1].lower_ in {"'s", "’s"}:
         tokens = tokens[:-1]
+    while tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    # "northeast Syria": the direction narrows the area but the place named is Syria; "South
+    # Africa", "West Bank" and "North Carolina" are names of their own, kept when the gazetteer has them
+    while tokens and tokens[0].lower_ in DIRECTIONS and not (
+            gaz is not None and tokens[0].text[:1].isupper() and len(tokens) > 1
+            and gaz.candidates(ent.doc[tokens[0].i: tokens[-1].i + 1].text)):
+        tokens = tokens[1:]
     if not tokens or not tokens[0].text[:1].isupper():
         return None
     span = ent.doc[tokens[0].i: tokens[-1].i + 1]
@@ -203,6 +215,7 @@ def _entity_mention(ent: Span) -> _Mention | None:
         m.admin_word = nxt.lower_ in ADMIN_WORDS
         m.suburb = nxt.lower_ in {"suburb", "suburbs", "outskirts"}
     m.region_hint = _region_hint(span)
+    m.street = tokens[-1].lower_.rstrip(".") in STREET_WORDS
     return m
 
 
@@ -372,7 +385,7 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
         elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
             base.add(m, m.candidates[0], 1.0)
     # Pass 2: score every reading, first with that context only, then with the other picks too.
-    pending = [m for m in mentions if m.source != "demonym" and m.candidates]
+    pending = [m for m in mentions if m.source != "demonym" and m.candidates and not m.street]
     chosen: dict[int, tuple[Entry, float, str]] = {}
     ev = base
     for _ in range(2):
@@ -386,7 +399,20 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
         if id(m) in chosen:
             entry, conf, how = chosen[id(m)]
             out.append((m, entry, conf, how))
+    town = _article_town([chosen[id(m)][0] for m in pending if id(m) in chosen])
+    if town is not None:
+        out.extend((m, town, 0.3, f"{m.source}+street:town-of-article")
+                   for m in mentions if m.street)
     return out
+
+
+def _article_town(picks: list[Entry]) -> Entry | None:
+    """The town the article names most (first named on ties): where its streets are."""
+    towns = [e for e in picks if e.kind == "city"]
+    if not towns:
+        return None
+    counts = Counter(e.geonameid for e in towns)
+    return max(towns, key=lambda e: counts[e.geonameid])
 
 
 def _context(base: _Evidence, pending: list[_Mention],
@@ -445,21 +471,100 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
 
 
 def _choose(m: _Mention, ev: _Evidence, gaz: Gazetteer) -> tuple[Entry, float, str] | None:
-    scored = sorted(((*_score(m, e, ev, gaz), e) for e in m.candidates),
-                    key=lambda s: s[0], reverse=True)
-    best, why, entry = scored[0]
+    return _decide(m, ev, gaz)[0]
+
+
+def _decide(m: _Mention, ev: _Evidence, gaz: Gazetteer
+            ) -> tuple[tuple[Entry, float, str] | None, list[Candidate], str]:
+    """The pick (or None), every candidate scored best first, and why it was picked or not."""
+    scored = sorted((Candidate(e, *_score(m, e, ev, gaz)) for e in m.candidates),
+                    key=lambda c: c.score, reverse=True)
+    if not scored:
+        return None, [], f"no gazetteer entry is called {m.text!r}"
+    top = scored[0]
+    entry = top.entry
     # a subdivision around the chosen town ("Mosul" district vs "Mosul" city) is not a rival
-    rivals = [sc for sc, _w, e in scored[1:]
-              if not (e.kind in ("admin1", "admin2") and e.country_code == entry.country_code
-                      and e.admin1_code == entry.admin1_code)]
-    runner = rivals[0] if rivals else 0.0
-    if best < MIN_SCORE or best - runner < MIN_MARGIN:
-        return None
-    conf = max(0.3, min(0.95, 0.4 + (best - runner) / 2))
+    rivals = [c for c in scored[1:]
+              if not (c.entry.kind in ("admin1", "admin2") and c.entry.country_code == entry.country_code
+                      and c.entry.admin1_code == entry.admin1_code)]
+    runner = rivals[0].score if rivals else 0.0
+    if top.score < MIN_SCORE:
+        return None, scored, (f"best reading {_label(entry)} is too weak "
+                              f"(score {top.score:.2f} < {MIN_SCORE}): no answer rather than a guess")
+    if top.score - runner < MIN_MARGIN:
+        return None, scored, (f"ambiguous: {_label(entry)} ({top.score:.2f}) vs "
+                              f"{_label(rivals[0].entry)} ({runner:.2f}) differ by less than {MIN_MARGIN}")
+    conf = max(0.3, min(0.95, 0.4 + (top.score - runner) / 2))
     if m.source.startswith("ner:") and m.source[4:] in OTHER_LABELS:
         conf = min(conf, 0.6)  # the NER did not think it is a place
-    basis = "+".join(why) if why else ("single" if len(scored) == 1 else "population")
-    return entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"
+    basis = "+".join(top.why) if top.why else ("single" if len(scored) == 1 else "population")
+    reason = (f"{_label(entry)} scores {top.score:.2f}, the runner-up {runner:.2f}"
+              f" (margin >= {MIN_MARGIN}); evidence: {basis}")
+    return (entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"), scored, reason
+
+
+def _label(e: Entry) -> str:
+    where = ", ".join(x for x in (e.admin1 if e.kind != "admin1" else None, e.country_code) if x)
+    return f"{e.name} ({e.kind}, {where})"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading of a name with its score and the evidence terms that raised it."""
+
+    entry: Entry
+    score: float
+    why: list[str]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a name was resolved: every candidate scored, the pick (None = no answer), and why."""
+
+    name: str
+    candidates: list[Candidate]
+    chosen: Entry | None
+    confidence: float
+    reason: str
+    context: list[str]
+    """The other places of the context text that lent support (as resolved)."""
+
+
+def explain(name: str, context: Doc | None = None, gazetteer: Gazetteer | None = None) -> Explanation:
+    """Resolve ``name`` as if it were named in ``context`` (a parsed text, optional), and say why."""
+    gaz = gazetteer or default_gazetteer()
+    others = _find_mentions(context, gaz) if context is not None else []
+    query = _Mention(0, len(name), name, "query")
+    code = demonym_country(name)
+    if code:
+        entry = gaz.country(code)
+        return Explanation(name, [Candidate(entry, 1.0, ["demonym"])] if entry else [], entry,
+                           0.9 if entry else 0.0,
+                           f"{name!r} is a demonym of {code}" if entry else f"unknown country {code}", [])
+    span_like = _parse_hints(name, query)
+    query.candidates = _prune(gaz.candidates(span_like), query)
+    for m in others:
+        if m.source != "demonym":
+            m.candidates = _prune(gaz.candidates(m.text), m)
+    resolved = _resolve_all(others, gaz)
+    base = _Evidence()
+    for m, entry, conf, _how in resolved:
+        base.add(m, entry, conf)
+    pick, scored, reason = _decide(query, base, gaz)
+    return Explanation(name, scored, pick[0] if pick else None, pick[1] if pick else 0.0, reason,
+                       [f"{m.text} -> {_label(entry)}" for m, entry, _c, _h in resolved])
+
+
+def _parse_hints(name: str, m: _Mention) -> str:
+    """ "Paris, Texas" -> looks up "Paris" with "Texas" as qualifier; "Idlib province" -> admin word."""
+    head, _, hint = name.partition(",")
+    words = head.split()
+    if len(words) > 1 and words[-1].lower() in ADMIN_WORDS:
+        m.admin_word = True
+        head = " ".join(words[:-1])
+    if hint.strip():
+        m.region_hint = hint.strip()
+    return head.strip()
 
 
 def _place(pid: str, doc: Doc, m: _Mention, e: Entry, conf: float, how: str) -> Place:
