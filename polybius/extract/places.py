@@ -62,6 +62,9 @@ COUNTRY_CONTEXT = (0.4, 0.2, 1.0)
 """Bonus for a reading in a country the other mentions name: base + per unit of support, capped."""
 ADMIN1_CONTEXT = 0.6
 """Bonus for a reading in an admin1 area that the other mentions name or lie in."""
+SOFT_CONTEXT = 0.5
+"""Bonus for a reading in an admin1 area where another, still ambiguous name may also lie
+(weighted by 1 / the number of areas that name could be in)."""
 MIN_MARGIN = 0.1
 """The best reading must beat the runner-up by this much (~2.5x the population, all else equal),
 else the mention is ambiguous and dropped."""
@@ -335,7 +338,7 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
     def area(e: Entry) -> tuple[str, str | None]:
         return (e.country_code, e.admin1_code)
 
-    towns = {area(e) for e in entries if e.kind == "city"}
+    towns = {area(e) for e in entries if e.kind == "city" and not e.alias}
     areas = {area(e) for e in entries if e.kind in ("admin1", "admin2")}
     admin_word = m.admin_word if m else False
     out = []
@@ -355,6 +358,15 @@ class _Evidence:
     countries: dict[str, dict[str, float]] = field(default_factory=dict)
     admin1: dict[str, dict[str, float]] = field(default_factory=dict)
     dateline_country: str | None = None
+    soft_admin1: dict[str, dict[str, float]] = field(default_factory=dict)
+    """admin1 -> {name: 1/n}: an unresolved name whose n candidate admin1 areas include it."""
+
+    def add_soft(self, mention: _Mention) -> None:
+        areas = {e.admin1_code for e in mention.candidates if e.admin1_code and e.kind != "country"}
+        name = fold(mention.text)
+        for code in areas:
+            by = self.soft_admin1.setdefault(code, {})
+            by[name] = max(by.get(name, 0.0), 1 / len(areas))
 
     def add(self, mention: _Mention, entry: Entry, weight: float) -> None:
         name = fold(mention.text)
@@ -386,6 +398,8 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
             base.add(m, m.candidates[0], 1.0)
     # Pass 2: score every reading, first with that context only, then with the other picks too.
     pending = [m for m in mentions if m.source != "demonym" and m.candidates and not m.street]
+    for m in pending:
+        base.add_soft(m)
     chosen: dict[int, tuple[Entry, float, str]] = {}
     ev = base
     for _ in range(2):
@@ -418,7 +432,8 @@ def _article_town(picks: list[Entry]) -> Entry | None:
 def _context(base: _Evidence, pending: list[_Mention],
              chosen: dict[int, tuple[Entry, float, str]]) -> _Evidence:
     ev = _Evidence({k: dict(v) for k, v in base.countries.items()},
-                   {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country)
+                   {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country,
+                   base.soft_admin1)
     for m in pending:
         if id(m) not in chosen:
             continue
@@ -464,6 +479,12 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
     if e.kind != "country" and ev.support(ev.admin1, e.admin1_code, m) > 0:
         score += ADMIN1_CONTEXT
         why.append("context-admin1")
+    elif e.kind not in ("country", "region"):
+        soft = ev.support(ev.soft_admin1, e.admin1_code, m)
+        if soft > 0:
+            # "Gainesville" and "Hall County" are both ambiguous, but only Georgia has both
+            score += SOFT_CONTEXT * min(1.0, soft)
+            why.append("context-candidates")
     if ev.dateline_country == e.country_code and m.source != "dateline":
         score += 0.2
         why.append("dateline")
