@@ -201,3 +201,27 @@ def test_demonym_is_only_a_country_fallback(parse: Parse, gaz: Gazetteer) -> Non
     event, places = _locate(parse, gaz, "French police arrested a man.", "arrested")
     assert event.location.place == one(places, "French").id
     assert event.location.resolution == "country" and "demonym" in (event.location.reason or "")
+
+
+def test_sentence_without_place_takes_the_article_town_when_all_places_agree(parse: Parse,
+                                                                            gaz: Gazetteer) -> None:
+    text = "A fire broke out in Trappes on Monday. Police arrested a man on Tuesday."
+    event, places = _locate(parse, gaz, text, "arrested")
+    assert event.location.place == one(places, "Trappes").id and event.location.resolution == "city"
+    assert "every place in the article" in (event.location.reason or "")
+
+
+def test_sentence_without_place_gets_none_when_the_article_places_disagree(parse: Parse,
+                                                                          gaz: Gazetteer) -> None:
+    text = "Talks were held in Trappes and in Kharkiv. Police arrested a man on Tuesday."
+    event, _places = _locate(parse, gaz, text, "arrested")
+    assert event.location.place is None and event.location.reason == "no place in text"
+
+
+def test_street_location_is_its_town_and_says_so(parse: Parse, gaz: Gazetteer) -> None:
+    text = "Police in Trappes said a man was stabbed on Main Street."
+    event, places = _locate(parse, gaz, text, "stabbed")
+    place = next(p for p in places if p.id == event.location.place)
+    assert (place.name, event.location.resolution) == ("Trappes", "city")
+    if "street:" in place.rule:  # the NER tagged the street: the reason must say it is approximate
+        assert "a street" in (event.location.reason or "")

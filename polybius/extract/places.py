@@ -609,6 +609,8 @@ def locate_events(doc: Doc, ctx: Context, events: list[Event], places: list[Plac
     dateline = next((p for p in places if p.rule.startswith("dateline")), None)
     for event in events:
         event.location = _locate(doc, event, places, actors, dateline)
+        if event.location.place is None:
+            event.location = _article_place(places, actors) or event.location
 
 
 def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
@@ -632,11 +634,49 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
             clause.append((abs(_token(doc, p).i - root.i), p, prep))
     if clause:
         _, place, prep = min(clause, key=lambda c: c[0])
-        return Location(place.id, place.resolution, f"clause: {prep or 'object'} {place.text}")
+        return Location(place.id, place.resolution,
+                        f"clause: {prep or 'object'} {place.text}{_approximation(place)}")
     if named:
         place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
         return Location(place.id, place.resolution, "nearest place in sentence")
     return _fallback(sent, dateline, [p for p in in_sent if p.rule == "demonym"])
+
+
+def _approximation(place: Place) -> str:
+    """What the reason must add when the place stands for something finer it could not resolve."""
+    if "street:" in place.rule:
+        return f" (a street: placed at the article's town, {place.name})"
+    if "suburb" in place.rule:
+        return f" (a suburb: placed at {place.name})"
+    return ""
+
+
+def _article_place(places: list[Place], actors: list[Actor]) -> Location | None:
+    """When the event's sentence names no place: the article's place if all its places agree.
+
+    Every named place in one admin1 area: the town named most (city resolution); all in one
+    country: that country, if the article names it. Anything else is no answer. Places that are
+    also actors ("Russia bombed...") say who acted, not where, and are left out.
+    """
+    named = [p for p in places if p.rule != "demonym" and p.country_code
+             and not any(a.span[0] < p.span[1] and p.span[0] < a.span[1] for a in actors)]
+    if not named:
+        return None
+    countries = {p.country_code for p in named}
+    if len(countries) != 1:
+        return None
+    areas = {p.admin1 for p in named if p.resolution != "country"}
+    towns = [p for p in named if p.resolution == "city" and "street:" not in p.rule]
+    if len(areas) == 1 and towns:
+        counts = Counter(p.geonameid for p in towns)
+        town = max(towns, key=lambda p: counts[p.geonameid])
+        return Location(town.id, "city", f"no place in its sentence; every place in the article "
+                                         f"is in {town.admin1}: its town named most, {town.name}")
+    country = next((p for p in named if p.resolution == "country"), None)
+    if country is not None:
+        return Location(country.id, "country", f"no place in its sentence; every place in the "
+                                               f"article is in {country.name}: country only")
+    return None
 
 
 def _fallback(sent: Span | None, dateline: Place | None, demonyms: list[Place]) -> Location:
