@@ -225,3 +225,9 @@ def test_street_location_is_its_town_and_says_so(parse: Parse, gaz: Gazetteer) -
     assert (place.name, event.location.resolution) == ("Trappes", "city")
     if "street:" in place.rule:  # the NER tagged the street: the reason must say it is approximate
         assert "a street" in (event.location.reason or "")
+
+
+def test_town_named_in_a_local_institution_is_a_place(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "The Trappes Police Department said two men were held.")
+    p = one(places, "Trappes")
+    assert (p.country_code, p.resolution) == ("FR", "city") and p.confidence <= 0.6

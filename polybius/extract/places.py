@@ -47,6 +47,13 @@ STREET_WORDS = frozenset({
     "ln", "highway", "hwy", "parkway", "pkwy", "way", "court", "place", "square", "plaza",
     "bridge", "interstate", "route", "pike", "trail", "circle", "terrace",
 })
+INSTITUTION_WORDS = frozenset({
+    "police", "department", "sheriff", "sheriff's", "county", "city", "school", "schools",
+    "university", "college", "hospital", "council", "fire", "court", "board", "library",
+    "airport", "museum", "district", "commission", "authority", "government", "ministry",
+    "prosecutor", "prosecutor's", "health", "state", "public", "municipal", "regional",
+})
+"""Words after a place name that make an organisation local to it ("Oxford Police Department")."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?)"
@@ -240,6 +247,9 @@ def _strong_other(ent: Span, gaz: Gazetteer) -> _Mention | None:
     if ent.end < len(doc) and doc[ent.end].pos_ == "PROPN":
         return None  # part of a longer name ("Jordan Peterson")
     if ent.label_ == "ORG":
+        local = _place_of_institution(ent, gaz)
+        if local is not None:
+            return local
         ent = _leading_name(ent)
     found = _prune(gaz.candidates(ent.text), None)
     if not found or found[0].alias:
@@ -251,6 +261,20 @@ def _strong_other(ent: Span, gaz: Gazetteer) -> _Mention | None:
         return None
     return _Mention(ent.start_char, ent.end_char, ent.text, f"ner:{ent.label_}",
                     region_hint=_region_hint(ent))
+
+
+def _place_of_institution(ent: Span, gaz: Gazetteer) -> _Mention | None:
+    """The "Oxford" of "Oxford Police Department", the "Texas" of "Texas Department of Health":
+    a place name followed by an institution word. Resolved like any other mention (no answer
+    when ambiguous), so a firm named after a place ("Boston Scientific") is not taken."""
+    tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    cut = next((k for k, t in enumerate(tokens) if t.lower_ in INSTITUTION_WORDS), None)
+    if not cut or cut > 3 or not all(t.text[:1].isupper() for t in tokens[:cut]):
+        return None
+    span = ent.doc[tokens[0].i: tokens[cut - 1].i + 1]
+    if not gaz.candidates(span.text):
+        return None
+    return _Mention(span.start_char, span.end_char, span.text, "ner:ORG")
 
 
 def _untagged_names(doc: Doc, gaz: Gazetteer) -> Iterable[_Mention]:
