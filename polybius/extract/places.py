@@ -101,7 +101,7 @@ def extract_places(doc: Doc, ctx: Context, gazetteer: Gazetteer | None = None) -
     resolved = _resolve_all(mentions, gaz)
     places = []
     for m, entry, conf, how in sorted(resolved, key=lambda r: r[0].start):
-        places.append(_place(f"p{len(places) + 1}", doc, m, entry, conf, how))
+        places.append(_place(f"p{len(places) + 1}", m, entry, conf, how))
     return places
 
 
@@ -112,7 +112,8 @@ def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
     The result is aligned with ``spans``. Used to score resolution apart from recognition.
     """
     gaz = gazetteer or default_gazetteer()
-    mentions = [_span_mention(doc, start, end, gaz) for start, end in spans]
+    text = doc.text  # built from the tokens on every access: once here, not once per span
+    mentions = [_span_mention(doc, text[start:end], start, end, gaz) for start, end in spans]
     for m in mentions:
         if m.source != "demonym":
             m.candidates = _prune(gaz.candidates(m.text), m)
@@ -120,12 +121,11 @@ def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
     out: list[Place | None] = []
     for k, m in enumerate(mentions, start=1):
         pick = resolved.get(id(m))
-        out.append(_place(f"p{k}", doc, m, *pick) if pick else None)
+        out.append(_place(f"p{k}", m, *pick) if pick else None)
     return out
 
 
-def _span_mention(doc: Doc, start: int, end: int, gaz: Gazetteer) -> _Mention:
-    text = doc.text[start:end]
+def _span_mention(doc: Doc, text: str, start: int, end: int, gaz: Gazetteer) -> _Mention:
     code = demonym_country(text)
     if code:
         return _Mention(start, end, text, "demonym", country=code)
@@ -612,12 +612,12 @@ def _parse_hints(name: str, m: _Mention) -> str:
     return head.strip()
 
 
-def _place(pid: str, doc: Doc, m: _Mention, e: Entry, conf: float, how: str) -> Place:
+def _place(pid: str, m: _Mention, e: Entry, conf: float, how: str) -> Place:
     if m.suburb:
         how += "+suburb"
         conf = round(conf * 0.8, 2)  # "a Paris suburb" is near Paris, not in it
     return Place(
-        id=pid, text=doc.text[m.start:m.end], span=(m.start, m.end), name=e.name,
+        id=pid, text=m.text, span=(m.start, m.end), name=e.name,
         geonameid=e.geonameid, lat=e.lat, lon=e.lon, country_code=e.country_code or None,
         admin1=e.admin1 if e.kind != "country" else None, resolution=e.kind,
         confidence=conf, rule=how)
