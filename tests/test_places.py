@@ -231,3 +231,21 @@ def test_town_named_in_a_local_institution_is_a_place(parse: Parse, gaz: Gazette
     places = places_of(parse, gaz, "The Trappes Police Department said two men were held.")
     p = one(places, "Trappes")
     assert (p.country_code, p.resolution) == ("FR", "city") and p.confidence <= 0.6
+
+
+def test_places_command_explains_a_resolution_as_table_and_json(gaz: Gazetteer) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from polybius.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["places", "Paris, Texas", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert "answer: Paris (city, US)" in result.output and "why:" in result.output
+    result = runner.invoke(main, ["places", "Springfield", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["answer"] is None and data["reason"].startswith("ambiguous")
+    assert len(data["candidates"]) == 10 and "score" in data["candidates"][0]
+    assert runner.invoke(main, ["places", " "]).exit_code == 2
