@@ -27,7 +27,7 @@ test: install
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 eval: install
-	for set in plover-gsr case2021 india-police conflibert-actors main-text; do \
+	for set in plover-gsr case2021 india-police conflibert-actors main-text geo; do \
 	  $(BIN)/polybius eval $$set || exit 1; done
 
 bench: install

@@ -348,7 +348,7 @@ def demo(db_url: str, out_dir: Path) -> None:
 @click.option("--limit", type=int, help="Score only the first N items (quick check).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def evaluate(name: str, data_dir: Path | None, limit: int | None, fmt: str) -> None:
-    """Score the pipeline on a gold set: plover-gsr, case2021, india-police, conflibert-actors, main-text.
+    """Score the pipeline on a gold set: plover-gsr, case2021, india-police, conflibert-actors, main-text, geo.
 
     Example: polybius eval plover-gsr --data ../shared/data --format json
     """
@@ -359,6 +359,62 @@ def evaluate(name: str, data_dir: Path | None, limit: int | None, fmt: str) -> N
                                  param_hint="NAME")
     report = ev.run(name, data_dir or ev.default_data_dir(), _pipeline(), limit=limit)
     click.echo(json.dumps(report.to_json(), indent=2) if fmt == "json" else report.render())
+
+
+@main.command()
+@click.argument("name")
+@click.option("--context", "context_text", help="Text the name appears in (its other places lend support).")
+@click.option("--limit", type=int, default=10, show_default=True, help="Candidates to list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def places(name: str, context_text: str | None, limit: int, fmt: str) -> None:
+    """Look up a place name in the offline gazetteer and explain the resolution.
+
+    Lists the candidates with their scores and the evidence behind each, the pick (or why there
+    is none: unknown, too weak, ambiguous). "Paris, Texas" uses Texas as a qualifier and
+    "Idlib province" asks for the province.
+
+    Example: polybius places Georgia --context "Police in Atlanta said on Monday."
+    """
+    from polybius.extract.places import explain
+    from polybius.resources.gazetteer import default_gazetteer
+
+    if not name.strip():
+        raise click.BadParameter("the place name is empty", param_hint="NAME")
+    ensure_gazetteer()
+    doc = None
+    if context_text:
+        from polybius import nlp
+        doc = nlp.parse(context_text)
+    result = explain(name, doc, default_gazetteer())
+    if fmt == "json":
+        click.echo(json.dumps(_explanation_json(result, limit), indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"candidates for {name!r}")
+    for col in ("name", "kind", "country", "admin1", "population", "lat", "lon", "geonameid", "score", "evidence"):
+        table.add_column(col, overflow="fold")
+    for c in result.candidates[:limit]:
+        e = c.entry
+        table.add_row(e.name, e.kind, e.country_code, e.admin1 or "", str(e.population), str(e.lat),
+                      str(e.lon), str(e.geonameid or ""), f"{c.score:.2f}",
+                      "+".join(c.why) + (" (alternate name)" if e.alias else ""))
+    out_console.print(table)
+    if len(result.candidates) > limit:
+        click.echo(f"... {len(result.candidates) - limit} more candidates")
+    if result.context:
+        click.echo("context places: " + "; ".join(result.context))
+    picked = result.chosen
+    click.echo(f"answer: {picked.name} ({picked.kind}, {picked.country_code}), confidence "
+               f"{result.confidence}" if picked else "answer: none")
+    click.echo(f"why: {result.reason}")
+
+
+def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {"name": result.name, "answer": asdict(result.chosen) if result.chosen else None,
+            "confidence": result.confidence, "reason": result.reason, "context": result.context,
+            "candidates": [{**asdict(c.entry), "score": round(c.score, 3), "evidence": c.why}
+                           for c in result.candidates[:limit]]}
 
 
 @main.command()

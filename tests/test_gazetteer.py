@@ -50,12 +50,59 @@ def test_airport_codes_and_lowercase_romanisations_are_not_names(gaz: Gazetteer)
     assert all(e.name != "Paris" for e in gaz.candidates("barys"))
 
 
-def test_country_point_is_its_capital_not_a_centroid(gaz: Gazetteer) -> None:
+def test_country_point_is_its_mainland_centre_not_its_capital(gaz: Gazetteer) -> None:
     france = gaz.country("fr")
     assert france is not None and france.kind == "country" and france.name == "France"
-    paris = next(e for e in gaz.candidates("Paris") if e.kind == "city" and e.country_code == "FR")
-    assert (france.lat, france.lon) == (paris.lat, paris.lon)
+    assert france.lat == pytest.approx(46.6, abs=1.0) and france.lon == pytest.approx(2.4, abs=1.0)
+    usa = gaz.country("US")  # the contiguous states' middle, not Washington and not Alaska
+    assert usa is not None and usa.lat == pytest.approx(39.5, abs=1.5) and usa.lon == pytest.approx(-98.5, abs=2)
     assert gaz.country("ZZ") is None
+
+
+def test_subdivision_point_is_the_middle_of_its_towns(gaz: Gazetteer) -> None:
+    texas = next(e for e in gaz.candidates("Texas") if e.kind == "admin1")
+    assert texas.lat == pytest.approx(31.0, abs=1.5) and texas.lon == pytest.approx(-99.0, abs=2)
+
+
+def test_continents_are_regions(gaz: Gazetteer) -> None:
+    africa = gaz.candidates("Africa")[0]
+    assert (africa.kind, africa.name) == ("region", "Africa")
+
+
+def test_abbreviations_match_only_as_written(gaz: Gazetteer) -> None:
+    assert gaz.candidates("NSW")[0].name == "New South Wales"
+    assert gaz.candidates("W.Va.")[0].name == "West Virginia"
+    assert all(e.kind != "country" for e in gaz.candidates("us"))
+    assert all(e.name != "Mississippi" for e in gaz.candidates("Miss"))
+
+
+def test_national_capitals_are_marked(gaz: Gazetteer) -> None:
+    dc = next(e for e in gaz.candidates("Washington") if e.kind == "city" and e.country_code == "US"
+              and e.feature == "capital")
+    assert dc.admin1 == "District of Columbia"
+
+
+def test_corrupt_index_is_rebuilt_with_a_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(gz, "_collect", _tiny_rows)
+    target = tmp_path / "g.sqlite"
+    target.write_bytes(b"not a database, half written")
+    with caplog.at_level("WARNING"):
+        g = Gazetteer.open(target)
+    assert [e.name for e in g.candidates("Testville")] == ["Testville"]
+    assert "unreadable" in caplog.text and "rebuilding" in caplog.text
+
+
+def test_index_of_another_version_is_rebuilt(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(gz, "_collect", _tiny_rows)
+    target = tmp_path / "g.sqlite"
+    gz.build(target)
+    monkeypatch.setattr(gz, "version_key", lambda: "f999-other")
+    assert gz.index_problem(target) is not None
+    with caplog.at_level("WARNING"):
+        Gazetteer.open(target).close()
+    assert "another version" in caplog.text and gz.index_problem(target) is None
 
 
 def test_packaged_country_aliases_are_indexed(gaz: Gazetteer) -> None:
@@ -74,6 +121,7 @@ def test_cache_dir_prefers_explicit_then_xdg(monkeypatch: pytest.MonkeyPatch, tm
 def test_index_file_name_carries_package_versions() -> None:
     name = gz.default_path().name
     assert "gnc3.0.2" in name and "loc2.1.0" in name and f"f{gz.FORMAT_VERSION}" in name
+    assert "ci1.0.1" in name
 
 
 def _tiny_rows(_progress: object) -> list[gz._Row]:
@@ -101,3 +149,15 @@ def test_failed_build_leaves_no_index_behind(monkeypatch: pytest.MonkeyPatch, tm
     with pytest.raises(RuntimeError):
         gz.build(tmp_path / "g.sqlite")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_packaged_regions_are_indexed(gaz: Gazetteer) -> None:
+    darfur = gaz.candidates("Darfur")[0]
+    assert (darfur.kind, darfur.country_code) == ("region", "SD")
+    assert gaz.candidates("Middle East")[0].kind == "region"
+
+
+def test_bad_region_table_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gz.yaml, "safe_load", lambda _text: {"Atlantis": {"lat": 95, "lon": 0}})
+    with pytest.raises(gz.ResourceError, match="Atlantis"):
+        gz._regions()

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 
 from polybius.extract import Context
 from polybius.extract.places import (
-    country_alpha3, demonym_country, extract_places, locate_events,
+    country_alpha3, demonym_country, explain, extract_places, locate_events, resolve_spans,
 )
 from polybius.model import Actor, Event, Evidence, Place, Trigger
 from polybius.resources.gazetteer import Gazetteer
@@ -107,6 +107,52 @@ def test_ids_follow_text_order(parse: Parse, gaz: Gazetteer) -> None:
     assert [p.span for p in places] == sorted(p.span for p in places)
 
 
+def test_direction_that_is_part_of_a_name_is_kept(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Health officials in South Africa confirmed two cases.")
+    p = one(places, "South Africa")
+    assert (p.resolution, p.country_code) == ("country", "ZA")
+
+
+def test_us_state_wins_over_country_when_the_text_is_about_the_us(parse: Parse, gaz: Gazetteer) -> None:
+    text = "Police in Atlanta said the storm hit Georgia hardest."
+    assert one(places_of(parse, gaz, text), "Georgia").country_code == "US"
+    text = "Tbilisi said Russian troops had entered Georgia."
+    assert one(places_of(parse, gaz, text), "Georgia").country_code == "GE"
+
+
+def test_washington_alone_is_the_capital_city(parse: Parse, gaz: Gazetteer) -> None:
+    p = one(places_of(parse, gaz, "Officials in Washington rejected the offer."), "Washington")
+    assert (p.resolution, p.admin1) == ("city", "District of Columbia")
+
+
+def test_given_spans_resolve_in_order_with_none_for_unknown(parse: Parse, gaz: Gazetteer) -> None:
+    text = "A fire on Main Street in Trappes spread to Zzyzxburgh, a French official said."
+    doc = parse(text)
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("Main Street", "Trappes", "Zzyzxburgh", "French")]
+    street, town, unknown, demonym = resolve_spans(doc, spans, gaz)
+    assert town is not None and (town.name, town.resolution) == ("Trappes", "city")
+    assert street is not None and street.name == "Trappes" and "street:town-of-article" in street.rule
+    assert unknown is None
+    assert demonym is not None and (demonym.country_code, demonym.resolution) == ("FR", "country")
+
+
+def test_explain_lists_candidates_and_says_why_there_is_no_answer(gaz: Gazetteer) -> None:
+    result = explain("Springfield", None, gaz)
+    assert result.chosen is None and result.reason.startswith("ambiguous")
+    assert len(result.candidates) > 3 and result.candidates[0].score >= result.candidates[1].score
+    assert explain("Zzyzxburgh", None, gaz).reason.startswith("no gazetteer entry")
+
+
+def test_explain_uses_the_context_and_qualifiers(parse: Parse, gaz: Gazetteer) -> None:
+    result = explain("Georgia", parse("Police in Atlanta said on Monday."), gaz)
+    assert result.chosen is not None and result.chosen.country_code == "US"
+    assert "context-admin1" in result.candidates[0].why and any("Atlanta" in c for c in result.context)
+    texas = explain("Paris, Texas", None, gaz).chosen
+    assert texas is not None and texas.admin1 == "Texas"
+    idlib = explain("Idlib province", None, gaz).chosen
+    assert idlib is not None and idlib.kind == "admin1"
+
+
 def test_public_country_helpers() -> None:
     assert demonym_country("French") == "FR"
     assert demonym_country("South Korean") == "KR"
@@ -155,3 +201,51 @@ def test_demonym_is_only_a_country_fallback(parse: Parse, gaz: Gazetteer) -> Non
     event, places = _locate(parse, gaz, "French police arrested a man.", "arrested")
     assert event.location.place == one(places, "French").id
     assert event.location.resolution == "country" and "demonym" in (event.location.reason or "")
+
+
+def test_sentence_without_place_takes_the_article_town_when_all_places_agree(parse: Parse,
+                                                                            gaz: Gazetteer) -> None:
+    text = "A fire broke out in Trappes on Monday. Police arrested a man on Tuesday."
+    event, places = _locate(parse, gaz, text, "arrested")
+    assert event.location.place == one(places, "Trappes").id and event.location.resolution == "city"
+    assert "every place in the article" in (event.location.reason or "")
+
+
+def test_sentence_without_place_gets_none_when_the_article_places_disagree(parse: Parse,
+                                                                          gaz: Gazetteer) -> None:
+    text = "Talks were held in Trappes and in Kharkiv. Police arrested a man on Tuesday."
+    event, _places = _locate(parse, gaz, text, "arrested")
+    assert event.location.place is None and event.location.reason == "no place in text"
+
+
+def test_street_location_is_its_town_and_says_so(parse: Parse, gaz: Gazetteer) -> None:
+    text = "Police in Trappes said a man was stabbed on Main Street."
+    event, places = _locate(parse, gaz, text, "stabbed")
+    place = next(p for p in places if p.id == event.location.place)
+    assert (place.name, event.location.resolution) == ("Trappes", "city")
+    if "street:" in place.rule:  # the NER tagged the street: the reason must say it is approximate
+        assert "a street" in (event.location.reason or "")
+
+
+def test_town_named_in_a_local_institution_is_a_place(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "The Trappes Police Department said two men were held.")
+    p = one(places, "Trappes")
+    assert (p.country_code, p.resolution) == ("FR", "city") and p.confidence <= 0.6
+
+
+def test_places_command_explains_a_resolution_as_table_and_json(gaz: Gazetteer) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from polybius.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["places", "Paris, Texas", "--limit", "3"])
+    assert result.exit_code == 0, result.output
+    assert "answer: Paris (city, US)" in result.output and "why:" in result.output
+    result = runner.invoke(main, ["places", "Springfield", "--format", "json"])
+    data = json.loads(result.output)
+    assert data["answer"] is None and data["reason"].startswith("ambiguous")
+    assert len(data["candidates"]) == 10 and "score" in data["candidates"][0]
+    assert runner.invoke(main, ["places", " "]).exit_code == 2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -41,6 +42,18 @@ LOCATIVE_PREPS = frozenset({
     "in", "at", "near", "outside", "inside", "across", "around", "throughout", "into", "on",
     "from", "towards", "toward", "within", "off", "to", "over", "along",
 })
+STREET_WORDS = frozenset({
+    "street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "boulevard", "blvd", "lane",
+    "ln", "highway", "hwy", "parkway", "pkwy", "way", "court", "place", "square", "plaza",
+    "bridge", "interstate", "route", "pike", "trail", "circle", "terrace",
+})
+INSTITUTION_WORDS = frozenset({
+    "police", "department", "sheriff", "sheriff's", "county", "city", "school", "schools",
+    "university", "college", "hospital", "council", "fire", "court", "board", "library",
+    "airport", "museum", "district", "commission", "authority", "government", "ministry",
+    "prosecutor", "prosecutor's", "health", "state", "public", "municipal", "regional",
+})
+"""Words after a place name that make an organisation local to it ("Oxford Police Department")."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?)"
@@ -50,6 +63,15 @@ DATELINE = re.compile(
 MIN_SCORE = 1.2
 """Below this the best reading is too weak to keep: a town of under ~4,000 people needs support
 from the text (its country or region named, a qualifier) to be kept."""
+CAPITAL_BONUS = 0.4
+"""National capitals are named far more than their population suggests ("Washington" the city)."""
+COUNTRY_CONTEXT = (0.4, 0.2, 1.0)
+"""Bonus for a reading in a country the other mentions name: base + per unit of support, capped."""
+ADMIN1_CONTEXT = 0.6
+"""Bonus for a reading in an admin1 area that the other mentions name or lie in."""
+SOFT_CONTEXT = 0.5
+"""Bonus for a reading in an admin1 area where another, still ambiguous name may also lie
+(weighted by 1 / the number of areas that name could be in)."""
 MIN_MARGIN = 0.1
 """The best reading must beat the runner-up by this much (~2.5x the population, all else equal),
 else the mention is ambiguous and dropped."""
@@ -65,6 +87,7 @@ class _Mention:
     admin_word: bool = False  # followed by "province", "region"...
     suburb: bool = False
     country: str | None = None  # demonyms: their ISO-2 code
+    street: bool = False  # "Main Street", "Highway 19": resolved to the town of the article
     candidates: list[Entry] = field(default_factory=list)
 
 
@@ -78,8 +101,41 @@ def extract_places(doc: Doc, ctx: Context, gazetteer: Gazetteer | None = None) -
     resolved = _resolve_all(mentions, gaz)
     places = []
     for m, entry, conf, how in sorted(resolved, key=lambda r: r[0].start):
-        places.append(_place(f"p{len(places) + 1}", doc, m, entry, conf, how))
+        places.append(_place(f"p{len(places) + 1}", m, entry, conf, how))
     return places
+
+
+def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
+                  gazetteer: Gazetteer | None = None) -> list[Place | None]:
+    """Resolve given toponym spans (e.g. gold ones), each other's context; None = no answer.
+
+    The result is aligned with ``spans``. Used to score resolution apart from recognition.
+    """
+    gaz = gazetteer or default_gazetteer()
+    text = doc.text  # built from the tokens on every access: once here, not once per span
+    mentions = [_span_mention(doc, text[start:end], start, end, gaz) for start, end in spans]
+    for m in mentions:
+        if m.source != "demonym":
+            m.candidates = _prune(gaz.candidates(m.text), m)
+    resolved = {id(m): (entry, conf, how) for m, entry, conf, how in _resolve_all(mentions, gaz)}
+    out: list[Place | None] = []
+    for k, m in enumerate(mentions, start=1):
+        pick = resolved.get(id(m))
+        out.append(_place(f"p{k}", m, *pick) if pick else None)
+    return out
+
+
+def _span_mention(doc: Doc, text: str, start: int, end: int, gaz: Gazetteer) -> _Mention:
+    code = demonym_country(text)
+    if code:
+        return _Mention(start, end, text, "demonym", country=code)
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None and len(span) > 0:
+        inner = _entity_mention(span, gaz)
+        if inner is not None:
+            inner.source = "given"
+            return inner
+    return _Mention(start, end, text, "given")
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,7 +193,7 @@ def _find_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     add(_dateline(doc))
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
-            add(_entity_mention(ent))
+            add(_entity_mention(ent, gaz))
     for ent in doc.ents:
         if ent.label_ in OTHER_LABELS:
             add(_strong_other(ent, gaz))
@@ -148,13 +204,18 @@ def _find_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     return mentions
 
 
-def _entity_mention(ent: Span) -> _Mention | None:
+def _entity_mention(ent: Span, gaz: Gazetteer | None = None) -> _Mention | None:
     tokens = list(ent)
-    # "northeast Syria": the direction narrows the area but the place named is Syria
-    while tokens and (tokens[0].lower_ in DIRECTIONS or tokens[0].lower_ == "the"):
-        tokens = tokens[1:]
     if tokens and tokens[-1].lower_ in {"'s", "’s"}:
         tokens = tokens[:-1]
+    while tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    # "northeast Syria": the direction narrows the area but the place named is Syria; "South
+    # Africa", "West Bank" and "North Carolina" are names of their own, kept when the gazetteer has them
+    while tokens and tokens[0].lower_ in DIRECTIONS and not (
+            gaz is not None and tokens[0].text[:1].isupper() and len(tokens) > 1
+            and gaz.candidates(ent.doc[tokens[0].i: tokens[-1].i + 1].text)):
+        tokens = tokens[1:]
     if not tokens or not tokens[0].text[:1].isupper():
         return None
     span = ent.doc[tokens[0].i: tokens[-1].i + 1]
@@ -164,6 +225,7 @@ def _entity_mention(ent: Span) -> _Mention | None:
         m.admin_word = nxt.lower_ in ADMIN_WORDS
         m.suburb = nxt.lower_ in {"suburb", "suburbs", "outskirts"}
     m.region_hint = _region_hint(span)
+    m.street = tokens[-1].lower_.rstrip(".") in STREET_WORDS
     return m
 
 
@@ -185,6 +247,9 @@ def _strong_other(ent: Span, gaz: Gazetteer) -> _Mention | None:
     if ent.end < len(doc) and doc[ent.end].pos_ == "PROPN":
         return None  # part of a longer name ("Jordan Peterson")
     if ent.label_ == "ORG":
+        local = _place_of_institution(ent, gaz)
+        if local is not None:
+            return local
         ent = _leading_name(ent)
     found = _prune(gaz.candidates(ent.text), None)
     if not found or found[0].alias:
@@ -196,6 +261,20 @@ def _strong_other(ent: Span, gaz: Gazetteer) -> _Mention | None:
         return None
     return _Mention(ent.start_char, ent.end_char, ent.text, f"ner:{ent.label_}",
                     region_hint=_region_hint(ent))
+
+
+def _place_of_institution(ent: Span, gaz: Gazetteer) -> _Mention | None:
+    """The "Oxford" of "Oxford Police Department", the "Texas" of "Texas Department of Health":
+    a place name followed by an institution word. Resolved like any other mention (no answer
+    when ambiguous), so a firm named after a place ("Boston Scientific") is not taken."""
+    tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    cut = next((k for k, t in enumerate(tokens) if t.lower_ in INSTITUTION_WORDS), None)
+    if not cut or cut > 3 or not all(t.text[:1].isupper() for t in tokens[:cut]):
+        return None
+    span = ent.doc[tokens[0].i: tokens[cut - 1].i + 1]
+    if not gaz.candidates(span.text):
+        return None
+    return _Mention(span.start_char, span.end_char, span.text, "ner:ORG")
 
 
 def _untagged_names(doc: Doc, gaz: Gazetteer) -> Iterable[_Mention]:
@@ -280,17 +359,18 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
 
     News names the town far more often; the subdivision wins only when the text says "province".
     """
-    towns = {(e.country_code, e.lat, e.lon) for e in entries if e.kind == "city"}
+    def area(e: Entry) -> tuple[str, str | None]:
+        return (e.country_code, e.admin1_code)
+
+    towns = {area(e) for e in entries if e.kind == "city" and not e.alias}
+    areas = {area(e) for e in entries if e.kind in ("admin1", "admin2")}
     admin_word = m.admin_word if m else False
     out = []
     for e in entries:
-        shadowed = e.kind in ("admin1", "admin2") and (e.country_code, e.lat, e.lon) in towns
-        if admin_word and e.kind == "city" and any(
-                x.kind in ("admin1", "admin2") and (x.country_code, x.lat, x.lon) ==
-                (e.country_code, e.lat, e.lon) for x in entries):
-            continue
-        if shadowed and not admin_word:
-            continue
+        if admin_word and e.kind == "city" and area(e) in areas:
+            continue  # "Idlib province": not the town
+        if not admin_word and e.kind in ("admin1", "admin2") and area(e) in towns:
+            continue  # "Idlib": the town, not the province around it
         out.append(e)
     return out
 
@@ -299,21 +379,33 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
 class _Evidence:
     """What the article's other mentions say: weight per country / admin1, by mention."""
 
-    countries: dict[str, dict[int, float]] = field(default_factory=dict)
-    admin1: dict[str, dict[int, float]] = field(default_factory=dict)
+    countries: dict[str, dict[str, float]] = field(default_factory=dict)
+    admin1: dict[str, dict[str, float]] = field(default_factory=dict)
     dateline_country: str | None = None
+    soft_admin1: dict[str, dict[str, float]] = field(default_factory=dict)
+    """admin1 -> {name: 1/n}: an unresolved name whose n candidate admin1 areas include it."""
+
+    def add_soft(self, mention: _Mention) -> None:
+        areas = {e.admin1_code for e in mention.candidates if e.admin1_code and e.kind != "country"}
+        name = fold(mention.text)
+        for code in areas:
+            by = self.soft_admin1.setdefault(code, {})
+            by[name] = max(by.get(name, 0.0), 1 / len(areas))
 
     def add(self, mention: _Mention, entry: Entry, weight: float) -> None:
+        name = fold(mention.text)
         for table, key in ((self.countries, entry.country_code), (self.admin1, entry.admin1_code)):
             if key:
                 by = table.setdefault(key, {})
-                by[id(mention)] = max(by.get(id(mention), 0.0), weight)
+                by[name] = max(by.get(name, 0.0), weight)
 
-    def support(self, table: dict[str, dict[int, float]], key: str | None, mention: _Mention) -> float:
-        """Weight of ``key`` from mentions other than ``mention`` (no self-confirmation)."""
+    def support(self, table: dict[str, dict[str, float]], key: str | None, mention: _Mention) -> float:
+        """Weight of ``key`` from other names than ``mention``'s: a name repeated five times
+        does not confirm its own reading."""
         if not key:
             return 0.0
-        return sum(w for mid, w in table.get(key, {}).items() if mid != id(mention))
+        name = fold(mention.text)
+        return sum(w for other, w in table.get(key, {}).items() if other != name)
 
 
 def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mention, Entry, float, str]]:
@@ -329,7 +421,9 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
         elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
             base.add(m, m.candidates[0], 1.0)
     # Pass 2: score every reading, first with that context only, then with the other picks too.
-    pending = [m for m in mentions if m.source != "demonym" and m.candidates]
+    pending = [m for m in mentions if m.source != "demonym" and m.candidates and not m.street]
+    for m in pending:
+        base.add_soft(m)
     chosen: dict[int, tuple[Entry, float, str]] = {}
     ev = base
     for _ in range(2):
@@ -343,13 +437,27 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
         if id(m) in chosen:
             entry, conf, how = chosen[id(m)]
             out.append((m, entry, conf, how))
+    town = _article_town([chosen[id(m)][0] for m in pending if id(m) in chosen])
+    if town is not None:
+        out.extend((m, town, 0.3, f"{m.source}+street:town-of-article")
+                   for m in mentions if m.street)
     return out
+
+
+def _article_town(picks: list[Entry]) -> Entry | None:
+    """The town the article names most (first named on ties): where its streets are."""
+    towns = [e for e in picks if e.kind == "city"]
+    if not towns:
+        return None
+    counts = Counter(e.geonameid for e in towns)
+    return max(towns, key=lambda e: counts[e.geonameid])
 
 
 def _context(base: _Evidence, pending: list[_Mention],
              chosen: dict[int, tuple[Entry, float, str]]) -> _Evidence:
     ev = _Evidence({k: dict(v) for k, v in base.countries.items()},
-                   {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country)
+                   {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country,
+                   base.soft_admin1)
     for m in pending:
         if id(m) not in chosen:
             continue
@@ -372,7 +480,7 @@ def _hint_matches(hint: str, entry: Entry, gaz: Gazetteer) -> bool:
 def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float, list[str]]:
     """Prior (kind, log population: +0.25 per tenfold) plus agreement with the rest of the text."""
     why = []
-    score = {"country": 1.0, "admin1": 0.3, "admin2": 0.1, "city": 0.3}[e.kind]
+    score = {"region": 1.0, "country": 1.0, "admin1": 0.3, "admin2": 0.1, "city": 0.3}[e.kind]
     population = e.population / 3 if e.kind in ("admin1", "admin2") else e.population
     # a subdivision's population is the sum of its towns: discounted so a province does not beat
     # the town everybody means just by containing it
@@ -382,16 +490,25 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
         score -= 0.3 if primary else 0.1  # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv")
     if m.source == "dateline" and e.kind == "city":
         score += 0.4  # datelines name towns
+    if e.feature == "capital":
+        score += CAPITAL_BONUS
+        why.append("capital")
     if m.region_hint and _hint_matches(m.region_hint, e, gaz):
         score += 1.5
         why.append("qualifier")
     support = ev.support(ev.countries, e.country_code, m)
     if support > 0:
-        score += min(0.3 + 0.1 * support, 0.6)
+        score += min(COUNTRY_CONTEXT[0] + COUNTRY_CONTEXT[1] * support, COUNTRY_CONTEXT[2])
         why.append("context-country")
     if e.kind != "country" and ev.support(ev.admin1, e.admin1_code, m) > 0:
-        score += 0.3
+        score += ADMIN1_CONTEXT
         why.append("context-admin1")
+    elif e.kind not in ("country", "region"):
+        soft = ev.support(ev.soft_admin1, e.admin1_code, m)
+        if soft > 0:
+            # "Gainesville" and "Hall County" are both ambiguous, but only Georgia has both
+            score += SOFT_CONTEXT * min(1.0, soft)
+            why.append("context-candidates")
     if ev.dateline_country == e.country_code and m.source != "dateline":
         score += 0.2
         why.append("dateline")
@@ -399,30 +516,109 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
 
 
 def _choose(m: _Mention, ev: _Evidence, gaz: Gazetteer) -> tuple[Entry, float, str] | None:
-    scored = sorted(((*_score(m, e, ev, gaz), e) for e in m.candidates),
-                    key=lambda s: s[0], reverse=True)
-    best, why, entry = scored[0]
+    return _decide(m, ev, gaz)[0]
+
+
+def _decide(m: _Mention, ev: _Evidence, gaz: Gazetteer
+            ) -> tuple[tuple[Entry, float, str] | None, list[Candidate], str]:
+    """The pick (or None), every candidate scored best first, and why it was picked or not."""
+    scored = sorted((Candidate(e, *_score(m, e, ev, gaz)) for e in m.candidates),
+                    key=lambda c: c.score, reverse=True)
+    if not scored:
+        return None, [], f"no gazetteer entry is called {m.text!r}"
+    top = scored[0]
+    entry = top.entry
     # a subdivision around the chosen town ("Mosul" district vs "Mosul" city) is not a rival
-    rivals = [sc for sc, _w, e in scored[1:]
-              if not (e.kind in ("admin1", "admin2") and e.country_code == entry.country_code
-                      and e.admin1_code == entry.admin1_code)]
-    runner = rivals[0] if rivals else 0.0
-    if best < MIN_SCORE or best - runner < MIN_MARGIN:
-        return None
-    conf = max(0.3, min(0.95, 0.4 + (best - runner) / 2))
+    rivals = [c for c in scored[1:]
+              if not (c.entry.kind in ("admin1", "admin2") and c.entry.country_code == entry.country_code
+                      and c.entry.admin1_code == entry.admin1_code)]
+    runner = rivals[0].score if rivals else 0.0
+    if top.score < MIN_SCORE:
+        return None, scored, (f"best reading {_label(entry)} is too weak "
+                              f"(score {top.score:.2f} < {MIN_SCORE}): no answer rather than a guess")
+    if top.score - runner < MIN_MARGIN:
+        return None, scored, (f"ambiguous: {_label(entry)} ({top.score:.2f}) vs "
+                              f"{_label(rivals[0].entry)} ({runner:.2f}) differ by less than {MIN_MARGIN}")
+    conf = max(0.3, min(0.95, 0.4 + (top.score - runner) / 2))
     if m.source.startswith("ner:") and m.source[4:] in OTHER_LABELS:
         conf = min(conf, 0.6)  # the NER did not think it is a place
-    basis = "+".join(why) if why else ("single" if len(scored) == 1 else "population")
-    return entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"
+    basis = "+".join(top.why) if top.why else ("single" if len(scored) == 1 else "population")
+    reason = (f"{_label(entry)} scores {top.score:.2f}, the runner-up {runner:.2f}"
+              f" (margin >= {MIN_MARGIN}); evidence: {basis}")
+    return (entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"), scored, reason
 
 
-def _place(pid: str, doc: Doc, m: _Mention, e: Entry, conf: float, how: str) -> Place:
+def _label(e: Entry) -> str:
+    where = ", ".join(x for x in (e.admin1 if e.kind != "admin1" else None, e.country_code) if x)
+    return f"{e.name} ({e.kind}, {where})"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading of a name with its score and the evidence terms that raised it."""
+
+    entry: Entry
+    score: float
+    why: list[str]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """How a name was resolved: every candidate scored, the pick (None = no answer), and why."""
+
+    name: str
+    candidates: list[Candidate]
+    chosen: Entry | None
+    confidence: float
+    reason: str
+    context: list[str]
+    """The other places of the context text that lent support (as resolved)."""
+
+
+def explain(name: str, context: Doc | None = None, gazetteer: Gazetteer | None = None) -> Explanation:
+    """Resolve ``name`` as if it were named in ``context`` (a parsed text, optional), and say why."""
+    gaz = gazetteer or default_gazetteer()
+    others = _find_mentions(context, gaz) if context is not None else []
+    query = _Mention(0, len(name), name, "query")
+    code = demonym_country(name)
+    if code:
+        entry = gaz.country(code)
+        return Explanation(name, [Candidate(entry, 1.0, ["demonym"])] if entry else [], entry,
+                           0.9 if entry else 0.0,
+                           f"{name!r} is a demonym of {code}" if entry else f"unknown country {code}", [])
+    span_like = _parse_hints(name, query)
+    query.candidates = _prune(gaz.candidates(span_like), query)
+    for m in others:
+        if m.source != "demonym":
+            m.candidates = _prune(gaz.candidates(m.text), m)
+    resolved = _resolve_all(others, gaz)
+    base = _Evidence()
+    for m, entry, conf, _how in resolved:
+        base.add(m, entry, conf)
+    pick, scored, reason = _decide(query, base, gaz)
+    return Explanation(name, scored, pick[0] if pick else None, pick[1] if pick else 0.0, reason,
+                       [f"{m.text} -> {_label(entry)}" for m, entry, _c, _h in resolved])
+
+
+def _parse_hints(name: str, m: _Mention) -> str:
+    """ "Paris, Texas" -> looks up "Paris" with "Texas" as qualifier; "Idlib province" -> admin word."""
+    head, _, hint = name.partition(",")
+    words = head.split()
+    if len(words) > 1 and words[-1].lower() in ADMIN_WORDS:
+        m.admin_word = True
+        head = " ".join(words[:-1])
+    if hint.strip():
+        m.region_hint = hint.strip()
+    return head.strip()
+
+
+def _place(pid: str, m: _Mention, e: Entry, conf: float, how: str) -> Place:
     if m.suburb:
         how += "+suburb"
         conf = round(conf * 0.8, 2)  # "a Paris suburb" is near Paris, not in it
     return Place(
-        id=pid, text=doc.text[m.start:m.end], span=(m.start, m.end), name=e.name,
-        geonameid=e.geonameid, lat=e.lat, lon=e.lon, country_code=e.country_code,
+        id=pid, text=m.text, span=(m.start, m.end), name=e.name,
+        geonameid=e.geonameid, lat=e.lat, lon=e.lon, country_code=e.country_code or None,
         admin1=e.admin1 if e.kind != "country" else None, resolution=e.kind,
         confidence=conf, rule=how)
 
@@ -437,6 +633,8 @@ def locate_events(doc: Doc, ctx: Context, events: list[Event], places: list[Plac
     dateline = next((p for p in places if p.rule.startswith("dateline")), None)
     for event in events:
         event.location = _locate(doc, event, places, actors, dateline)
+        if event.location.place is None:
+            event.location = _article_place(places, actors) or event.location
 
 
 def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
@@ -460,11 +658,49 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
             clause.append((abs(_token(doc, p).i - root.i), p, prep))
     if clause:
         _, place, prep = min(clause, key=lambda c: c[0])
-        return Location(place.id, place.resolution, f"clause: {prep or 'object'} {place.text}")
+        return Location(place.id, place.resolution,
+                        f"clause: {prep or 'object'} {place.text}{_approximation(place)}")
     if named:
         place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
         return Location(place.id, place.resolution, "nearest place in sentence")
     return _fallback(sent, dateline, [p for p in in_sent if p.rule == "demonym"])
+
+
+def _approximation(place: Place) -> str:
+    """What the reason must add when the place stands for something finer it could not resolve."""
+    if "street:" in place.rule:
+        return f" (a street: placed at the article's town, {place.name})"
+    if "suburb" in place.rule:
+        return f" (a suburb: placed at {place.name})"
+    return ""
+
+
+def _article_place(places: list[Place], actors: list[Actor]) -> Location | None:
+    """When the event's sentence names no place: the article's place if all its places agree.
+
+    Every named place in one admin1 area: the town named most (city resolution); all in one
+    country: that country, if the article names it. Anything else is no answer. Places that are
+    also actors ("Russia bombed...") say who acted, not where, and are left out.
+    """
+    named = [p for p in places if p.rule != "demonym" and p.country_code
+             and not any(a.span[0] < p.span[1] and p.span[0] < a.span[1] for a in actors)]
+    if not named:
+        return None
+    countries = {p.country_code for p in named}
+    if len(countries) != 1:
+        return None
+    areas = {p.admin1 for p in named if p.resolution != "country"}
+    towns = [p for p in named if p.resolution == "city" and "street:" not in p.rule]
+    if len(areas) == 1 and towns:
+        counts = Counter(p.geonameid for p in towns)
+        town = max(towns, key=lambda p: counts[p.geonameid])
+        return Location(town.id, "city", f"no place in its sentence; every place in the article "
+                                         f"is in {town.admin1}: its town named most, {town.name}")
+    country = next((p for p in named if p.resolution == "country"), None)
+    if country is not None:
+        return Location(country.id, "country", f"no place in its sentence; every place in the "
+                                               f"article is in {country.name}: country only")
+    return None
 
 
 def _fallback(sent: Span | None, dateline: Place | None, demonyms: list[Place]) -> Location:
