@@ -50,6 +50,8 @@ class Article:
     language: str = "en"
     removed: list[Removed] = field(default_factory=list)
     id: str = ""
+    skipped: str | None = None
+    """Why nothing was extracted (e.g. the text is not English); None when it was processed."""
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -207,7 +209,8 @@ class Document:
         return {
             "schema": SCHEMA,
             "article": {k: article[k] for k in
-                        ("id", "url", "title", "published", "language", "text", "removed")},
+                        ("id", "url", "title", "published", "language", "text", "removed")}
+            | ({"skipped": self.article.skipped} if self.article.skipped else {}),
             "actors": [to_plain(a) for a in self.actors],
             "places": [to_plain(p) for p in self.places],
             "times": [to_plain(t) for t in self.times],

@@ -22,6 +22,7 @@ from polybius.extract.numbers import extract_numbers
 from polybius.extract.places import extract_places, locate_events
 from polybius.extract.quotes import extract_quotes
 from polybius.extract.times import date_events, extract_times
+from polybius.language import check_language
 from polybius.model import Article, Document
 
 
@@ -55,7 +56,9 @@ class Pipeline:
         return self.process(article)
 
     def process(self, article: Article) -> Document:
-        """Extract one already-cleaned Article."""
+        """Extract one already-cleaned Article (a non-English one is returned empty, flagged)."""
+        if _skip_foreign(article):
+            return Document(article=article)
         return self._extract(article, nlp.parse(article.text, self.config.model))
 
     def process_many(self, articles: Iterable[Article]) -> Iterator[Document]:
@@ -69,9 +72,10 @@ class Pipeline:
         yield from self._run_batch(batch)
 
     def _run_batch(self, batch: list[Article]) -> Iterator[Document]:
-        docs = nlp.parse_many((a.text for a in batch), self.config.model, self.config.batch_size)
-        for article, doc in zip(batch, docs):
-            yield self._extract(article, doc)
+        english = [a for a in batch if not _skip_foreign(a)]
+        docs = iter(nlp.parse_many((a.text for a in english), self.config.model, self.config.batch_size))
+        for article in batch:
+            yield Document(article=article) if article.skipped else self._extract(article, next(docs))
 
     @staticmethod
     def _extract(article: Article, doc: Doc) -> Document:
@@ -87,3 +91,14 @@ class Pipeline:
         assign_factuality(doc, ctx, events, quotes, actors)
         return Document(article=article, actors=actors, places=places, times=times,
                         quotes=quotes, events=events)
+
+
+def _skip_foreign(article: Article) -> bool:
+    """Flag a non-English article (language code and ``skipped`` reason); True when flagged."""
+    if article.skipped:
+        return True
+    check = check_language(article.text)
+    if check.english:
+        return False
+    article.language, article.skipped = check.code, check.reason
+    return True

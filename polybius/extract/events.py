@@ -75,6 +75,26 @@ _CONTENT_TYPES = {"REQUEST", "REJECT"}
 _REQUEST_MODES = {"AID": "aid", "COOPERATE": "cooperation", "CONCEDE": "concession",
                   "CONSULT": "meeting", "AGREE": "ceasefire", "ACCUSE": "investigation"}
 _ANAPHORIC_DETS = {"the", "this", "that"}
+# A speech act or commitment whose complement clause is its content: "agreed to share information",
+# "threatened to ban X", "refused to meet", "demanded that X admit the killings" are one event of
+# the governing type, not a second event of the complement's type.
+_FRAME_TYPES = {"AGREE", "THREATEN", "REJECT", "REQUEST"}
+# "staged demonstrations to demand reforms": a demand in a purpose clause is what the event is for.
+_PURPOSE_TYPES = {"REQUEST"}
+# PLOVER codes what an actor says it will do as a promise (AGREE) or a threat (THREATEN), and what
+# it says it will not do as a refusal (REJECT): "Syria says it is willing to withdraw" is AGREE.
+_FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
+_INTENT_VERBS = {"promise", "offer", "pledge", "vow", "swear", "plan", "prepare", "intend",
+                 "undertake", "decide", "threaten", "agree"}
+_INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
+_PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+_THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
+                 "PROTEST": None, "MOBILIZE": "force"}
+# Events in background clauses ("..., where 24 people were killed last March", "after a coup
+# toppled the government") are less likely to be what the sentence reports: lower confidence.
+_BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because", "following",
+                     "until", "once"}
+_BACKGROUND_PENALTY = 0.15
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 
 
@@ -110,6 +130,13 @@ class _Draft:
     confidence: float = 0.5
     rule: str = ""
     """Set when the event comes from a parse pattern rather than a lexicon entry."""
+    retyped: str | None = None
+    """The type an intent frame gives the event ("will withdraw" -> AGREE), else None."""
+
+    @property
+    def type(self) -> str:
+        """The event's PLOVER type: the intent frame's, else the trigger entry's."""
+        return self.retyped or self.match.entry.type
 
 
 def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
@@ -133,6 +160,10 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             draft = _new_draft(match, actors, lex, anchors)
             drafts.append(draft)
             by_token.update({i: draft for i in draft.tokens})
+    drafts = _fold_clauses(drafts)
+    for draft in drafts:
+        _recode_intent(draft)
+    by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
     drafts.sort(key=lambda d: d.trigger)
@@ -268,7 +299,17 @@ def _new_draft(match: _Match, actors: Sequence[Actor], lex: Lexicon, anchors: se
         draft.confidence = 0.8 if has_actor and has_recipient else 0.7 if has_actor or has_recipient else 0.6
     else:
         draft.confidence = 0.6 if has_actor or has_recipient else 0.5
+    if _is_background(match.light if match.light is not None else match.anchor):
+        draft.confidence = round(draft.confidence - _BACKGROUND_PENALTY, 2)
     return draft
+
+
+def _is_background(head: Token) -> bool:
+    """A relative or participle clause, or an 'after/as/since ...' clause: context, not news."""
+    if head.dep_ in ("relcl", "acl"):
+        return True
+    return head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS
+                                        for c in head.children)
 
 
 def _end(tok: Token) -> int:
@@ -645,6 +686,94 @@ def _attach_anaphor(match: _Match, drafts: list[_Draft], actors: Sequence[Actor]
     return target
 
 
+# ---- clause structure: complements, purposes, intentions
+
+def _clause_head(draft: _Draft) -> Token:
+    match = draft.match
+    return match.light if match.light is not None else match.anchor
+
+
+def _has_to(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _fold_target(draft: _Draft, owner: dict[int, _Draft]) -> _Draft | None:
+    """The event whose content or purpose ``draft``'s clause is, if any."""
+    head = _clause_head(draft)
+    if not _is_verb(head) or head.head.i == head.i:
+        return None
+    gov = owner.get(head.head.i)
+    if gov is None or gov is draft:
+        return None
+    if head.dep_ in ("xcomp", "ccomp") and gov.type in _FRAME_TYPES and gov.match.is_verb:
+        return gov
+    if draft.type in _PURPOSE_TYPES and head.dep_ in ("advcl", "xcomp", "acl") and _has_to(head):
+        return gov
+    return None
+
+
+def _fold_clauses(drafts: list[_Draft]) -> list[_Draft]:
+    """Merge complement and purpose clauses into the event that governs them (see _FRAME_TYPES)."""
+    owner = {i: d for d in drafts for i in d.tokens}
+    kept: list[_Draft] = []
+    # Innermost clauses first, so "refused to agree to withdraw" folds into "refused".
+    for draft in sorted(drafts, key=lambda d: -len(list(_clause_head(d).ancestors))):
+        target = _fold_target(draft, owner)
+        if target is None:
+            kept.append(draft)
+            continue
+        mode = (_REQUEST_MODES.get(draft.type) if target.type == "REQUEST"
+                else _THREAT_MODES.get(draft.type) if target.type == "THREATEN" else None)
+        if mode and mode != "ceasefire":
+            _add(target.mode, mode)
+        target.tokens |= draft.tokens
+        for ident in draft.recipients:
+            if not target.recipients and ident not in target.actors:
+                target.recipients.append(ident)
+        owner.update({i: target for i in draft.tokens})
+    return sorted(kept, key=lambda d: d.trigger)
+
+
+def _intent(head: Token) -> tuple[bool, bool]:
+    """(is the clause a statement of intent, is it negated): 'will withdraw', 'offered to meet',
+    'is willing to release', 'will not accept'."""
+    negated = any(c.dep_ == "neg" for c in head.children)
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in head.children):
+        return True, negated
+    gov = head.head
+    if head.dep_ == "xcomp" and _has_to(head) and gov.i != head.i:
+        negated = negated or any(c.dep_ == "neg" for c in gov.children)
+        if gov.lemma_.lower() in _INTENT_VERBS and _is_verb(gov):
+            return True, negated
+        if gov.lower_ in _INTENT_ADJS:
+            return True, negated
+    return False, negated
+
+
+def _recode_intent(draft: _Draft) -> None:
+    """Re-type a stated intention as PLOVER does: promise -> AGREE, threat -> THREATEN,
+    'will not ...' -> REJECT; an ultimatum ('... unless X withdraws') is a THREATEN."""
+    etype = draft.type
+    if etype not in _PROMISE_TYPES and etype not in _THREAT_MODES or draft.rule:
+        return
+    head = _clause_head(draft)
+    intent, negated = _intent(head)
+    if not intent:
+        return
+    ultimatum = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless"
+                                               for m in c.children) for c in head.children)
+    if negated:
+        draft.retyped, draft.mode = "REJECT", ["refuse"]
+    elif ultimatum:
+        draft.retyped, draft.mode = "THREATEN", ["ultimatum"]
+    elif etype in _PROMISE_TYPES:
+        if etype != "AGREE":
+            draft.retyped, draft.mode = "AGREE", []
+    else:
+        mode = _THREAT_MODES[etype]
+        draft.retyped, draft.mode = "THREATEN", [mode] if mode else []
+
+
 # ---- sizes
 
 def _reaches(doc: Doc, number: Number, targets: set[int]) -> bool:
@@ -673,7 +802,7 @@ def _attach_sizes(doc: Doc, drafts: list[_Draft], by_token: dict[int, _Draft],
         if number.kind not in _SIZE_TYPES:
             continue
         allowed = _SIZE_TYPES[number.kind]
-        candidates = {i: d for i, d in by_token.items() if d.match.entry.type in allowed}
+        candidates = {i: d for i, d in by_token.items() if d.type in allowed}
         hit = _event_token_for(doc, number, candidates)
         draft = candidates[hit] if hit is not None else _only_event_in_sentence(doc, number, drafts, allowed)
         if draft is not None:
@@ -685,7 +814,7 @@ def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
     sent = doc.char_span(*number.span, alignment_mode="expand")
     if sent is None:
         return None
-    same = [d for d in drafts if d.match.sent.start == sent.sent.start and d.match.entry.type in allowed]
+    same = [d for d in drafts if d.match.sent.start == sent.sent.start and d.type in allowed]
     return same[0] if len(same) == 1 else None
 
 
@@ -704,8 +833,9 @@ def _finish(n: int, draft: _Draft, doc: Doc) -> Event:
     start, end = draft.trigger
     evidence = [Evidence(span=(match.sent.start_char, match.sent.end_char),
                          trigger=Trigger(doc.text[start:end], (start, end)))]
-    return Event(id=f"e{n}", type=match.entry.type, mode=draft.mode, context=draft.context,
+    rule = draft.rule or f"lexicon:{match.entry.type}/{match.entry.lemma}"
+    if draft.retyped:
+        rule = f"intent:{draft.retyped}<-{rule}"
+    return Event(id=f"e{n}", type=draft.type, mode=draft.mode, context=draft.context,
                  actors=draft.actors, recipients=draft.recipients, size=draft.size,
-                 evidence=evidence + draft.extra_evidence,
-                 rule=draft.rule or f"lexicon:{match.entry.type}/{match.entry.lemma}",
-                 confidence=draft.confidence)
+                 evidence=evidence + draft.extra_evidence, rule=rule, confidence=draft.confidence)
