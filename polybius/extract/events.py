@@ -96,6 +96,11 @@ _BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because
                      "until", "once"}
 _BACKGROUND_PENALTY = 0.15
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
+# A nominal trigger after these is a topic, a background or something that did not happen:
+# "a book about the massacre", "a curfew after the riots", "fired without warning".
+_NOT_EVENT_PREPS = {"about", "regarding", "concerning", "after", "before", "since", "following",
+                    "without"}
+_CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
 
 
 @dataclass
@@ -156,6 +161,8 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             target = _attach_anaphor(match, drafts, actors, doc)
         if target is not None:
             by_token.update({i: target for i in target.tokens})
+        elif _figurative(match, lex, anchors) or _generic_passive(match, actors):
+            continue
         elif match.is_verb or _qualifies(match, lex, numbers, actors):
             draft = _new_draft(match, actors, lex, anchors)
             drafts.append(draft)
@@ -210,6 +217,9 @@ def _match_at(tok: Token, sent: SpacySpan, lex: Lexicon) -> _Match | None:
             light = _light_verb(anchor, entry, lex)
             if entry.light_verbs and light is None:
                 continue
+            if entry.not_with and any(c.lower_ in entry.not_with for c in anchor.children
+                                      if c.dep_ in ("prt", "dobj", "advmod")):
+                continue
             return _Match(entry, tokens, anchor, sent, light if not _is_verb(anchor) else None)
     return None
 
@@ -241,13 +251,13 @@ def _light_verb(noun: Token, entry: TriggerEntry, lex: Lexicon) -> Token | None:
     allowed = set(entry.light_verbs) or lex.light_verbs
     head = noun.head
     if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.i != noun.i:
-        if noun.dep_ == "pobj" and head.head.lemma_.lower() in allowed:  # "went on strike"
+        if noun.dep_ == "pobj" and _words(head.head) & allowed:  # "went on strike"
             return head.head
         measure = head.head
         if (noun.dep_ == "pobj" and head.lower_ == "of" and measure.dep_ == "dobj"
-                and measure.head.lemma_.lower() in allowed and _is_verb(measure.head)):
+                and _words(measure.head) & allowed and _is_verb(measure.head)):
             return measure.head  # "gave them 5 million dollars of aid"
-        if noun.dep_ != "pobj" and head.lemma_.lower() in allowed and _is_verb(head):
+        if noun.dep_ != "pobj" and _words(head) & allowed and _is_verb(head):
             return head
     return None
 
@@ -259,13 +269,23 @@ def _qualifies(match: _Match, lex: Lexicon, numbers: Sequence[Number],
     noun = match.anchor
     if noun.dep_ in ("compound", "amod", "nmod") and noun.i == match.tokens[-1]:
         return False  # "attack helicopter", "a terror watch list"
+    first = noun
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # "about attacks, arrests and protests"
+    if first.dep_ == "pobj" and first.head.lower_ in _NOT_EVENT_PREPS:
+        return False
     if match.light is not None:
+        return True
+    if _casualty_frame(noun, lex):
         return True
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _NOUN_ARG_PREPS:
             return True
         if child.dep_ in ("poss", "relcl", "acl"):
             return True
+        if child.dep_ == "prep" and child.lower_ == "of" and match.entry.type in _NOUN_OF_TYPES and any(
+                g.ent_type_ in ("PERSON", "NORP", "ORG") or any(c.dep_ == "nummod" for c in g.children) for g in _pobjs(child)):
+            return True  # "the kidnapping of two aid workers", "the arrest of Navalny"
         if child.dep_ in ("compound", "amod", "nmod") and child.i not in match.tokens and (
                 child.ent_type_ in ("NORP", "GPE", "ORG") or _overlaps_actor(child, actors)
                 or any(key[-1] in _words(child) for key in lex.mode_words)):
@@ -273,6 +293,42 @@ def _qualifies(match: _Match, lex: Lexicon, numbers: Sequence[Number],
     if noun.dep_ in ("nsubj", "nsubjpass") and _clause_has_place_or_date(noun.head, noun):
         return True
     return any(n.kind in ("killed", "injured") and _reaches(noun.doc, n, {noun.i}) for n in numbers)
+
+
+def _casualty_frame(noun: Token, lex: Lexicon) -> bool:
+    """'the bombing wounded the bomber', 'injured in clashes', 'the death toll from the attack',
+    'lost their lives in the shooting': a nominal trigger tied to casualties names an event."""
+    def casualty(tok: Token) -> bool:
+        return tok.lemma_.lower() in _CASUALTY_LEMMAS or lex.numbers.kinds.get(
+            tok.lemma_.lower()) in ("killed", "injured")
+
+    if noun.dep_ == "nsubj" and casualty(noun.head):
+        return True
+    if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i:
+        return casualty(noun.head.head)
+    return False
+
+
+def _figurative(match: _Match, lex: Lexicon, anchors: set[int]) -> bool:
+    """'shot the ball', 'beat Chelsea two goals to nil': a violent verb among sport or market words."""
+    if match.entry.type != "ASSAULT" or not match.is_verb:
+        return False
+    return any(_words(t) & lex.figurative_words for t in _clause_tokens(match, anchors))
+
+
+def _generic_passive(match: _Match, actors: Sequence[Actor]) -> bool:
+    """'Torture is banned under international law': a present-tense passive with no agent and no
+    actor states a rule or a habit, not an event."""
+    verb = match.anchor
+    if match.is_verb and verb.dep_ == "pcomp" and verb.head.lower_ == "without":
+        return True  # "fired without warning"
+    if not match.is_verb or verb.tag_ != "VBN":
+        return False
+    children = list(verb.children)
+    present = any(c.dep_ == "auxpass" and c.lower_ in ("is", "are") for c in children)
+    return (present and not any(c.dep_ == "agent" for c in children)
+            and not any(_overlaps_actor(t, actors) for c in children if c.dep_ == "nsubjpass"
+                        for t in c.subtree))
 
 
 def _clause_has_place_or_date(verb: Token, skip: Token) -> bool:
