@@ -146,6 +146,10 @@ class Size:
     arrested: int | None = None
     money_usd: float | None = None
     spans: dict[str, Span] = field(default_factory=dict)
+    perpetrators_killed: int | None = None
+    """Attackers killed ("four of the assailants were shot dead"), kept apart from ``killed``."""
+    lower_bounds: list[str] = field(default_factory=list)
+    """Kinds whose figure is a minimum: "at least 12", "dozens" (24, flagged), "more than 40"."""
 
 
 @dataclass

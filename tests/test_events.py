@@ -289,3 +289,23 @@ def test_arguments_found_through_another_clause_do_not_raise_confidence(parse: P
     assert direct[0].confidence == 0.8
     assert reported[0].actors == ["a1"] and reported[0].recipients == ["a2"]
     assert reported[0].confidence == 0.7
+
+
+def test_attackers_killed_are_kept_apart_from_victims(parse: Parse) -> None:
+    text = "Militants killed two villagers on Monday, and four of the assailants were shot dead by troops."
+    events, _ = _events(parse, text)
+    size = events[0].size
+    assert (size.killed, size.perpetrators_killed) == (2, 4)
+    assert text[slice(*size.spans["perpetrators_killed"])] == "four"
+
+
+def test_vague_and_minimum_figures_are_flagged_as_lower_bounds(parse: Parse) -> None:
+    events, _ = _events(parse, "Gunmen killed at least 12 people and wounded dozens in the attack.")
+    size = events[0].size
+    assert (size.killed, size.injured) == (12, 24)
+    assert sorted(size.lower_bounds) == ["injured", "killed"]
+
+
+def test_exact_figure_is_not_a_lower_bound(parse: Parse) -> None:
+    events, _ = _events(parse, "Gunmen killed 12 people in the attack.")
+    assert events[0].size.killed == 12 and events[0].size.lower_bounds == []

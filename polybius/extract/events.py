@@ -875,13 +875,18 @@ def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
 
 
 def _set_size(size: Size, number: Number) -> None:
-    if number.kind in size.spans:
+    # Attackers killed are not victims: "killed two people; four of the assailants were shot dead".
+    field_name = ("perpetrators_killed" if number.kind == "killed" and number.role == "perpetrators"
+                  else number.kind)
+    if field_name in size.spans:
         return  # the first figure for a kind wins; later ones are usually sub-counts
-    if number.kind == "money_usd":
+    if field_name == "money_usd":
         size.money_usd = number.value
     else:
-        setattr(size, number.kind, int(number.value))
-    size.spans[number.kind] = number.span
+        setattr(size, field_name, int(number.value))
+    size.spans[field_name] = number.span
+    if number.lower_bound:
+        size.lower_bounds.append(field_name)
 
 
 def _finish(n: int, draft: _Draft, doc: Doc) -> Event:
