@@ -90,10 +90,10 @@ _INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
 _PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 _THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
                  "PROTEST": None, "MOBILIZE": "force"}
-# Events in background clauses ("..., where 24 people were killed last March", "after a coup
-# toppled the government") are less likely to be what the sentence reports: lower confidence.
+# Events in background or condition clauses ("..., where 24 people were killed last March",
+# "after a coup toppled the government", "unless the president agrees") are less likely to be what the sentence reports: lower confidence.
 _BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because", "following",
-                     "until", "once"}
+                     "until", "once", "unless", "if"}
 _BACKGROUND_PENALTY = 0.15
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A nominal trigger after these is a topic, a background or something that did not happen:
