@@ -243,9 +243,9 @@ def test_reported_obligation_without_a_second_actor_is_not_a_request(parse: Pars
     assert [e.type for e in events if e.type == "REQUEST"] == []
 
 
-def test_accepted_demands_from_an_actor_make_it_the_recipient(parse: Parse) -> None:
+def test_accepted_demands_are_a_concession_to_their_author(parse: Parse) -> None:
     text = "The Colombian government accepted demands from FARC rebels."
-    assert _roles(parse, text, ("Colombian government", "FARC"), "AGREE") == (
+    assert _roles(parse, text, ("Colombian government", "FARC"), "CONCEDE") == (
         ["Colombian government"], ["FARC"])
 
 
@@ -309,3 +309,37 @@ def test_vague_and_minimum_figures_are_flagged_as_lower_bounds(parse: Parse) -> 
 def test_exact_figure_is_not_a_lower_bound(parse: Parse) -> None:
     events, _ = _events(parse, "Gunmen killed 12 people in the attack.")
     assert events[0].size.killed == 12 and events[0].size.lower_bounds == []
+
+
+def test_violence_by_protesters_is_a_riot_not_an_assault(parse: Parse) -> None:
+    events, _ = _events(parse, "Rioters clashed with police outside parliament.")
+    assert [(e.type, e.mode, e.rule) for e in events] == [
+        ("PROTEST", ["riot"], "riot:PROTEST<-lexicon:ASSAULT/clash")]
+
+
+def test_police_violence_against_protesters_stays_an_assault(parse: Parse) -> None:
+    events, _ = _events(parse, "Police beat protesters outside parliament.")
+    assert [e.type for e in events] == ["ASSAULT"]
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Syria said it was willing to withdraw its troops.", "AGREE"),
+    ("The rebels said they would attack the capital.", "THREATEN"),
+    ("The government said it would not release the detainees.", "REJECT"),
+    ("The army will withdraw unless the rebels disarm.", "THREATEN"),
+])
+def test_stated_intentions_are_promises_threats_or_refusals(parse: Parse, text: str, etype: str) -> None:
+    events, _ = _events(parse, text)
+    assert events[0].type == etype and events[0].rule.startswith(f"intent:{etype}<-")
+
+
+def test_weapons_found_by_the_authorities_are_a_seizure(parse: Parse) -> None:
+    events, _ = _events(parse, "Police found a cache of explosives near the border.")
+    assert [(e.type, e.mode) for e in events] == [("COERCE", ["seize"])]
+
+
+def test_event_in_a_background_clause_ranks_below_the_reported_one(parse: Parse) -> None:
+    events, _ = _events(parse, "Thousands protested in the city, where two people were killed last year.")
+    protest = next(e for e in events if e.type == "PROTEST")
+    assault = next(e for e in events if e.type == "ASSAULT")
+    assert protest.confidence > assault.confidence

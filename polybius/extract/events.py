@@ -95,6 +95,8 @@ _THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction
 _BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because", "following",
                      "until", "once", "unless", "if"}
 _BACKGROUND_PENALTY = 0.15
+# PLOVER codes violence by protesters as PROTEST (mode riot), not ASSAULT: "rioters clashed with police".
+_PROTESTER_LEMMAS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A nominal trigger after these is a topic, a background or something that did not happen:
 # "a book about the massacre", "a curfew after the riots", "fired without warning".
@@ -136,7 +138,9 @@ class _Draft:
     rule: str = ""
     """Set when the event comes from a parse pattern rather than a lexicon entry."""
     retyped: str | None = None
-    """The type an intent frame gives the event ("will withdraw" -> AGREE), else None."""
+    """The type the clause gives the event ("will withdraw" -> AGREE), else None."""
+    recoded_by: str = ""
+    """Why it was re-typed: "intent" or "riot"."""
 
     @property
     def type(self) -> str:
@@ -170,6 +174,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
     drafts = _fold_clauses(drafts)
     for draft in drafts:
         _recode_intent(draft)
+        _recode_riot(draft)
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
@@ -437,6 +442,8 @@ def _verb_arguments(verb: Token, etype: str, preps: set[str],
         if child.i in exclude:
             if child.dep_ == "prep" and child.lower_ in preps:  # "called on X": the trigger's own particle
                 patients += _pobjs(child)
+            elif child.dep_ == "dobj":  # "accepted demands from X": the pattern's own object
+                weak.patients += _object_preps(child, etype, preps)
             continue
         if child.dep_ in _SUBJECT_DEPS:
             subject = _resolve_subject(child, verb)
@@ -691,7 +698,8 @@ def _merge_target(match: _Match, by_token: dict[int, _Draft]) -> _Draft | None:
         node = node.head
         target = by_token.get(node.i)
         if target is not None:
-            same = target.match.entry.type == match.entry.type and target.match.is_verb
+            same = target.match.entry.type == match.entry.type and (
+                target.match.is_verb or target.match.light is not None)
             # "called for a ceasefire", "rejected the deal": the noun is what is asked or refused.
             content = target.match.entry.type in _CONTENT_TYPES and target.match.is_verb
             return target if same or content else None
@@ -816,6 +824,7 @@ def _recode_intent(draft: _Draft) -> None:
     intent, negated = _intent(head)
     if not intent:
         return
+    draft.recoded_by = "intent"
     ultimatum = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless"
                                                for m in c.children) for c in head.children)
     if negated:
@@ -828,6 +837,17 @@ def _recode_intent(draft: _Draft) -> None:
     else:
         mode = _THREAT_MODES[etype]
         draft.retyped, draft.mode = "THREATEN", [mode] if mode else []
+
+
+def _recode_riot(draft: _Draft) -> None:
+    """Violence whose subject is the protesters themselves is a riot (PROTEST/riot)."""
+    head = _clause_head(draft)
+    if draft.type != "ASSAULT" or draft.rule or not draft.match.is_verb:
+        return
+    subjects = [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subject(head)[0]
+    if any(t.lemma_.lower() in _PROTESTER_LEMMAS for s in subjects for t in _argument_tokens(s)):
+        draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["riot"], "riot"
+        _add(draft.context, "protest")
 
 
 # ---- sizes
@@ -896,7 +916,7 @@ def _finish(n: int, draft: _Draft, doc: Doc) -> Event:
                          trigger=Trigger(doc.text[start:end], (start, end)))]
     rule = draft.rule or f"lexicon:{match.entry.type}/{match.entry.lemma}"
     if draft.retyped:
-        rule = f"intent:{draft.retyped}<-{rule}"
+        rule = f"{draft.recoded_by}:{draft.retyped}<-{rule}"
     return Event(id=f"e{n}", type=draft.type, mode=draft.mode, context=draft.context,
                  actors=draft.actors, recipients=draft.recipients, size=draft.size,
                  evidence=evidence + draft.extra_evidence, rule=rule, confidence=draft.confidence)
