@@ -343,3 +343,20 @@ def test_event_in_a_background_clause_ranks_below_the_reported_one(parse: Parse)
     protest = next(e for e in events if e.type == "PROTEST")
     assault = next(e for e in events if e.type == "ASSAULT")
     assert protest.confidence > assault.confidence
+
+
+def test_same_attack_retold_later_is_one_event_with_several_evidence_spans(parse: Parse) -> None:
+    text = ("Boko Haram fighters killed 12 villagers near Maiduguri on Sunday. The army said "
+            "reinforcements arrived too late. Residents said Boko Haram fighters killed 12 people "
+            "before dawn.")
+    events, _ = _events(parse, text, ("Boko Haram", "army"))
+    assault = [e for e in events if e.type == "ASSAULT"]
+    assert len(assault) == 1
+    assert [text[slice(*ev.trigger.span)] for ev in assault[0].evidence] == ["killed", "killed"]
+    assert assault[0].size.killed == 12
+
+
+def test_two_attacks_by_different_actors_stay_two_events(parse: Parse) -> None:
+    text = "Boko Haram fighters killed 12 villagers on Sunday. Separately, bandits killed 3 farmers."
+    events, _ = _events(parse, text, ("Boko Haram", "bandits"))
+    assert len([e for e in events if e.type == "ASSAULT"]) == 2

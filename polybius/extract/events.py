@@ -178,7 +178,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
-    drafts.sort(key=lambda d: d.trigger)
+    drafts = _merge_mentions(sorted(drafts, key=lambda d: d.trigger), actors, doc)
     return [_finish(i + 1, d, doc) for i, d in enumerate(drafts)]
 
 
@@ -848,6 +848,65 @@ def _recode_riot(draft: _Draft) -> None:
     if any(t.lemma_.lower() in _PROTESTER_LEMMAS for s in subjects for t in _argument_tokens(s)):
         draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["riot"], "riot"
         _add(draft.context, "protest")
+
+
+# ---- one event per happening
+
+_SIZE_FIELDS = ("killed", "injured", "arrested", "money_usd", "perpetrators_killed")
+
+
+def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> list[_Draft]:
+    """The same happening retold later in the article ('Gunmen killed three villagers ...' in the
+    lead, 'the gunmen killed the three men' in a later paragraph or a quote) is one event with
+    several evidence spans. A later mention joins an earlier one of the same type when the two
+    share an actor or a casualty figure and nothing conflicts (other actors, other figures)."""
+    names = {a.id: a.name.lower() for a in actors}
+    kept: list[_Draft] = []
+    for draft in drafts:
+        target = next((k for k in reversed(kept) if _same_happening(k, draft, names)), None)
+        if target is None:
+            kept.append(draft)
+            continue
+        start, end = draft.trigger
+        target.extra_evidence.append(Evidence(
+            span=(draft.match.sent.start_char, draft.match.sent.end_char),
+            trigger=Trigger(doc.text[start:end], (start, end))))
+        target.extra_evidence += draft.extra_evidence
+        for ident in draft.actors:
+            if names.get(ident) not in {names.get(a) for a in target.actors}:
+                target.actors.append(ident)
+        for ident in draft.recipients:
+            if names.get(ident) not in {names.get(r) for r in target.recipients + target.actors}:
+                target.recipients.append(ident)
+        for value in draft.mode:
+            _add(target.mode, value)
+        for value in draft.context:
+            _add(target.context, value)
+        for name in _SIZE_FIELDS:
+            if getattr(target.size, name) is None and getattr(draft.size, name) is not None:
+                setattr(target.size, name, getattr(draft.size, name))
+                target.size.spans[name] = draft.size.spans[name]
+                if name in draft.size.lower_bounds:
+                    target.size.lower_bounds.append(name)
+        target.confidence = max(target.confidence, draft.confidence)
+    return kept
+
+
+def _same_happening(first: _Draft, later: _Draft, names: dict[str, str]) -> bool:
+    if first.type != later.type or first.rule or later.rule \
+            or first.match.sent.start >= later.match.sent.start:
+        return False
+    sizes = [(getattr(first.size, n), getattr(later.size, n)) for n in _SIZE_FIELDS]
+    if any(a is not None and b is not None and a != b for a, b in sizes):
+        return False
+    roles = []
+    for mine, theirs in ((first.actors, later.actors), (first.recipients, later.recipients)):
+        a, b = {names.get(i) for i in mine}, {names.get(i) for i in theirs}
+        if a and b and not a & b:
+            return False  # other participants: another happening
+        roles.append(bool(a & b))
+    same_figure = any(a is not None and a == b for a, b in sizes)
+    return roles[0] or same_figure or (roles[1] and first.type != "ASSAULT")
 
 
 # ---- sizes
