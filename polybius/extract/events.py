@@ -102,6 +102,8 @@ _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # "a book about the massacre", "a curfew after the riots", "fired without warning".
 _NOT_EVENT_PREPS = {"about", "regarding", "concerning", "after", "before", "since", "following",
                     "without"}
+# "a mediation effort", "a bombing campaign": the trigger names what the effort is.
+_EFFORT_NOUNS = {"effort", "mission", "campaign", "operation", "bid", "drive", "initiative"}
 _CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
 
 
@@ -272,6 +274,8 @@ def _light_verb(noun: Token, entry: TriggerEntry, lex: Lexicon) -> Token | None:
 def _qualifies(match: _Match, lex: Lexicon, numbers: Sequence[Number],
                actors: Sequence[Actor]) -> bool:
     noun = match.anchor
+    if noun.dep_ == "compound" and noun.head.lemma_.lower() in _EFFORT_NOUNS:
+        return _light_verb(noun.head, match.entry, lex) is not None  # "launched a mediation effort"
     if noun.dep_ in ("compound", "amod", "nmod") and noun.i == match.tokens[-1]:
         return False  # "attack helicopter", "a terror watch list"
     first = noun
