@@ -98,10 +98,10 @@ _BACKGROUND_PENALTY = 0.15
 # PLOVER codes violence by protesters as PROTEST (mode riot), not ASSAULT: "rioters clashed with police".
 _PROTESTER_LEMMAS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
-# A nominal trigger after these is a topic, a background or something that did not happen:
-# "a book about the massacre", "a curfew after the riots", "fired without warning".
-_NOT_EVENT_PREPS = {"about", "regarding", "concerning", "after", "before", "since", "following",
-                    "without"}
+# A nominal trigger after these is a topic or something that did not happen: "a book about the
+# massacre", "fired without warning".
+_NOT_EVENT_PREPS = {"about", "regarding", "concerning", "without"}
+_BACKGROUND_PREPS = {"after", "before", "since", "following"}
 # "a mediation effort", "a bombing campaign": the trigger names what the effort is.
 _EFFORT_NOUNS = {"effort", "mission", "campaign", "operation", "bid", "drive", "initiative"}
 _CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
@@ -281,9 +281,12 @@ def _qualifies(match: _Match, lex: Lexicon, numbers: Sequence[Number],
     first = noun
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head  # "about attacks, arrests and protests"
-    if first.dep_ == "pobj" and first.head.lower_ in _NOT_EVENT_PREPS:
+    prep = first.head.lower_ if first.dep_ == "pobj" else ""
+    if prep in _NOT_EVENT_PREPS:
         return False
-    if match.light is not None:
+    # "a curfew after the riots": the governing verb is not the noun's light verb, and a
+    # background mention needs arguments of its own to count ("following an attack by X on Y").
+    if match.light is not None and prep not in _BACKGROUND_PREPS:
         return True
     if _casualty_frame(noun, lex):
         return True
