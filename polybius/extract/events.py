@@ -776,11 +776,20 @@ def _fold_target(draft: _Draft, owner: dict[int, _Draft]) -> _Draft | None:
     gov = owner.get(head.head.i)
     if gov is None or gov is draft:
         return None
-    if head.dep_ in ("xcomp", "ccomp") and gov.type in _FRAME_TYPES and gov.match.is_verb:
+    if gov.type in _FRAME_TYPES and gov.match.is_verb and _is_content_clause(head, gov.type):
         return gov
     if draft.type in _PURPOSE_TYPES and head.dep_ in ("advcl", "xcomp", "acl") and _has_to(head):
         return gov
     return None
+
+
+def _is_content_clause(head: Token, frame: str) -> bool:
+    """'threatened to strike', 'agreed that ...', 'refused to meet'; the parser sometimes hangs the
+    infinitive as an adverbial clause ('threatened on Tuesday to fire'). A denial's 'that' clause
+    is not folded: 'denied that it had poisoned X' keeps the poisoning, whose factuality is denied."""
+    infinitive = head.dep_ == "xcomp" or (head.dep_ == "advcl" and _has_to(head)
+                                          and not any(c.dep_ == "mark" for c in head.children))
+    return infinitive or (head.dep_ == "ccomp" and frame != "REJECT")
 
 
 def _fold_clauses(drafts: list[_Draft]) -> list[_Draft]:
