@@ -360,3 +360,13 @@ def test_two_attacks_by_different_actors_stay_two_events(parse: Parse) -> None:
     text = "Boko Haram fighters killed 12 villagers on Sunday. Separately, bandits killed 3 farmers."
     events, _ = _events(parse, text, ("Boko Haram", "bandits"))
     assert len([e for e in events if e.type == "ASSAULT"]) == 2
+
+
+def test_a_rising_death_toll_updates_the_first_figure(parse: Parse) -> None:
+    events, _ = _events(parse, "Gunmen killed 12 people in the market attack. The death toll later rose to 30.")
+    assert [e.size.killed for e in events if e.type == "ASSAULT"] == [30]
+
+
+def test_a_later_smaller_figure_is_a_sub_count_and_does_not_replace_the_total(parse: Parse) -> None:
+    events, _ = _events(parse, "Gunmen killed 12 people, among them 3 children killed in the market.")
+    assert events[0].size.killed == 12
