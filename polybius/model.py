@@ -57,6 +57,8 @@ class Article:
     language: str = "en"
     removed: list[Removed] = field(default_factory=list)
     id: str = ""
+    skipped: str | None = None
+    """Why nothing was extracted (e.g. the text is not English); None when it was processed."""
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -151,6 +153,10 @@ class Size:
     arrested: int | None = None
     money_usd: float | None = None
     spans: dict[str, Span] = field(default_factory=dict)
+    perpetrators_killed: int | None = None
+    """Attackers killed ("four of the assailants were shot dead"), kept apart from ``killed``."""
+    lower_bounds: list[str] = field(default_factory=list)
+    """Kinds whose figure is a minimum: "at least 12", "dozens" (24, flagged), "more than 40"."""
 
 
 @dataclass
@@ -230,7 +236,8 @@ class Document:
         return {
             "schema": SCHEMA,
             "article": {k: article[k] for k in
-                        ("id", "url", "title", "published", "language", "text", "removed")},
+                        ("id", "url", "title", "published", "language", "text", "removed")}
+            | ({"skipped": self.article.skipped} if self.article.skipped else {}),
             "actors": [to_plain(a) for a in self.actors],
             "places": [to_plain(p) for p in self.places],
             "times": [to_plain(t) for t in self.times],

@@ -22,6 +22,7 @@ from polybius.extract.numbers import extract_numbers
 from polybius.extract.places import extract_places, locate_events
 from polybius.extract.quotes import extract_quotes
 from polybius.extract.times import date_events, extract_times
+from polybius.language import check_language
 from polybius.model import Article, Document
 
 
@@ -51,7 +52,9 @@ class Pipeline:
         return self.process(_as_article(text, published=published, url=url, title=title))
 
     def process(self, article: Article) -> Document:
-        """Extract one already-cleaned Article (as the ``ingest`` readers return them)."""
+        """Extract one already-cleaned Article (a non-English one is returned empty, flagged)."""
+        if _skip_foreign(article):
+            return Document(article=article)
         return self._extract(article, nlp.parse(article.text, self.config.model))
 
     def extract_many(self, articles: Iterable[Article | str], *,
@@ -72,9 +75,10 @@ class Pipeline:
             raise ValueError(f"batch_size must be at least 1, got {size}")
         items = iter(articles)
         while batch := [_as_article(a) for a in islice(items, size)]:
-            docs = nlp.parse_many((a.text for a in batch), self.config.model, size)
-            for article, doc in zip(batch, docs):
-                yield self._extract(article, doc)
+            english = [a for a in batch if not _skip_foreign(a)]
+            docs = iter(nlp.parse_many((a.text for a in english), self.config.model, size))
+            for article in batch:
+                yield Document(article=article) if article.skipped else self._extract(article, next(docs))
 
     def process_many(self, articles: Iterable[Article]) -> Iterator[Document]:
         """``extract_many`` under the name older callers use."""
@@ -102,3 +106,14 @@ def _as_article(item: Article | str, *, published: date | None = None, url: str 
         return item
     cleaned, removed = clean_text(item)
     return Article(text=cleaned, title=title, url=url, published=published, removed=removed)
+
+
+def _skip_foreign(article: Article) -> bool:
+    """Flag a non-English article (language code and ``skipped`` reason); True when flagged."""
+    if article.skipped:
+        return True
+    check = check_language(article.text)
+    if check.english:
+        return False
+    article.language, article.skipped = check.code, check.reason
+    return True

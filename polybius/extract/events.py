@@ -75,7 +75,36 @@ _CONTENT_TYPES = {"REQUEST", "REJECT"}
 _REQUEST_MODES = {"AID": "aid", "COOPERATE": "cooperation", "CONCEDE": "concession",
                   "CONSULT": "meeting", "AGREE": "ceasefire", "ACCUSE": "investigation"}
 _ANAPHORIC_DETS = {"the", "this", "that"}
+# A speech act or commitment whose complement clause is its content: "agreed to share information",
+# "threatened to ban X", "refused to meet", "demanded that X admit the killings" are one event of
+# the governing type, not a second event of the complement's type.
+_FRAME_TYPES = {"AGREE", "THREATEN", "REJECT", "REQUEST"}
+# "staged demonstrations to demand reforms": a demand in a purpose clause is what the event is for.
+_PURPOSE_TYPES = {"REQUEST"}
+# PLOVER codes what an actor says it will do as a promise (AGREE) or a threat (THREATEN), and what
+# it says it will not do as a refusal (REJECT): "Syria says it is willing to withdraw" is AGREE.
+_FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
+_INTENT_VERBS = {"promise", "offer", "pledge", "vow", "swear", "plan", "prepare", "intend",
+                 "undertake", "decide", "threaten", "agree"}
+_INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
+_PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
+_THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
+                 "PROTEST": None, "MOBILIZE": "force"}
+# Events in background or condition clauses ("..., where 24 people were killed last March",
+# "after a coup toppled the government", "unless the president agrees") are less likely to be what the sentence reports: lower confidence.
+_BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because", "following",
+                     "until", "once", "unless", "if"}
+_BACKGROUND_PENALTY = 0.15
+# PLOVER codes violence by protesters as PROTEST (mode riot), not ASSAULT: "rioters clashed with police".
+_PROTESTER_LEMMAS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
+# A nominal trigger after these is a topic or something that did not happen: "a book about the
+# massacre", "fired without warning".
+_NOT_EVENT_PREPS = {"about", "regarding", "concerning", "without"}
+_BACKGROUND_PREPS = {"after", "before", "since", "following"}
+# "a mediation effort", "a bombing campaign": the trigger names what the effort is.
+_EFFORT_NOUNS = {"effort", "mission", "campaign", "operation", "bid", "drive", "initiative"}
+_CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
 
 
 @dataclass
@@ -110,6 +139,15 @@ class _Draft:
     confidence: float = 0.5
     rule: str = ""
     """Set when the event comes from a parse pattern rather than a lexicon entry."""
+    retyped: str | None = None
+    """The type the clause gives the event ("will withdraw" -> AGREE), else None."""
+    recoded_by: str = ""
+    """Why it was re-typed: "intent" or "riot"."""
+
+    @property
+    def type(self) -> str:
+        """The event's PLOVER type: the intent frame's, else the trigger entry's."""
+        return self.retyped or self.match.entry.type
 
 
 def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
@@ -129,13 +167,20 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             target = _attach_anaphor(match, drafts, actors, doc)
         if target is not None:
             by_token.update({i: target for i in target.tokens})
+        elif _figurative(match, lex, anchors) or _generic_passive(match, actors):
+            continue
         elif match.is_verb or _qualifies(match, lex, numbers, actors):
             draft = _new_draft(match, actors, lex, anchors)
             drafts.append(draft)
             by_token.update({i: draft for i in draft.tokens})
+    drafts = _fold_clauses(drafts)
+    for draft in drafts:
+        _recode_intent(draft)
+        _recode_riot(draft)
+    by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
-    drafts.sort(key=lambda d: d.trigger)
+    drafts = _merge_mentions(sorted(drafts, key=lambda d: d.trigger), actors, doc)
     return [_finish(i + 1, d, doc) for i, d in enumerate(drafts)]
 
 
@@ -179,6 +224,9 @@ def _match_at(tok: Token, sent: SpacySpan, lex: Lexicon) -> _Match | None:
             light = _light_verb(anchor, entry, lex)
             if entry.light_verbs and light is None:
                 continue
+            if entry.not_with and any(c.lower_ in entry.not_with for c in anchor.children
+                                      if c.dep_ in ("prt", "dobj", "advmod")):
+                continue
             return _Match(entry, tokens, anchor, sent, light if not _is_verb(anchor) else None)
     return None
 
@@ -210,13 +258,13 @@ def _light_verb(noun: Token, entry: TriggerEntry, lex: Lexicon) -> Token | None:
     allowed = set(entry.light_verbs) or lex.light_verbs
     head = noun.head
     if noun.dep_ in ("dobj", "nsubjpass", "pobj") and head.i != noun.i:
-        if noun.dep_ == "pobj" and head.head.lemma_.lower() in allowed:  # "went on strike"
+        if noun.dep_ == "pobj" and _words(head.head) & allowed:  # "went on strike"
             return head.head
         measure = head.head
         if (noun.dep_ == "pobj" and head.lower_ == "of" and measure.dep_ == "dobj"
-                and measure.head.lemma_.lower() in allowed and _is_verb(measure.head)):
+                and _words(measure.head) & allowed and _is_verb(measure.head)):
             return measure.head  # "gave them 5 million dollars of aid"
-        if noun.dep_ != "pobj" and head.lemma_.lower() in allowed and _is_verb(head):
+        if noun.dep_ != "pobj" and _words(head) & allowed and _is_verb(head):
             return head
     return None
 
@@ -226,15 +274,30 @@ def _light_verb(noun: Token, entry: TriggerEntry, lex: Lexicon) -> Token | None:
 def _qualifies(match: _Match, lex: Lexicon, numbers: Sequence[Number],
                actors: Sequence[Actor]) -> bool:
     noun = match.anchor
+    if noun.dep_ == "compound" and noun.head.lemma_.lower() in _EFFORT_NOUNS:
+        return _light_verb(noun.head, match.entry, lex) is not None  # "launched a mediation effort"
     if noun.dep_ in ("compound", "amod", "nmod") and noun.i == match.tokens[-1]:
         return False  # "attack helicopter", "a terror watch list"
-    if match.light is not None:
+    first = noun
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # "about attacks, arrests and protests"
+    prep = first.head.lower_ if first.dep_ == "pobj" else ""
+    if prep in _NOT_EVENT_PREPS:
+        return False
+    # "a curfew after the riots": the governing verb is not the noun's light verb, and a
+    # background mention needs arguments of its own to count ("following an attack by X on Y").
+    if match.light is not None and prep not in _BACKGROUND_PREPS:
+        return True
+    if _casualty_frame(noun, lex):
         return True
     for child in noun.children:
         if child.dep_ == "prep" and child.lower_ in _NOUN_ARG_PREPS:
             return True
         if child.dep_ in ("poss", "relcl", "acl"):
             return True
+        if child.dep_ == "prep" and child.lower_ == "of" and match.entry.type in _NOUN_OF_TYPES and any(
+                g.ent_type_ in ("PERSON", "NORP", "ORG") or any(c.dep_ == "nummod" for c in g.children) for g in _pobjs(child)):
+            return True  # "the kidnapping of two aid workers", "the arrest of Navalny"
         if child.dep_ in ("compound", "amod", "nmod") and child.i not in match.tokens and (
                 child.ent_type_ in ("NORP", "GPE", "ORG") or _overlaps_actor(child, actors)
                 or any(key[-1] in _words(child) for key in lex.mode_words)):
@@ -242,6 +305,42 @@ def _qualifies(match: _Match, lex: Lexicon, numbers: Sequence[Number],
     if noun.dep_ in ("nsubj", "nsubjpass") and _clause_has_place_or_date(noun.head, noun):
         return True
     return any(n.kind in ("killed", "injured") and _reaches(noun.doc, n, {noun.i}) for n in numbers)
+
+
+def _casualty_frame(noun: Token, lex: Lexicon) -> bool:
+    """'the bombing wounded the bomber', 'injured in clashes', 'the death toll from the attack',
+    'lost their lives in the shooting': a nominal trigger tied to casualties names an event."""
+    def casualty(tok: Token) -> bool:
+        return tok.lemma_.lower() in _CASUALTY_LEMMAS or lex.numbers.kinds.get(
+            tok.lemma_.lower()) in ("killed", "injured")
+
+    if noun.dep_ == "nsubj" and casualty(noun.head):
+        return True
+    if noun.dep_ == "pobj" and noun.head.head.i != noun.head.i:
+        return casualty(noun.head.head)
+    return False
+
+
+def _figurative(match: _Match, lex: Lexicon, anchors: set[int]) -> bool:
+    """'shot the ball', 'beat Chelsea two goals to nil': a violent verb among sport or market words."""
+    if match.entry.type != "ASSAULT" or not match.is_verb:
+        return False
+    return any(_words(t) & lex.figurative_words for t in _clause_tokens(match, anchors))
+
+
+def _generic_passive(match: _Match, actors: Sequence[Actor]) -> bool:
+    """'Torture is banned under international law': a present-tense passive with no agent and no
+    actor states a rule or a habit, not an event."""
+    verb = match.anchor
+    if match.is_verb and verb.dep_ == "pcomp" and verb.head.lower_ == "without":
+        return True  # "fired without warning"
+    if not match.is_verb or verb.tag_ != "VBN":
+        return False
+    children = list(verb.children)
+    present = any(c.dep_ == "auxpass" and c.lower_ in ("is", "are") for c in children)
+    return (present and not any(c.dep_ == "agent" for c in children)
+            and not any(_overlaps_actor(t, actors) for c in children if c.dep_ == "nsubjpass"
+                        for t in c.subtree))
 
 
 def _clause_has_place_or_date(verb: Token, skip: Token) -> bool:
@@ -268,7 +367,17 @@ def _new_draft(match: _Match, actors: Sequence[Actor], lex: Lexicon, anchors: se
         draft.confidence = 0.8 if has_actor and has_recipient else 0.7 if has_actor or has_recipient else 0.6
     else:
         draft.confidence = 0.6 if has_actor or has_recipient else 0.5
+    if _is_background(match.light if match.light is not None else match.anchor):
+        draft.confidence = round(draft.confidence - _BACKGROUND_PENALTY, 2)
     return draft
+
+
+def _is_background(head: Token) -> bool:
+    """A relative or participle clause, or an 'after/as/since ...' clause: context, not news."""
+    if head.dep_ in ("relcl", "acl"):
+        return True
+    return head.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS
+                                        for c in head.children)
 
 
 def _end(tok: Token) -> int:
@@ -340,6 +449,8 @@ def _verb_arguments(verb: Token, etype: str, preps: set[str],
         if child.i in exclude:
             if child.dep_ == "prep" and child.lower_ in preps:  # "called on X": the trigger's own particle
                 patients += _pobjs(child)
+            elif child.dep_ == "dobj":  # "accepted demands from X": the pattern's own object
+                weak.patients += _object_preps(child, etype, preps)
             continue
         if child.dep_ in _SUBJECT_DEPS:
             subject = _resolve_subject(child, verb)
@@ -594,7 +705,8 @@ def _merge_target(match: _Match, by_token: dict[int, _Draft]) -> _Draft | None:
         node = node.head
         target = by_token.get(node.i)
         if target is not None:
-            same = target.match.entry.type == match.entry.type and target.match.is_verb
+            same = target.match.entry.type == match.entry.type and (
+                target.match.is_verb or target.match.light is not None)
             # "called for a ceasefire", "rejected the deal": the noun is what is asked or refused.
             content = target.match.entry.type in _CONTENT_TYPES and target.match.is_verb
             return target if same or content else None
@@ -645,6 +757,174 @@ def _attach_anaphor(match: _Match, drafts: list[_Draft], actors: Sequence[Actor]
     return target
 
 
+# ---- clause structure: complements, purposes, intentions
+
+def _clause_head(draft: _Draft) -> Token:
+    match = draft.match
+    return match.light if match.light is not None else match.anchor
+
+
+def _has_to(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _fold_target(draft: _Draft, owner: dict[int, _Draft]) -> _Draft | None:
+    """The event whose content or purpose ``draft``'s clause is, if any."""
+    head = _clause_head(draft)
+    if not _is_verb(head) or head.head.i == head.i:
+        return None
+    gov = owner.get(head.head.i)
+    if gov is None or gov is draft:
+        return None
+    if gov.type in _FRAME_TYPES and gov.match.is_verb and _is_content_clause(head, gov.type):
+        return gov
+    if draft.type in _PURPOSE_TYPES and head.dep_ in ("advcl", "xcomp", "acl") and _has_to(head):
+        return gov
+    return None
+
+
+def _is_content_clause(head: Token, frame: str) -> bool:
+    """'threatened to strike', 'agreed that ...', 'refused to meet'; the parser sometimes hangs the
+    infinitive as an adverbial clause ('threatened on Tuesday to fire'). A denial's 'that' clause
+    is not folded: 'denied that it had poisoned X' keeps the poisoning, whose factuality is denied."""
+    infinitive = head.dep_ == "xcomp" or (head.dep_ == "advcl" and _has_to(head)
+                                          and not any(c.dep_ == "mark" for c in head.children))
+    return infinitive or (head.dep_ == "ccomp" and frame != "REJECT")
+
+
+def _fold_clauses(drafts: list[_Draft]) -> list[_Draft]:
+    """Merge complement and purpose clauses into the event that governs them (see _FRAME_TYPES)."""
+    owner = {i: d for d in drafts for i in d.tokens}
+    kept: list[_Draft] = []
+    # Innermost clauses first, so "refused to agree to withdraw" folds into "refused".
+    for draft in sorted(drafts, key=lambda d: -len(list(_clause_head(d).ancestors))):
+        target = _fold_target(draft, owner)
+        if target is None:
+            kept.append(draft)
+            continue
+        mode = (_REQUEST_MODES.get(draft.type) if target.type == "REQUEST"
+                else _THREAT_MODES.get(draft.type) if target.type == "THREATEN" else None)
+        if mode and mode != "ceasefire":
+            _add(target.mode, mode)
+        target.tokens |= draft.tokens
+        for ident in draft.recipients:
+            if not target.recipients and ident not in target.actors:
+                target.recipients.append(ident)
+        owner.update({i: target for i in draft.tokens})
+    return sorted(kept, key=lambda d: d.trigger)
+
+
+def _intent(head: Token) -> tuple[bool, bool]:
+    """(is the clause a statement of intent, is it negated): 'will withdraw', 'offered to meet',
+    'is willing to release', 'will not accept'."""
+    negated = any(c.dep_ == "neg" for c in head.children)
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in head.children):
+        return True, negated
+    gov = head.head
+    if head.dep_ == "xcomp" and _has_to(head) and gov.i != head.i:
+        negated = negated or any(c.dep_ == "neg" for c in gov.children)
+        if gov.lemma_.lower() in _INTENT_VERBS and _is_verb(gov):
+            return True, negated
+        if gov.lower_ in _INTENT_ADJS:
+            return True, negated
+    return False, negated
+
+
+def _recode_intent(draft: _Draft) -> None:
+    """Re-type a stated intention as PLOVER does: promise -> AGREE, threat -> THREATEN,
+    'will not ...' -> REJECT; an ultimatum ('... unless X withdraws') is a THREATEN."""
+    etype = draft.type
+    if etype not in _PROMISE_TYPES and etype not in _THREAT_MODES or draft.rule:
+        return
+    head = _clause_head(draft)
+    intent, negated = _intent(head)
+    if not intent:
+        return
+    draft.recoded_by = "intent"
+    ultimatum = any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless"
+                                               for m in c.children) for c in head.children)
+    if negated:
+        draft.retyped, draft.mode = "REJECT", ["refuse"]
+    elif ultimatum:
+        draft.retyped, draft.mode = "THREATEN", ["ultimatum"]
+    elif etype in _PROMISE_TYPES:
+        if etype != "AGREE":
+            draft.retyped, draft.mode = "AGREE", []
+    else:
+        mode = _THREAT_MODES[etype]
+        draft.retyped, draft.mode = "THREATEN", [mode] if mode else []
+
+
+def _recode_riot(draft: _Draft) -> None:
+    """Violence whose subject is the protesters themselves is a riot (PROTEST/riot)."""
+    head = _clause_head(draft)
+    if draft.type != "ASSAULT" or draft.rule or not draft.match.is_verb:
+        return
+    subjects = [c for c in head.children if c.dep_ == "nsubj"] or _inherited_subject(head)[0]
+    if any(t.lemma_.lower() in _PROTESTER_LEMMAS for s in subjects for t in _argument_tokens(s)):
+        draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["riot"], "riot"
+        _add(draft.context, "protest")
+
+
+# ---- one event per happening
+
+_SIZE_FIELDS = ("killed", "injured", "arrested", "money_usd", "perpetrators_killed")
+
+
+def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> list[_Draft]:
+    """The same happening retold later in the article ('Gunmen killed three villagers ...' in the
+    lead, 'the gunmen killed the three men' in a later paragraph or a quote) is one event with
+    several evidence spans. A later mention joins an earlier one of the same type when the two
+    share an actor or a casualty figure and nothing conflicts (other actors, other figures)."""
+    names = {a.id: a.name.lower() for a in actors}
+    kept: list[_Draft] = []
+    for draft in drafts:
+        target = next((k for k in reversed(kept) if _same_happening(k, draft, names)), None)
+        if target is None:
+            kept.append(draft)
+            continue
+        start, end = draft.trigger
+        target.extra_evidence.append(Evidence(
+            span=(draft.match.sent.start_char, draft.match.sent.end_char),
+            trigger=Trigger(doc.text[start:end], (start, end))))
+        target.extra_evidence += draft.extra_evidence
+        for ident in draft.actors:
+            if names.get(ident) not in {names.get(a) for a in target.actors}:
+                target.actors.append(ident)
+        for ident in draft.recipients:
+            if names.get(ident) not in {names.get(r) for r in target.recipients + target.actors}:
+                target.recipients.append(ident)
+        for value in draft.mode:
+            _add(target.mode, value)
+        for value in draft.context:
+            _add(target.context, value)
+        for name in _SIZE_FIELDS:
+            if getattr(target.size, name) is None and getattr(draft.size, name) is not None:
+                setattr(target.size, name, getattr(draft.size, name))
+                target.size.spans[name] = draft.size.spans[name]
+                if name in draft.size.lower_bounds:
+                    target.size.lower_bounds.append(name)
+        target.confidence = max(target.confidence, draft.confidence)
+    return kept
+
+
+def _same_happening(first: _Draft, later: _Draft, names: dict[str, str]) -> bool:
+    if first.type != later.type or first.rule or later.rule \
+            or first.match.sent.start >= later.match.sent.start:
+        return False
+    sizes = [(getattr(first.size, n), getattr(later.size, n)) for n in _SIZE_FIELDS]
+    if any(a is not None and b is not None and a != b for a, b in sizes):
+        return False
+    roles = []
+    for mine, theirs in ((first.actors, later.actors), (first.recipients, later.recipients)):
+        a, b = {names.get(i) for i in mine}, {names.get(i) for i in theirs}
+        if a and b and not a & b:
+            return False  # other participants: another happening
+        roles.append(bool(a & b))
+    same_figure = any(a is not None and a == b for a, b in sizes)
+    return roles[0] or same_figure or (roles[1] and first.type != "ASSAULT")
+
+
 # ---- sizes
 
 def _reaches(doc: Doc, number: Number, targets: set[int]) -> bool:
@@ -673,9 +953,12 @@ def _attach_sizes(doc: Doc, drafts: list[_Draft], by_token: dict[int, _Draft],
         if number.kind not in _SIZE_TYPES:
             continue
         allowed = _SIZE_TYPES[number.kind]
-        candidates = {i: d for i, d in by_token.items() if d.match.entry.type in allowed}
+        candidates = {i: d for i, d in by_token.items() if d.type in allowed}
         hit = _event_token_for(doc, number, candidates)
         draft = candidates[hit] if hit is not None else _only_event_in_sentence(doc, number, drafts, allowed)
+        if draft is None and _is_update(number):  # "The death toll rose to 30." after the attack
+            earlier = [d for d in drafts if d.type == "ASSAULT" and d.trigger[1] <= number.span[0]]
+            draft = max(earlier, key=lambda d: d.trigger) if earlier else None
         if draft is not None:
             _set_size(draft.size, number)
 
@@ -685,18 +968,30 @@ def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
     sent = doc.char_span(*number.span, alignment_mode="expand")
     if sent is None:
         return None
-    same = [d for d in drafts if d.match.sent.start == sent.sent.start and d.match.entry.type in allowed]
+    same = [d for d in drafts if d.match.sent.start == sent.sent.start and d.type in allowed]
     return same[0] if len(same) == 1 else None
 
 
+def _is_update(number: Number) -> bool:
+    return number.rule.endswith("<-toll")
+
+
 def _set_size(size: Size, number: Number) -> None:
-    if number.kind in size.spans:
-        return  # the first figure for a kind wins; later ones are usually sub-counts
-    if number.kind == "money_usd":
+    # Attackers killed are not victims: "killed two people; four of the assailants were shot dead".
+    field_name = ("perpetrators_killed" if number.kind == "killed" and number.role == "perpetrators"
+                  else number.kind)
+    if field_name in size.spans and not (_is_update(number) and number.value > (getattr(size, field_name) or 0)):
+        return  # the first figure for a kind wins (later ones are usually sub-counts), except an
+        # updated toll: "killed 12 ... the death toll rose to 30"
+    if field_name in size.lower_bounds:
+        size.lower_bounds.remove(field_name)
+    if field_name == "money_usd":
         size.money_usd = number.value
     else:
-        setattr(size, number.kind, int(number.value))
-    size.spans[number.kind] = number.span
+        setattr(size, field_name, int(number.value))
+    size.spans[field_name] = number.span
+    if number.lower_bound:
+        size.lower_bounds.append(field_name)
 
 
 def _finish(n: int, draft: _Draft, doc: Doc) -> Event:
@@ -704,8 +999,9 @@ def _finish(n: int, draft: _Draft, doc: Doc) -> Event:
     start, end = draft.trigger
     evidence = [Evidence(span=(match.sent.start_char, match.sent.end_char),
                          trigger=Trigger(doc.text[start:end], (start, end)))]
-    return Event(id=f"e{n}", type=match.entry.type, mode=draft.mode, context=draft.context,
+    rule = draft.rule or f"lexicon:{match.entry.type}/{match.entry.lemma}"
+    if draft.retyped:
+        rule = f"{draft.recoded_by}:{draft.retyped}<-{rule}"
+    return Event(id=f"e{n}", type=draft.type, mode=draft.mode, context=draft.context,
                  actors=draft.actors, recipients=draft.recipients, size=draft.size,
-                 evidence=evidence + draft.extra_evidence,
-                 rule=draft.rule or f"lexicon:{match.entry.type}/{match.entry.lemma}",
-                 confidence=draft.confidence)
+                 evidence=evidence + draft.extra_evidence, rule=rule, confidence=draft.confidence)

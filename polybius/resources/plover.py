@@ -53,6 +53,8 @@ class TriggerEntry:
     mode: tuple[str, ...] = ()
     context: tuple[str, ...] = ()
     light_verbs: tuple[str, ...] = ()
+    not_with: tuple[str, ...] = ()
+    """Particles that make the verb another verb ("shoot up" is not "shoot")."""
     notes: str = ""
 
     @property
@@ -92,6 +94,8 @@ class Lexicon:
     mode_words: dict[tuple[str, ...], str]
     context_words: dict[tuple[str, ...], str]
     numbers: NumberLexicon
+    figurative_words: frozenset[str] = frozenset()
+    """Words that make a violent verb in the same clause figurative ("shot the ball")."""
 
 
 @lru_cache(maxsize=1)
@@ -154,8 +158,10 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
     context_words = _cue_words(data.get("context_words"), set(plover.contexts),
                                f"{path.name}: context_words")
     light = frozenset(_str_list(data.get("light_verbs"), f"{path.name}: light_verbs"))
+    figurative = frozenset(w.lower() for w in _str_list(data.get("figurative_words"),
+                                                         f"{path.name}: figurative_words"))
     return Lexicon(entries, {k: tuple(v) for k, v in index.items()}, light, mode_words,
-                   context_words, _numbers(data.get("numbers"), path.name))
+                   context_words, _numbers(data.get("numbers"), path.name), figurative)
 
 
 def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
@@ -181,7 +187,8 @@ def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
     if not isinstance(head, int) or not 0 <= head < len(words):
         raise ResourceError(f"{where}: head {head!r} is not a word index of the pattern")
     return TriggerEntry(words, etype, pos, head, modes, contexts,
-                        _str_list(raw.get("light_verbs"), where), str(raw.get("notes", "")))
+                        _str_list(raw.get("light_verbs"), where),
+                        _str_list(raw.get("not_with"), where), str(raw.get("notes", "")))
 
 
 def _cue_words(raw: Any, allowed: set[str], where: str) -> dict[tuple[str, ...], str]:
