@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 
 from polybius.extract import Context
 from polybius.extract.timex import (
-    day_value, future_weekday, month_value, past_weekday, shift_month, time_words, value_range,
+    day_value, future_weekday, holiday_date, month_value, past_weekday, shift_month, time_words, value_range,
     week_value,
 )
 from polybius.model import Event, EventDate, Time
@@ -112,25 +112,31 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
         ("weekend", r"(?:(?P<pre>over|at|during)\s+)?the\s+weekend\b", False, False),
         ("season-year", pre + rf"(?:the\s+)?(?P<s>{season})\s+(?:of\s+)?(?P<y>\d{{4}})\b",
          False, False),
-        ("ago", rf"(?P<n>{num}|several|a\s+few|a\s+couple\s+of)\s+(?P<unit>{unit})\s+ago\b",
+        ("ago", rf"(?:(?:almost|nearly|about|around|some|more\s+than|less\s+than|over|just)\s+)?"
+         rf"(?P<n>{num}|several|a\s+few|a\s+couple\s+of)\s+(?P<unit>{unit})\s+ago\b",
          False, False),
         ("offset", rf"(?P<n>{num}|several|a\s+few|a\s+couple\s+of)\s+(?P<unit>{unit})\s+"
          r"(?P<dir>earlier|later|previously|before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|"
          r"while|as|in|at|on|with|by)\b)", False, False),
         ("anchored-day", r"(?:(?P<mod>earlier|later)\s+)?(?P<what>the\s+(?:previous|next|following|"
          r"preceding)\s+(?P<unit>day|week|month|year|morning|night|evening|afternoon)|"
-         r"the\s+day\s+(?:before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|while)\b)|"
-         r"that\s+(?:day|morning|night|evening|afternoon)|the\s+same\s+day)\b", False, False),
+         r"the\s+(?:day|week|month|year)\s+(?:before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|"
+         r"when|while)\b)|(?:that|the\s+same)\s+(?P<unit2>day|week|month|year|morning|night|"
+         r"evening|afternoon))\b", False, False),
         ("duration", r"(?:(?P<pre>for|over|within)\s+)?(?:the\s+(?P<dirn>past|last|previous|"
          rf"next|coming)\s+)?(?:(?P<n>{num}|several|a\s+few|a\s+couple\s+of|more\s+"
          rf"than\s+{num}|nearly\s+{num}|almost\s+{num}|about\s+{num})[\s-]+)?(?P<unit>{unit})\b"
          r"(?:[\s-]+long)?(?![\s-]+old)", False, False),
         ("clock", r"(?:(?:at|around|about|after|before|by)\s+)?(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?"
-         r"\s*(?P<ap>[ap]\.?\s?m\b\.?)", False, True),
+         r"\s*(?P<ap>[ap]\.?\s?m\b\.?)"
+         rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|local\s+time)?\s*(?P<cday>{wd}|today|tomorrow|yesterday)\b)?",
+         False, True),
         ("clock-24", r"(?:(?:at|around|about)\s+)(?P<h>[01]?\d|2[0-3])[:h](?P<mi>[0-5]\d)\b",
          False, True),
         ("noon", r"(?:(?:at|around|about|after|before|by)\s+)?(?P<w>noon|midday|midnight)\b",
          False, True),
+        ("holiday", rf"(?:(?P<rel>last|next|this)\s+)?(?P<hol>{_alt(list(tw.holidays))})"
+         r"(?:,?\s+(?P<y>\d{4}))?\b", False, False),
         ("ref", r"\b(?:in\s+)?(?:the\s+)?(?P<ref>recent\s+(?:days|weeks|months|years)|"
          r"the\s+past|the\s+future|coming\s+(?:days|weeks|months|years)|the\s+coming\s+(?:days|"
          r"weeks|months|years))\b", False, False),
@@ -140,7 +146,7 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
 
 
 # Month and weekday names are capitalised in edited news; lower-case "may"/"march" are verbs.
-_CAPITALISED = ("m", "wd")
+_CAPITALISED = ("m", "wd", "hol", "cday_wd")
 
 
 def _valid(name: str, m: re.Match[str]) -> bool:
@@ -161,6 +167,10 @@ def _valid(name: str, m: re.Match[str]) -> bool:
     return True
 
 
+_LEADING_PREPOSITION = re.compile(r"(?:on|in|since|during|until|till|by|from|for|over|within|at|"
+                                  r"around|after|before)\s+", re.IGNORECASE)
+
+
 def _candidates(doc: Doc) -> list[_Cand]:
     """Pattern matches (longest first, non-overlapping) plus spaCy DATE/TIME entities left over."""
     ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("DATE", "TIME")]
@@ -179,6 +189,12 @@ def _candidates(doc: Doc) -> list[_Cand]:
     for start, end in ents:
         if all(end <= c.start or start >= c.end for c in chosen):
             chosen.append(_Cand(start, end, "entity"))
+    for cand in chosen:
+        # TimeML leaves the preposition out of the expression ("on [Monday]", "for [two days]"):
+        # it is a signal, and the parse attaches it to the verb either way.
+        if lead := _LEADING_PREPOSITION.match(doc.text, cand.start, cand.end):
+            if lead.end() < cand.end:
+                cand.start = lead.end()
     return sorted(chosen, key=lambda c: c.start)
 
 
@@ -187,6 +203,12 @@ def _candidates(doc: Doc) -> list[_Cand]:
 _FUTURE_AUX = {"will", "shall", "'ll", "wo", "would", "going"}
 _REPORTING = {"say", "tell", "report", "announce", "claim", "confirm", "deny", "add", "state",
               "warn", "accuse", "allege"}
+# Verbs that put their time ahead whatever their own tense ("planned a rally on Saturday").
+_SCHEDULING = {"schedule", "reschedule", "plan", "postpone", "delay", "slate", "expect", "adjourn"}
+_PRESENT_AUX = {"has", "have", "is", "are", "am", "'s", "'re", "'ve"}
+# Words before an expression that point ahead of the clause ("postponed until Tuesday").
+_AHEAD = re.compile(r"(?:until|till|as\s+soon\s+as|as\s+early\s+as|no\s+later\s+than|"
+                    r"deadline\s+of)\s+$", re.IGNORECASE)
 # Verbs whose infinitive complement is still to happen ("plans to visit on Monday").
 _FUTURE_INTENT = {"plan", "expect", "schedule", "due", "set", "intend", "aim", "hope", "want",
                   "agree", "vow", "promise", "threaten", "pledge", "decide", "prepare", "go",
@@ -211,6 +233,8 @@ def _tense(verb: Token | None, depth: int = 0) -> str:
         return PAST
     aux = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     words = {c.lower_ for c in aux}
+    if verb.lemma_ in _SCHEDULING and (words & _PRESENT_AUX or verb.tag_ in ("VBZ", "VBP")):
+        return FUTURE  # "has scheduled a news conference Thursday", "is expected Monday"
     if words & _FUTURE_AUX or (verb.head.lower_ == "going" and "to" in words):
         return FUTURE
     if any(c.lemma_ == "have" or "Past" in c.morph.get("Tense") for c in aux):
@@ -221,6 +245,8 @@ def _tense(verb: Token | None, depth: int = 0) -> str:
         if verb.head.i != verb.i:  # "a ceremony to mark the entry on Friday": the head's tense
             return _tense(_verb_of(verb.head), depth + 1)
         return FUTURE
+    if not aux and verb.tag_ in ("VBG", "VB") and verb.head.i != verb.i:
+        return _tense(_verb_of(verb.head), depth + 1)  # "..., killing three": the main clause's
     if "Past" in verb.morph.get("Tense") or verb.tag_ == "VBN":
         return PAST
     if words & {"is", "are", "am", "'s", "'re"} and verb.tag_ == "VBG":
@@ -240,7 +266,12 @@ def _tense_at(state: _State, cand: _Cand) -> str:
     if root.dep_ == "poss":  # "Wednesday's ruling" names something that has happened
         return PAST
     head = root.head if root.head.i not in range(span.start, span.end) else root
-    return _tense(_verb_of(head))
+    verb = _verb_of(head)
+    if _AHEAD.search(state.doc.text, max(0, cand.start - 20), cand.start) and not (
+            verb is not None and any(c.lemma_ == "have" for c in verb.children
+                                     if c.dep_ == "aux")):
+        return FUTURE  # "postponed until Tuesday" (but "until Thursday, they had not ...")
+    return _tense(verb)
 
 
 # --- value rules -------------------------------------------------------------------------------
@@ -424,11 +455,17 @@ def _weekday_rel(cand: _Cand, st: _State) -> Norm | None:
     elif rel in ("next", "coming"):
         d, rule = future_weekday(st.published, wd, strict=True), "weekday:next"
     else:
-        tense = _tense_at(st, cand)
-        # Same weekday as publication = the publication day itself (AP style), in either tense.
-        d = past_weekday(st.published, wd) if tense == PAST else future_weekday(st.published, wd)
-        rule = f"weekday:{tense}-tense"
+        d, rule = _tensed_weekday(st, cand, wd)
     return Norm(kind, day_value(d) + pod, "published", rule)
+
+
+def _tensed_weekday(st: _State, cand: _Cand, wd: int) -> tuple[date, str]:
+    """A bare weekday by the tense of its clause (publication date known)."""
+    assert st.published is not None
+    tense = _tense_at(st, cand)
+    # Same weekday as publication = the publication day itself (AP style), in either tense.
+    d = past_weekday(st.published, wd) if tense == PAST else future_weekday(st.published, wd)
+    return d, f"weekday:{tense}-tense"
 
 
 _DEICTIC_DAYS = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1, "overnight": 0,
@@ -534,6 +571,8 @@ def _ago(cand: _Cand, st: _State) -> Norm | None:
         return Norm(kind, "PAST_REF", "published", "relative:vague-ago")
     if st.published is None:
         return Norm(kind, "PAST_REF", None, "relative:N-units-ago")
+    if code == "DE":  # "a decade ago" names a year, not the whole decade before
+        n, code = n * 10, "Y"
     value = _shifted(st.published, -n, code)
     return Norm(kind, value, "published", "relative:N-units-ago") if value else None
 
@@ -551,8 +590,11 @@ def _previous_time(st: _State, before: int, finest: str = "day") -> Time | None:
     return None
 
 
+_FINEST = {"D": "day", "W": "week", "M": "month", "Y": "year"}
+
+
 def _anchored(base: Time | None, n: int, code: str, kind: str, rule: str) -> Norm:
-    finest = {"D": "day", "W": "week", "M": "month"}.get(code, "year")
+    finest = _FINEST.get(code, "year")
     order = ["day", "week", "month", "year"]
     if base is not None:
         start, _, precision = value_range(base.value)
@@ -576,7 +618,8 @@ def _offset(cand: _Cand, st: _State) -> Norm | None:
 
 def _anchored_day(cand: _Cand, st: _State) -> Norm | None:
     what = " ".join((cand.groups["what"] or "").lower().split())
-    unit = (cand.groups.get("unit") or "day").lower()
+    unit = next((w for w in what.split() if w in ("day", "week", "month", "year") or _is_pod(w)),
+                "day")
     pod = _pod(unit) if _is_pod(unit) else ""
     if what.startswith(("that", "the same")):
         step = 0
@@ -587,7 +630,7 @@ def _anchored_day(cand: _Cand, st: _State) -> Norm | None:
     code = {"week": "W", "month": "M", "year": "Y"}.get(unit, "D")
     if _is_pod(unit):  # "the previous night": the night before the anchor day
         code = "D"
-    base = _previous_time(st, cand.start)
+    base = _previous_time(st, cand.start, _FINEST[code])
     rule = "anchored:" + "-".join(w for w in what.split() if w != "the")
     norm = _anchored(base, step, code, "TIME" if _is_pod(unit) else "DATE", rule)
     return Norm(norm.type, norm.value + pod, norm.anchor, norm.rule) if norm.anchor else norm
@@ -618,11 +661,23 @@ def _clock(cand: _Cand, st: _State) -> Norm | None:
         if hour > 23 or minute > 59:
             return None
     clock = f"T{hour:02d}:{minute:02d}"
+    word = (g.get("cday") or "").lower()
+    if word and st.published is not None:  # "9 a.m. Tuesday", "4 a.m. EDT today"
+        if word in _DEICTIC_DAYS:
+            d, rule = st.published + timedelta(days=_DEICTIC_DAYS[word]), f"deictic:{word}"
+        else:
+            d, rule = _tensed_weekday(st, cand, _weekday(word))
+        return Norm("TIME", day_value(d) + clock, "published", "clock:" + rule)
     day = _day_in_sentence(st, cand)
-    if day is None:
-        return Norm("TIME", "XXXX-XX-XX" + clock, None, "clock:no-day")
-    return Norm("TIME", value_range(day.value)[0].isoformat() + clock,  # type: ignore[union-attr]
-                day.id, "clock:day-in-sentence")
+    rule = "clock:day-in-sentence"
+    if day is None:  # the story's latest day so far: the narrative usually stays on it
+        day, rule = _previous_time(st, cand.start), "clock:previous-day"
+    if day is not None:
+        start = value_range(day.value)[0]
+        return Norm("TIME", start.isoformat() + clock, day.id, rule)  # type: ignore[union-attr]
+    if st.published is not None:
+        return Norm("TIME", day_value(st.published) + clock, "published", "clock:published")
+    return Norm("TIME", "XXXX-XX-XX" + clock, None, "clock:no-day")
 
 
 def _day_in_sentence(st: _State, cand: _Cand) -> Time | None:
@@ -640,6 +695,38 @@ def _day_in_sentence(st: _State, cand: _Cand) -> Time | None:
         if best is None or dist < best[0]:
             best = (dist, time)
     return best[1] if best else None
+
+
+def _holiday(cand: _Cand, st: _State) -> Norm | None:
+    g = cand.groups
+    name = " ".join((g["hol"] or "").lower().split())
+    if g.get("y"):
+        day = holiday_date(name, int(g["y"] or 0))
+        return Norm("DATE", day_value(day), None, "holiday:with-year") if day else None
+    pub = st.published
+    if pub is None:
+        return Norm("DATE", "XXXX-XX-XX", None, "holiday:no-publication-date")
+    options = [d for d in (holiday_date(name, y) for y in (pub.year - 1, pub.year, pub.year + 1))
+               if d is not None]
+    rel = (g.get("rel") or "").lower()
+    if rel == "last":
+        options = [d for d in options if d < pub]
+    elif rel == "next":
+        options = [d for d in options if d > pub]
+    elif rel == "this":
+        options = [d for d in options if d.year == pub.year]
+    else:
+        tense = _tense_at(st, cand)
+        # Like a day-month: the nearest one, unless the tense disagrees by more than two months.
+        near = min(options, key=lambda d: abs((d - pub).days))
+        if tense == PAST and (near - pub).days > 60:
+            options = [d for d in options if d <= pub]
+        elif tense == FUTURE and (near - pub).days < -60:
+            options = [d for d in options if d >= pub]
+    if not options:
+        return None
+    day = min(options, key=lambda d: abs((d - pub).days))
+    return Norm("DATE", day_value(day), "published", f"holiday:{rel or 'nearest'}")
 
 
 def _ref(cand: _Cand, st: _State) -> Norm | None:
@@ -689,7 +776,7 @@ _HANDLERS: dict[str, Handler] = {
     "deictic-pod": _deictic, "deictic": _deictic, "relative-unit": _relative_unit,
     "weekend": _weekend, "season-year": _season_year, "ago": _ago, "offset": _offset,
     "anchored-day": _anchored_day, "duration": _duration, "clock": _clock, "clock-24": _clock,
-    "noon": _clock, "ref": _ref, "entity": _entity,
+    "noon": _clock, "ref": _ref, "entity": _entity, "holiday": _holiday,
 }
 
 
@@ -740,6 +827,8 @@ def _attachment(span: Span) -> Token:
     """The first token outside the expression on its head chain (what it modifies)."""
     tok = span.root
     while span.start <= tok.i < span.end and tok.head.i != tok.i:
+        tok = tok.head
+    if tok.dep_ == "prep" and tok.head.i != tok.i:  # "attacked [on] Monday": what "on" modifies
         tok = tok.head
     return tok
 
