@@ -118,6 +118,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
         ("offset", rf"(?P<n>{num}|several|a\s+few|a\s+couple\s+of)\s+(?P<unit>{unit})\s+"
          r"(?P<dir>earlier|later|previously|before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|when|"
          r"while|as|in|at|on|with|by)\b)", False, False),
+        ("event-offset", rf"(?P<n>{num})\s+(?P<unit>day|week|month|year)s?\s+(?P<dir>after|before)"
+         r"\s+(?:the|his|her|its|their)\s+(?P<noun>[a-z]+)\b", False, False),
         ("anchored-day", r"(?:(?P<mod>earlier|later)\s+)?(?P<what>the\s+(?:previous|next|following|"
          r"preceding)\s+(?P<unit>day|week|month|year|morning|night|evening|afternoon)|"
          r"the\s+(?:day|week|month|year)\s+(?:before|after)(?=\s*[,.;:!?)]|\s*$|\s+(?:and|but|"
@@ -481,6 +483,10 @@ def _deictic(cand: _Cand, st: _State) -> Norm | None:
     pod = _pod(cand.groups.get("pod")) or ("TNI" if word == "tonight" else "")
     timed = _is_pod(cand.groups.get("pod")) or word in ("tonight", "overnight")
     kind = "TIME" if timed else "DATE"
+    speech = _speech_time(st, cand) if word in ("yesterday", "today", "tomorrow") else None
+    if speech is not None:  # "yesterday" in a statement made on Tuesday is Monday
+        d = value_range(speech.value)[0] + timedelta(days=_DEICTIC_DAYS[word])  # type: ignore
+        return Norm(kind, day_value(d) + pod, speech.id, f"deictic:{word}:speech-time")
     if st.published is None:
         return Norm(kind, "XXXX-XX-XX" + pod, None, f"deictic:{word}")
     d = st.published + timedelta(days=_DEICTIC_DAYS[word])
@@ -573,8 +579,57 @@ def _ago(cand: _Cand, st: _State) -> Norm | None:
         return Norm(kind, "PAST_REF", None, "relative:N-units-ago")
     if code == "DE":  # "a decade ago" names a year, not the whole decade before
         n, code = n * 10, "Y"
+    speech = _speech_time(st, cand)
+    if speech is not None:
+        start = value_range(speech.value)[0]
+        value = _shifted(start, -n, code) if start else None  # type: ignore[arg-type]
+        return Norm(kind, value, speech.id, "relative:N-units-ago:speech-time") if value else None
     value = _shifted(st.published, -n, code)
     return Norm(kind, value, "published", "relative:N-units-ago") if value else None
+
+
+_NEW_CLAUSE = {"advcl", "ccomp", "relcl", "conj", "parataxis", "csubj"}
+
+
+def _governs_speech(attach: Token, inner: Token) -> bool:
+    """Whether a time attached at ``attach`` dates a clause above ``inner`` (the saying):
+    "said on Tuesday that ...", "in a video released on Wednesday, the group said ...", but not
+    "after talks collapsed on Monday, they said ..." (another clause of its own)."""
+    if _is_ancestor(inner, attach) or not inner.dep_ in ("ccomp", "parataxis", "xcomp"):
+        return False
+    path = [attach, *attach.ancestors]
+    for tok in path:
+        if _is_ancestor(tok, inner):  # the lowest common ancestor: a verb above the content
+            return tok != inner and tok.pos_ in ("VERB", "AUX")
+        if tok.dep_ in _NEW_CLAUSE:
+            return False
+    return False
+
+
+def _speech_time(st: _State, cand: _Cand) -> Time | None:
+    """The day of the saying when ``cand`` sits in reported speech dated in its own sentence.
+
+    "In a video released on Wednesday, the group said it attacked two days ago": "two days ago"
+    counts from Wednesday, the time of the governing clause, not from the publication date.
+    """
+    span = _span(st.doc, cand.start, cand.end)
+    if span is None or not len(span):
+        return None
+    inner = _clause_top(_attachment(span))
+    best: tuple[int, Time] | None = None
+    for time in st.times:
+        if not (span.sent.start_char <= time.span[0] < span.sent.end_char):
+            continue
+        if time.type not in ("DATE", "TIME") or value_range(time.value)[2] != "day":
+            continue
+        tspan = _span(st.doc, *time.span)
+        if tspan is None or not len(tspan):
+            continue
+        if _governs_speech(_attachment(tspan), inner):
+            dist = abs(time.span[0] - cand.start)
+            if best is None or dist < best[0]:
+                best = (dist, time)
+    return best[1] if best else None
 
 
 def _previous_time(st: _State, before: int, finest: str = "day") -> Time | None:
@@ -614,6 +669,42 @@ def _offset(cand: _Cand, st: _State) -> Norm | None:
     base = _previous_time(st, cand.start)
     return _anchored(base, sign * n, code, "DATE", "anchored:N-units-" + ("later" if sign > 0
                                                                             else "earlier"))
+
+
+def _event_offset(cand: _Cand, st: _State) -> Norm | None:
+    """"one day after the release": counted from the day an earlier sentence gave that event."""
+    n, code = _num(cand.groups["n"]), _unit_code(cand.groups["unit"] or "")
+    if n is None:
+        return None
+    sign = 1 if (cand.groups["dir"] or "").lower() == "after" else -1
+    base = _event_time(st, cand)
+    if base is None:  # no dated mention of that event: only the length is known
+        return Norm("DURATION", f"P{n}{code}", None, "duration:N-units-to-event")
+    norm = _anchored(base, sign * n, code, "DATE", "anchored:N-units-" + (
+        "after" if sign > 0 else "before") + "-event")
+    return norm
+
+
+def _event_time(st: _State, cand: _Cand) -> Time | None:
+    """The latest day-precise time before ``cand`` in a clause with a word of the same lemma as
+    the event noun ("the release" -> "an audio released on Monday")."""
+    span = _span(st.doc, cand.start, cand.end)
+    if span is None or not len(span):
+        return None
+    noun = span[-1]
+    lemmas = {noun.lemma_.lower(), noun.lower_.removesuffix("ing")}  # "the signing" -> "signed"
+    for time in reversed(st.times):
+        if time.span[0] >= cand.start or value_range(time.value)[2] != "day":
+            continue
+        tspan = _span(st.doc, *time.span)
+        if tspan is None or not len(tspan):
+            continue
+        top = _clause_top(_attachment(tspan))
+        if any(t.lemma_.lower() in lemmas and t.i != noun.i
+               and (_clause_top(t) == top or t.head == _attachment(tspan) or t == _attachment(tspan))
+               for t in tspan.sent):
+            return time
+    return None
 
 
 def _anchored_day(cand: _Cand, st: _State) -> Norm | None:
@@ -777,14 +868,22 @@ _HANDLERS: dict[str, Handler] = {
     "weekend": _weekend, "season-year": _season_year, "ago": _ago, "offset": _offset,
     "anchored-day": _anchored_day, "duration": _duration, "clock": _clock, "clock-24": _clock,
     "noon": _clock, "ref": _ref, "entity": _entity, "holiday": _holiday,
+    "event-offset": _event_offset,
 }
+
+
+_SECOND = {"deictic", "deictic-pod", "ago", "offset", "anchored-day", "event-offset"}
 
 
 def extract_times(doc: Doc, ctx: Context) -> list[Time]:
     """Temporal expressions in text order (ids t1, t2, ...), with TIMEX3 values and anchors."""
     state = _State(doc=doc, published=ctx.published)
     cands = _candidates(doc)
-    for cand in [c for c in cands if not c.late] + [c for c in cands if c.late]:
+    # Expressions that count from another one come after those they may count from, in text
+    # order within each group: explicit and publication-anchored first, then the rest.
+    order = [c for c in cands if not c.late and c.pattern not in _SECOND]
+    order += [c for c in cands if c.pattern in _SECOND] + [c for c in cands if c.late]
+    for cand in order:
         norm = _HANDLERS[cand.pattern](cand, state)
         if norm is None or not norm.value:
             continue
