@@ -976,7 +976,8 @@ def _usable(time: Time) -> bool:
     return time.type in ("DATE", "TIME") and value_range(time.value)[0] is not None
 
 
-def _best_time(doc: Doc, trigger: Token, times: list[Time]) -> Time | None:
+def _best_time(doc: Doc, trigger: Token, times: list[Time]) -> tuple[int, Time] | None:
+    """The time expression that dates ``trigger`` and its tier (see ``_tier``), or None."""
     sent = trigger.sent
     best: tuple[int, int, Time] | None = None
     for time in times:
@@ -991,27 +992,37 @@ def _best_time(doc: Doc, trigger: Token, times: list[Time]) -> Time | None:
         key = (tier, abs(span.start - trigger.i))
         if best is None or key < best[:2]:
             best = (*key, time)
-    return best[2] if best else None
+    return (best[0], best[2]) if best else None
 
 
-def _event_date(time: Time) -> EventDate:
+# Confidence of a date by how it was found: explicit beats relative (anchoring may err), the
+# trigger's own clause beats the governing clause of a saying, and the publication fallback is
+# the least sure of all (the event may be days older than the article).
+_CONFIDENCE = {("explicit", 0): 0.9, ("explicit", 1): 0.85, ("explicit", 2): 0.6,
+               ("relative", 0): 0.8, ("relative", 1): 0.75, ("relative", 2): 0.55}
+PUBLICATION_CONFIDENCE = 0.3
+
+
+def _event_date(time: Time, tier: int) -> EventDate:
     start, end, precision = value_range(time.value)
+    basis = "explicit" if time.anchor is None else "relative"
     return EventDate(start=start.isoformat() if start else None,
                      end=end.isoformat() if end else None, precision=precision,
-                     basis="explicit" if time.anchor is None else "relative", time=time.id)
+                     basis=basis, time=time.id, confidence=_CONFIDENCE[(basis, tier)])
 
 
 def _publication_date(ctx: Context) -> EventDate:
     if ctx.published is None:
-        return EventDate(None, None, "unknown", "publication", None)
+        return EventDate(None, None, "unknown", "publication", None, confidence=0.0)
     day = ctx.published.isoformat()
-    return EventDate(day, day, "day", "publication", None)
+    return EventDate(day, day, "day", "publication", None, confidence=PUBLICATION_CONFIDENCE)
 
 
 def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) -> None:
     """Set each event's ``date`` from the time expression governing its trigger, else from the
-    publication date (basis "publication", so the fallback is visible)."""
+    publication date (basis "publication" and the lowest confidence, so the fallback is
+    visible)."""
     for event in events:
         trigger = _trigger_token(doc, event)
-        time = _best_time(doc, trigger, times) if trigger is not None else None
-        event.date = _event_date(time) if time is not None else _publication_date(ctx)
+        found = _best_time(doc, trigger, times) if trigger is not None else None
+        event.date = _event_date(found[1], found[0]) if found else _publication_date(ctx)
