@@ -76,13 +76,14 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
     pre = r"(?:(?P<pre>on|in|since|during|until|by|from)\s+)?"
     dom = r"(?:st|nd|rd|th)?"
     yrel = r"(?:,?\s+(?P<yrel>last|this|next)\s+year)"
+    weekof = r"(?P<weekof>the\s+week\s+of\s+)?"
     specs: list[tuple[str, str, bool, bool]] = [
         ("iso", r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?![\d-])", False, False),
         ("numeric", pre + r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\d/])",
          False, False),
-        ("day-month", pre + rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){dom}\s+(?:of\s+)?"
+        ("day-month", pre + weekof + rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){dom}\s+(?:of\s+)?"
          rf"(?P<m>{mon_abbr})(?:,?\s+(?P<y>\d{{4}})|{yrel})?\b", False, False),
-        ("month-day", pre + rf"(?:(?P<wd>{wd}),?\s+)?(?P<m>{mon_abbr})\s+(?P<d>\d{{1,2}}){dom}"
+        ("month-day", pre + weekof + rf"(?:(?P<wd>{wd}),?\s+)?(?P<m>{mon_abbr})\s+(?P<d>\d{{1,2}}){dom}"
          rf"(?!\d)(?:,?\s+(?P<y>\d{{4}})|{yrel})?\b", False, False),
         ("month-year", pre + rf"(?:(?P<mod>early|mid-?|late)\s*)?(?P<m>{mon}),?\s+(?:of\s+)?"
          r"(?P<y>\d{4})\b", False, False),
@@ -127,7 +128,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
          r"evening|afternoon))\b", False, False),
         ("duration", r"(?:(?P<pre>for|over|within)\s+)?(?:the\s+(?P<dirn>past|last|previous|"
          rf"next|coming)\s+)?(?:(?P<n>{num}|several|a\s+few|a\s+couple\s+of|more\s+"
-         rf"than\s+{num}|nearly\s+{num}|almost\s+{num}|about\s+{num})[\s-]+)?(?P<unit>{unit})\b"
+         rf"than\s+{num}|nearly\s+{num}|almost\s+{num}|about\s+{num})(?P<half>\s+1/2|\s+and\s+a"
+         rf"\s+half)?[\s-]+)?(?P<unit>{unit})\b"
          r"(?:[\s-]+long)?(?![\s-]+old)", False, False),
         ("clock", r"(?:(?:at|around|about|after|before|by)\s+)?(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?"
          r"\s*(?P<ap>[ap]\.?\s?m\b\.?)"
@@ -340,6 +342,14 @@ def _pick_month_year(pub: date, month: int, tense: str) -> int:
 
 
 def _day_month(cand: _Cand, st: _State) -> Norm | None:
+    norm = _day_month_day(cand, st)
+    if norm is None or not cand.groups.get("weekof") or value_range(norm.value)[0] is None:
+        return norm
+    start = value_range(norm.value)[0]  # "the week of March 6": the week containing that day
+    return Norm("DATE", week_value(start), norm.anchor, norm.rule + ":week-of")  # type: ignore
+
+
+def _day_month_day(cand: _Cand, st: _State) -> Norm | None:
     g = cand.groups
     month, day = _month(g["m"] or ""), int(g["d"] or 0)
     rule = f"absolute:{cand.pattern}"
@@ -734,8 +744,15 @@ def _duration(cand: _Cand, st: _State) -> Norm | None:
     n: int | None = _num(g.get("n")) if raw else 1
     plural = (g["unit"] or "").lower().endswith("s")
     count = "X" if n is None or (not raw and plural) else str(n)
+    if g.get("half") and n is not None and code in _HALVES:  # "5 1/2 hours" = PT5H30M
+        return Norm("DURATION", _HALVES[code](n), None, "duration:N-and-a-half-units")
     t = "T" if code in ("H", "MIN", "S") else ""
     return Norm("DURATION", f"P{t}{count}{code.replace('MIN', 'M')}", None, "duration:N-units")
+
+
+# TIMEX3 durations have whole numbers: a half unit is written in the next smaller unit.
+_HALVES: dict[str, Callable[[int], str]] = {
+    "H": lambda n: f"PT{n}H30M", "D": lambda n: f"P{n}DT12H", "Y": lambda n: f"P{12 * n + 6}M"}
 
 
 def _clock(cand: _Cand, st: _State) -> Norm | None:
