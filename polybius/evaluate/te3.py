@@ -184,7 +184,8 @@ def score(docs: list[TmlDocument], system: Iterable[list[Timex]], name: str = "t
     for doc, found in zip(docs, system, strict=True):
         pairs = counts.add(list(doc.timexes), found)
         for kind, sub in by_type.items():
-            sub.add([g for g in doc.timexes if g.type == kind], [s for s in found if s.type == kind])
+            sub.add([g for g in doc.timexes if g.type == kind],
+                    [s for s in found if s.type == kind])
         for g, s in pairs:
             if g.value != s.value:
                 errors[(doc.text[g.start:g.end], g.value, s.value)] += 1

@@ -1,9 +1,16 @@
-"""Temporal expressions (TIMEX3-style values anchored on the publication date) and event dating.
+"""Temporal expressions (TIMEX3-style values that follow the narrative) and event dating.
 
 Expressions come from our own patterns (news idioms spaCy misses or over-extends) plus spaCy
 DATE/TIME entities; values are computed by our rules, never by ``dateparser.search`` over raw text
-(it invents dates from "may"/"march", ../shared/MODELS.md). Weekdays follow the tense of the
-governing verb, and a weekday equal to the publication day is that day, not a week earlier.
+(it invents dates from "may"/"march", ../shared/MODELS.md). Extents follow TimeML: the preposition
+is a signal, not part of the expression ("on [Monday]").
+
+Anchoring: weekdays, bare months and holidays follow the tense of the governing verb (scheduling
+verbs and "until" look ahead), and a weekday equal to the publication day is that day, not a week
+earlier. "Two days ago" or "yesterday" inside reported speech counts from the time of the saying
+when its clause is dated; "the previous day", "later that year" and a clock time without a day
+count from the latest suitable date before them; "one day after the release" counts from the
+dated mention of that event. Impossible dates get no value. Event dating: ``date_events``.
 """
 
 from __future__ import annotations
@@ -18,8 +25,8 @@ from spacy.tokens import Doc, Span, Token
 
 from polybius.extract import Context
 from polybius.extract.timex import (
-    day_value, future_weekday, holiday_date, month_value, past_weekday, shift_month, time_words, value_range,
-    week_value,
+    day_value, future_weekday, holiday_date, month_value, past_weekday, shift_month, time_words,
+    value_range, week_value,
 )
 from polybius.model import Event, EventDate, Time
 
@@ -81,9 +88,11 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
         ("iso", r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?![\d-])", False, False),
         ("numeric", pre + r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\d/])",
          False, False),
-        ("day-month", pre + weekof + rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){dom}\s+(?:of\s+)?"
+        ("day-month", pre + weekof + rf"(?:(?P<wd>{wd}),?\s+)?(?:the\s+)?(?P<d>\d{{1,2}}){dom}"
+         r"\s+(?:of\s+)?"
          rf"(?P<m>{mon_abbr})(?:,?\s+(?P<y>\d{{4}})|{yrel})?\b", False, False),
-        ("month-day", pre + weekof + rf"(?:(?P<wd>{wd}),?\s+)?(?P<m>{mon_abbr})\s+(?P<d>\d{{1,2}}){dom}"
+        ("month-day", pre + weekof + rf"(?:(?P<wd>{wd}),?\s+)?(?P<m>{mon_abbr})\s+"
+         rf"(?P<d>\d{{1,2}}){dom}"
          rf"(?!\d)(?:,?\s+(?P<y>\d{{4}})|{yrel})?\b", False, False),
         ("month-year", pre + rf"(?:(?P<mod>early|mid-?|late)\s*)?(?P<m>{mon}),?\s+(?:of\s+)?"
          r"(?P<y>\d{4})\b", False, False),
@@ -133,7 +142,8 @@ def _patterns() -> list[tuple[str, re.Pattern[str], bool, bool]]:
          r"(?:[\s-]+long)?(?![\s-]+old)", False, False),
         ("clock", r"(?:(?:at|around|about|after|before|by)\s+)?(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?"
          r"\s*(?P<ap>[ap]\.?\s?m\b\.?)"
-         rf"(?:\s+(?:[ECMP][SD]T|GMT|UTC|local\s+time)?\s*(?P<cday>{wd}|today|tomorrow|yesterday)\b)?",
+         r"(?:\s+(?:[ECMP][SD]T|GMT|UTC|local\s+time)?\s*"
+         rf"(?P<cday>{wd}|today|tomorrow|yesterday)\b)?",
          False, True),
         ("clock-24", r"(?:(?:at|around|about)\s+)(?P<h>[01]?\d|2[0-3])[:h](?P<mi>[0-5]\d)\b",
          False, True),
@@ -710,8 +720,9 @@ def _event_time(st: _State, cand: _Cand) -> Time | None:
         if tspan is None or not len(tspan):
             continue
         top = _clause_top(_attachment(tspan))
+        attach = _attachment(tspan)
         if any(t.lemma_.lower() in lemmas and t.i != noun.i
-               and (_clause_top(t) == top or t.head == _attachment(tspan) or t == _attachment(tspan))
+               and (_clause_top(t) == top or t.head == attach or t == attach)
                for t in tspan.sent):
             return time
     return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
@@ -35,13 +36,19 @@ def _calendar(year: str | int, month: str | int, day: str | int) -> date | None:
         return None
 
 
+@lru_cache(maxsize=1)
+def _date_pattern() -> re.Pattern[str]:
+    names = "|".join(sorted(time_words().months, key=len, reverse=True))
+    return re.compile(rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{names})\.?,?\s+"
+                      rf"(?P<y1>\d{{4}})|(?P<m2>{names})\.?\s+(?P<d2>\d{{1,2}})"
+                      rf"(?:st|nd|rd|th)?,?\s+(?P<y2>\d{{4}})|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))\b",
+                      re.IGNORECASE)
+
+
 def _written_date(text: str) -> date | None:
     """The first full date written out in ``text`` (ISO, "10 June 2019", "June 10, 2019")."""
     months = time_words().months
-    names = "|".join(sorted(months, key=len, reverse=True))
-    pattern = re.compile(rf"(?:(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m1>{names})\.?,?\s+"
-                         rf"(?P<y1>\d{{4}})|(?P<m2>{names})\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?"
-                         rf"\s+(?P<y2>\d{{4}})|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))\b", re.IGNORECASE)
+    pattern = _date_pattern()
     for m in pattern.finditer(text):
         if m["iso"]:
             found = _calendar(*m["iso"].split("-"))
