@@ -16,13 +16,16 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from polybius.errors import EvaluationError
-from polybius.evaluate.report import Report, Table
+from polybius.evaluate.report import Progress, Report, Table
 from polybius.extract.timex import value_range
+
+if TYPE_CHECKING:
+    from polybius.pipeline import Pipeline
 
 CHALLENGE = Path(__file__).resolve().parent.parent.parent / "tests" / "data" / "time_challenge.yaml"
 
@@ -64,15 +67,22 @@ def load(path: Path = CHALLENGE) -> list[Item]:
     return [_item(raw, n) for n, raw in enumerate(data["items"], 1)]
 
 
-def evaluate(path: Path = CHALLENGE, model: str | None = None) -> Report:
-    """Event-date accuracy at the stated precision on the challenge set."""
+def run(data_dir: Path, pipeline: Pipeline, *, limit: int | None = None,
+        on_progress: Progress | None = None) -> Report:
+    """``polybius eval time-challenge``: the set ships with the tests, so ``data_dir`` is unused."""
+    return evaluate(CHALLENGE, pipeline.config.model, limit=limit)
+
+
+def evaluate(path: Path = CHALLENGE, model: str | None = None,
+             limit: int | None = None) -> Report:
+    """Event-date accuracy at the stated precision on the challenge set (first ``limit`` items)."""
     from polybius import nlp
     from polybius.extract import Context
     from polybius.extract.times import date_events, extract_times
     from polybius.model import Event, Evidence, Trigger
 
     started = time.perf_counter()
-    items = load(path)
+    items = load(path)[:limit]
     docs = nlp.parse_many((i.text for i in items), model or nlp.DEFAULT_MODEL)
     correct, fallbacks, right_fallbacks = 0, 0, 0
     misses: Counter[str] = Counter()
