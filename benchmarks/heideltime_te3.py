@@ -22,6 +22,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,14 @@ def run_heideltime(python: str, docs: list[Any],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                                     cwd=cwd)
             assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(lines)
-            proc.stdin.close()
+            stdin = proc.stdin
+
+            def feed() -> None:  # in a thread: a large input must not block reading the output
+                stdin.write(lines)
+                stdin.close()
+
+            feeder = threading.Thread(target=feed, daemon=True)
+            feeder.start()
             for line in proc.stdout:
                 if not line.startswith("{"):
                     continue
@@ -89,6 +96,7 @@ def run_heideltime(python: str, docs: list[Any],
                 if cache is not None:
                     with cache.open("a", encoding="utf-8") as out:
                         out.write(json.dumps(record) + "\n")
+            feeder.join()
             if proc.wait() != 0:
                 raise RuntimeError(f"HeidelTime worker exited with {proc.returncode}")
     results = list(by_name.values())
