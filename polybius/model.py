@@ -133,6 +133,8 @@ class EventDate:
     precision: str = "unknown"
     basis: str = "publication"
     time: str | None = None
+    confidence: float | None = None
+    """How safely the date holds (0-1): the publication-date fallback is the least sure."""
 
 
 @dataclass

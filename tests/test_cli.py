@@ -58,7 +58,9 @@ def test_knife_attack_is_an_assault_in_trappes_with_its_evidence(fixtures: Path)
     assert places[killing["location"]["place"]]["name"] == "Trappes"
     assert places[killing["location"]["place"]]["country_code"] == "FR"
     assert killing["date"] == {"start": "2018-08-23", "end": "2018-08-23", "precision": "day",
-                               "basis": "relative", "time": killing["date"]["time"]}
+                               "basis": "relative", "time": killing["date"]["time"],
+                               "confidence": killing["date"]["confidence"]}
+    assert 0.3 < killing["date"]["confidence"] < 1
     assert "primitive" in killing["mode"]
     start, end = killing["evidence"][0]["span"]
     assert text[start:end].startswith("A man armed with a knife killed")

@@ -6,6 +6,8 @@
     EVALUATIONS["conflibert-actors"]  ConfliBERT CAMEO source/target actor spans
     EVALUATIONS["main-text"]          ScrapingHub article-extraction benchmark (HTML main text)
     EVALUATIONS["geo"]                geoparsing corpora (LGL/GeoVirus schema): recognition, acc@161
+    EVALUATIONS["te3"]                TempEval-3 time expressions: extent, TIMEX3 value and type
+    EVALUATIONS["time-challenge"]     event dating on our news challenge set (ships with the tests)
 
 Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 """
@@ -18,8 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from polybius.errors import EvaluationError
-from polybius.evaluate import case2021, conflibert, india_police, main_text, plover_gsr
-from polybius.evaluate import geo
+from polybius.evaluate import (
+    case2021, conflibert, geo, india_police, main_text, plover_gsr, te3, time_challenge,
+)
 from polybius.evaluate.report import Progress, Report, Table
 
 if TYPE_CHECKING:
@@ -62,6 +65,11 @@ EVALUATIONS: dict[str, Evaluation] = {
                    main_text.ROOT / "ground-truth.json", main_text.evaluate, needs_pipeline=False),
         Evaluation("geo", "Geoparsing (every XML under geo/): recognition P/R/F1, acc@161 km",
                    geo.GOLD, geo.evaluate),
+        Evaluation("te3", "TempEval-3 time expressions (every .tml under time/): extent, value, type",
+                   te3.GOLD, te3.evaluate),
+        # An absolute path: the set is part of the repository, not of the data directory.
+        Evaluation("time-challenge", "Event dating at the stated precision on 120 news sentences",
+                   time_challenge.CHALLENGE, time_challenge.run),
     )
 }
 

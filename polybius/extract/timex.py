@@ -35,6 +35,7 @@ class TimeWords:
     seasons: dict[str, str]
     numbers: dict[str, int]
     units: dict[str, str]
+    holidays: dict[str, dict[str, int]]
 
 
 def _mapping(data: dict[str, Any], key: str, ok: Any, what: str) -> dict[str, Any]:
@@ -73,7 +74,19 @@ def time_words() -> TimeWords:
         numbers=_mapping(data, "numbers", lambda v: isinstance(v, int) and v > 0,
                          "a positive integer"),
         units=_mapping(data, "units", lambda v: v in _UNIT_CODES, f"one of {sorted(_UNIT_CODES)}"),
+        holidays=_mapping(data, "holidays", _holiday_ok,
+                          "{month, day[, weekday]} or {easter: offset} with integer values"),
     )
+
+
+def _holiday_ok(spec: Any) -> bool:
+    if not isinstance(spec, dict) or not all(isinstance(v, int) for v in spec.values()):
+        return False
+    if set(spec) == {"easter"}:
+        return abs(spec["easter"]) < 60
+    return (set(spec) in ({"month", "day"}, {"month", "day", "weekday"})
+            and 1 <= spec["month"] <= 12 and 1 <= spec["day"] <= 31
+            and 1 <= spec.get("weekday", 1) <= 7)
 
 
 # --- calendar arithmetic -------------------------------------------------------------------
@@ -114,6 +127,33 @@ def future_weekday(ref: date, weekday: int, strict: bool = False) -> date:
     if strict and ahead == 0:
         ahead = 7
     return ref + timedelta(days=ahead)
+
+
+def easter_sunday(year: int) -> date:
+    """Western Easter Sunday (the Gregorian computus, "anonymous" algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l7 = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l7) // 451
+    month, day = divmod(h + l7 - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def holiday_date(name: str, year: int) -> date | None:
+    """The day of the holiday ``name`` (a key of ``holidays`` in the lexicon) in ``year``."""
+    spec = time_words().holidays.get(name.lower())
+    if spec is None or not 1 <= year <= 9999:
+        return None
+    if "easter" in spec:
+        return easter_sunday(year) + timedelta(days=spec["easter"])
+    try:
+        day = date(year, spec["month"], spec["day"])
+    except ValueError:
+        return None
+    return future_weekday(day, spec["weekday"]) if "weekday" in spec else day
 
 
 # --- value ranges -----------------------------------------------------------------------------

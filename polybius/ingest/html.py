@@ -1,4 +1,5 @@
-"""HTML pages: main text by trafilatura, then our cleaner; metadata (title, date, URL) from the page."""
+"""HTML pages: main text by trafilatura, then our cleaner; title and URL from the page, the
+publication date (when not given) by ``pubdate.page_published``: metadata, dateline, URL."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import trafilatura
 
 from polybius.errors import InputError
 from polybius.ingest.decode import decode, read_bytes
-from polybius.ingest.jsonl import parse_published
+from polybius.ingest.pubdate import page_published
 from polybius.ingest.text import article_from_text
 from polybius.model import Article
 
@@ -28,14 +29,10 @@ def article_from_html(html: str | bytes, *, source: str, url: str | None = None,
         raise InputError(source, f"malformed HTML: {err}") from err
     if not doc or not (doc.get("text") or "").strip():
         raise InputError(source, "no article text found in the HTML page")
-    page_date = None
-    if doc.get("date"):
-        try:
-            page_date = parse_published(doc["date"], source)
-        except InputError:
-            page_date = None  # a page's own bad date is not fatal: --published or None then
+    if published is None:  # a date the caller gives wins over anything the page says
+        published, _ = page_published(html, doc.get("url") or url)
     return article_from_text(doc["text"], source=source, title=doc.get("title") or None,
-                             published=page_date or published, url=doc.get("url") or url)
+                             published=published, url=doc.get("url") or url)
 
 
 def read_html_file(path: Path, *, published: date | None = None, url: str | None = None) -> list[Article]:
