@@ -45,7 +45,8 @@ NOMINAL_DEPS = {"dobj", "pobj", "prep", "compound", "nsubjpass", "attr", "appos"
 ARMED_SECTORS = {"REB", "UAF", "CRM"}
 NEGATIVE_ARGUMENTS = {"nobody", "none", "nothing", "neither", "noone"}
 LIST_KEYS = ("negations", "negating_verbs", "hypothetical_modals", "hypothetical_marks",
-             "hypothetical_words", "future_aux", "future_verbs", "future_nouns", "deny_verbs",
+             "hypothetical_words", "future_aux", "future_verbs", "directive_verbs", "future_nouns",
+             "content_preps", "deny_verbs",
              "dispute_verbs", "claim_verbs", "claim_nouns", "claim_noun_heads", "unverified",
              "claim_media", "report_verbs", "dispute_phrases", "dispute_cue_stems")
 
@@ -144,6 +145,8 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
     verb = _clause_verb(trig)
     own = _own_status(trig, verb, cues)
     decided = own if own is not None and own[0] != "would" else None
+    would = own[1] if own is not None and own[0] == "would" else None
+    presupposed = False
     # Start at the trigger: the verb a noun trigger hangs from may itself be the frame
     # ("threatened an attack", "accused X of a massacre").
     below, up = trig, trig.head
@@ -153,20 +156,29 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
             # A coordinated clause shares its first conjunct's governors, not its negation.
             below, up = up, up.head
             continue
-        if below.dep_ not in CLAUSE_DEPS | NOMINAL_DEPS:
+        if not _governs(below, up, cues):
             break
-        frame = _frame(below, up, cues, actors, walk, event)
+        # An event in a relative clause ("the man who killed …") is presupposed: what governs
+        # its noun can make it reported, but not a plan, a denial or a hypothesis.
+        presupposed = presupposed or below.dep_ in ("relcl", "acl") and up.pos_ != "VERB" \
+            and up.lower_ not in attribution_cues().nouns | cues.future_nouns
+        frame = _frame(below, up, cues, actors, walk, below.i in (trig.i, verb.i))
+        if frame is not None and (presupposed or frame[0] == "would"):
+            would = would or (frame[1] if frame[0] == "would" and not presupposed else None)
+            frame = None
+        if frame is not None and frame[0] == "future" and decided is not None and decided[1].lower() in cues.hypothetical_marks:
+            decided = frame  # a threat with a condition is still a threat ("… if the offensive goes on")
         decided = decided or frame
         below, up = up, up.head
-    if decided is None and own is not None:
-        # "would": the speaker's future when reported of a verb ("said it would strike"), else a
+    if decided is None and would is not None:
+        # "would": the speaker's future when reported ("said it would strike"), else a
         # conditional ("a crackdown would be a mistake").
-        future = walk.reported_cue is not None and trig.pos_ in ("VERB", "AUX")
-        decided = ("future" if future else "hypothetical", own[1])
+        future = walk.reported_cue is not None and trig.dep_ not in ("nsubj", "nsubjpass")
+        decided = ("future" if future else "hypothetical", would)
     if decided is not None:
         return _done(decided[0], decided[1], trig, quotes, actors, walk)
     sent = trig.sent
-    unverified = next((t for t in sent if t.lower_ in cues.unverified and t.i != trig.i), None)
+    unverified = next((t for t in sent if t.lower_ in cues.unverified and _qualifies(t, trig, verb)), None)
     if unverified is not None:
         return _done("claimed", unverified.text, trig, quotes, actors, walk)
     text = sent.text.lower()
@@ -176,8 +188,8 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
         return _done("claimed", media, trig, quotes, actors, walk)
     if walk.reported_cue is not None or quote is not None:
         sources = _all_sources(trig, quotes, walk)
-        if sources and (event is not None and set(sources) & set(event.actors)
-                        or _own_side(trig, sources[0], actors)):
+        if sources and _armed(sources[0], actors) and (
+                event is not None and sources[0] in event.actors or _own_side(trig, sources[0], actors)):
             return Factuality("claimed", sources, _chain_note(walk),
                               f"{walk.reported_cue or (quote.cue if quote else None)} (own action)")
         return Factuality("reported", sources, _chain_note(walk),
@@ -185,17 +197,37 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
     return Factuality("asserted", [], None, None)
 
 
+def _armed(source: str, actors: Sequence[Actor]) -> bool:
+    """An armed non-state group (an interested party whose word on its own acts is a claim)."""
+    actor = next((a for a in actors if a.id == source), None)
+    return actor is not None and (actor.kind == "GROUP" or actor.sector in ARMED_SECTORS)
+
+
 def _own_side(trig: Token, source: str, actors: Sequence[Actor]) -> bool:
     """An armed group reporting what its own side did ("the rebels said their fighters …")."""
-    actor = next((a for a in actors if a.id == source), None)
-    if actor is None or not (actor.kind == "GROUP" or actor.sector in ARMED_SECTORS):
-        return False
     verb = _clause_verb(trig)
     subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is None:
         return False
     return subj.lower_ in ("we", "it", "they") or any(
         c.dep_ == "poss" and c.lower_ in ("its", "their", "our") for c in subj.children)
+
+
+def _qualifies(word: Token, trig: Token, verb: Token) -> bool:
+    """Whether an unverified-word ("purported") bears on this event: it modifies the trigger or
+    its clause verb, or sits in the source of a speech verb governing it ("in a purported
+    recording, the leader said …", "a video purportedly released by the group shows …")."""
+    if word.head.i in (trig.i, verb.i):
+        return True
+    path = [verb, *verb.ancestors]
+    reporting = _speech() | factuality_cues().report_verbs
+    for below, gov in zip(path, path[1:]):
+        if gov.lemma_.lower() not in reporting:
+            continue
+        top = gov.head if gov.dep_ == "xcomp" else gov  # "appears to show"
+        if word in set(top.subtree) and word not in set(below.subtree):
+            return True
+    return False
 
 
 def _done(status: str, cue: str, trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
@@ -216,13 +248,15 @@ def _chain_note(walk: _Walk) -> str | None:
 def _clause_verb(trig: Token) -> Token:
     """The verb of the clause the trigger belongs to (a noun trigger: the verb it hangs from)."""
     tok = trig
-    for _ in range(4):
+    for _ in range(3):
         if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
             return tok
-        if tok.dep_ not in ("dobj", "pobj", "prep", "compound", "attr", "nsubjpass", "nsubj", "appos", "conj"):
-            return tok
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.pos_ in ("VERB", "AUX"):
+            return tok.head.head  # "fired on the protesters" — not "the pledge at his summit"
+        if tok.dep_ not in ("dobj", "compound", "attr", "nsubjpass", "nsubj", "appos", "conj"):
+            return trig
         tok = tok.head
-    return tok
+    return tok if tok.pos_ in ("VERB", "AUX") else trig
 
 
 def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, str] | None:
@@ -232,7 +266,7 @@ def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, st
     """
     words = list(trig.children) + (list(verb.children) if verb.i != trig.i else [])
     tokens = [trig] + ([verb] if verb.i != trig.i else [])
-    if trig.dep_ == "conj" and not any(c.lower_ == "but" for c in trig.head.children if c.dep_ == "cc"):
+    if trig.dep_ == "conj" and trig.tag_ == "VB" and not any(c.lower_ == "but" for c in trig.head.children if c.dep_ == "cc"):
         words += [c for c in trig.head.children if c.dep_ == "aux"]
     for c in words:
         if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
@@ -249,7 +283,10 @@ def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, st
     for c in words:
         if c.dep_ == "mark" and c.lower_ in cues.hypothetical_marks:
             return "hypothetical", c.text
-    # "if" on the clause the trigger's clause is an argument of ("if they attack and kill")
+    for t in tokens:
+        cond = _conditional(t, cues)
+        if cond is not None:
+            return "hypothetical", cond.text
     for c in words:
         if c.dep_ == "aux" and c.lower_ in cues.hypothetical_modals:
             return ("would", c.text) if c.lower_ == "would" else ("hypothetical", c.text)
@@ -268,8 +305,27 @@ def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, st
     return None
 
 
+def _governs(below: Token, up: Token, cues: FactualityCues) -> bool:
+    """Whether ``up`` takes ``below`` as its content, so the walk may go on upward."""
+    if below.dep_ == "acl":
+        # "the claim that …", "plans to …"; not a reduced relative ("the deal the army signed").
+        return up.lower_ in attribution_cues().nouns | cues.future_nouns | cues.hypothetical_words
+    if below.dep_ == "advcl":
+        # a purpose infinitive shares its clause's modality ("would begin moving to hand over")
+        return any(c.dep_ == "aux" and c.lower_ == "to" for c in below.children)
+    # "relcl": an event told in a relative clause ("soldiers who killed prisoners") is content of
+    # whatever governs its noun.
+    return below.dep_ in CLAUSE_DEPS | NOMINAL_DEPS | {"relcl"}
+
+
+def _conditional(verb: Token, cues: FactualityCues) -> Token | None:
+    """The "if" of a conditional whose consequent is ``verb`` ("if talks fail, they would …")."""
+    return next((m for c in verb.children if c.dep_ == "advcl" for m in c.children
+                 if m.dep_ == "mark" and m.lower_ in cues.hypothetical_marks - {"whether"}), None)
+
+
 def _frame(below: Token, up: Token, cues: FactualityCues, actors: Sequence[Actor], walk: _Walk,
-           event: Event | None) -> tuple[str, str] | None:
+           own_clause: bool) -> tuple[str, str] | None:
     """The status a governing word ``up`` gives the content ``below`` it, or None to walk on."""
     lemma = up.lemma_.lower()
     word = up.lower_
@@ -292,12 +348,17 @@ def _frame(below: Token, up: Token, cues: FactualityCues, actors: Sequence[Actor
             walk.sources += source
             walk.chain.append(f"{_name(up, actors)} ({up.text})")
             return "claimed", up.text
-        if lemma in cues.negating_verbs and below.dep_ in ("xcomp", "dobj", "pcomp", "prep", "pobj"):
+        if lemma in cues.negating_verbs and own_clause and below.dep_ in ("xcomp", "dobj", "pcomp", "prep", "pobj"):
             walk.sources += source
             return "negated", up.text
         if lemma in cues.future_verbs and below.dep_ in ("xcomp", "pcomp", "dobj", "prep", "pobj", "oprd"):
             walk.sources += source
             return "future", up.text
+        if lemma in cues.directive_verbs and below.dep_ == "ccomp":
+            walk.sources += source
+            return "future", up.text
+        if lemma == "be" and below.dep_ == "xcomp" and any(c.lower_ == "to" for c in below.children):
+            return "future", f"{up.text} to"  # "the fighters are to hand over their weapons"
         if lemma in cues.future_verbs and below.dep_ == "ccomp" and _has_modal(below, cues):
             walk.sources += source
             return "future", up.text
@@ -314,19 +375,26 @@ def _frame(below: Token, up: Token, cues: FactualityCues, actors: Sequence[Actor
             return None
         if mark is not None and below.dep_ in ("ccomp", "xcomp"):
             return "hypothetical", mark.text
-        aux = next((c for c in up.children if c.dep_ == "aux" and c.lower_ in cues.hypothetical_modals
-                    and c.lower_ != "would"), None)
-        if aux is not None and below.dep_ in ("xcomp", "dobj"):
-            return "hypothetical", aux.text
+        if below.dep_ in ("xcomp", "dobj", "advcl"):
+            cond = _conditional(up, cues)
+            if cond is not None:
+                return "hypothetical", cond.text
+            aux = next((c for c in up.children if c.dep_ == "aux"
+                        and c.lower_ in cues.hypothetical_modals | cues.future_aux), None)
+            if aux is not None and aux.lower_ in cues.future_aux:
+                return "future", aux.text
+            if aux is not None:
+                return ("would" if aux.lower_ == "would" else "hypothetical"), aux.text
         return None
     if up.pos_ in ("NOUN", "PROPN"):
         if word in cues.claim_nouns and up.head.lemma_.lower() in cues.claim_noun_heads:
             walk.sources += _subject_actor(up.head, actors)
             walk.chain.append(f"{_name(up.head, actors)} ({up.head.text} {up.text})")
             return "claimed", up.head.text
-        if word in cues.future_nouns and below.dep_ in ("pobj", "prep", "acl", "compound"):
+        content = below.dep_ in ("acl", "compound") or (below.dep_ == "prep" and below.lower_ in cues.content_preps)
+        if word in cues.future_nouns and content:
             return "future", up.text
-        if word in cues.hypothetical_words and below.dep_ in ("pobj", "prep", "acl"):
+        if word in cues.hypothetical_words and content:
             return "hypothetical", up.text
     return None
 
