@@ -27,7 +27,7 @@ All word lists are in ``resources/factuality_cues.yaml``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
@@ -46,7 +46,7 @@ ARMED_SECTORS = {"REB", "UAF", "CRM"}
 NEGATIVE_ARGUMENTS = {"nobody", "none", "nothing", "neither", "noone"}
 LIST_KEYS = ("negations", "negating_verbs", "hypothetical_modals", "hypothetical_marks",
              "hypothetical_words", "future_aux", "future_verbs", "directive_verbs", "future_nouns",
-             "content_preps", "deny_verbs",
+             "content_preps", "occurrence_verbs", "support_verbs", "deny_verbs",
              "dispute_verbs", "claim_verbs", "claim_nouns", "claim_noun_heads", "unverified",
              "claim_media", "report_verbs", "dispute_phrases", "dispute_cue_stems")
 
@@ -100,7 +100,7 @@ def assign_factuality(doc: Doc, ctx: Context, events: Sequence[Event], quotes: S
                 attributed_to=_unique(event.factuality.attributed_to + claims[0].attributed_to),
                 note=f"{_who(claims[0].attributed_to, actors) or 'a source'} claimed responsibility",
                 cue=claims[0].cue)
-        if event.factuality.status == "claimed" or claims:
+        if event.factuality.status == "claimed" or claims and event.factuality.status in ("asserted", "reported"):
             dispute = _dispute_of(doc, event, quotes, actors)
             if dispute is not None:
                 claimer = _who(event.factuality.attributed_to, actors) or "a source"
@@ -135,6 +135,7 @@ class _Walk:
     sources: list[str]
     chain: list[str]
     reported_cue: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
@@ -162,13 +163,21 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
         # its noun can make it reported, but not a plan, a denial or a hypothesis.
         presupposed = presupposed or below.dep_ in ("relcl", "acl") and up.pos_ != "VERB" \
             and up.lower_ not in attribution_cues().nouns | cues.future_nouns
-        frame = _frame(below, up, cues, actors, walk, below.i in (trig.i, verb.i))
+        own_clause = below.i == trig.i or below.i == verb.i and verb.lemma_.lower() in cues.support_verbs
+        frame = _frame(below, up, cues, actors, walk, own_clause)
+        if frame is not None and presupposed and frame[0] in ("claimed", "denied", "disputed"):
+            # "accused Russia of being behind the attack": a claim about who did it, not whether
+            walk.notes.append(f"{_name(up, actors)} {frame[1]} (its author or cause, not that it happened)")
         if frame is not None and (presupposed or frame[0] == "would"):
             would = would or (frame[1] if frame[0] == "would" and not presupposed else None)
             frame = None
         if frame is not None and frame[0] == "future" and decided is not None and decided[1].lower() in cues.hypothetical_marks:
             decided = frame  # a threat with a condition is still a threat ("… if the offensive goes on")
         decided = decided or frame
+        # A noun event that is the object of an ordinary verb ("stop describing the protest",
+        # "accused X of being behind the attack") is presupposed above that verb.
+        presupposed = presupposed or (up.i == verb.i and verb.i != trig.i and trig.pos_ in ("NOUN", "PROPN")
+                                      and verb.lemma_.lower() not in cues.support_verbs | cues.occurrence_verbs)
         below, up = up, up.head
     if decided is None and would is not None:
         # "would": the speaker's future when reported ("said it would strike"), else a
@@ -200,7 +209,7 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
 def _armed(source: str, actors: Sequence[Actor]) -> bool:
     """An armed non-state group (an interested party whose word on its own acts is a claim)."""
     actor = next((a for a in actors if a.id == source), None)
-    return actor is not None and (actor.kind == "GROUP" or actor.sector in ARMED_SECTORS)
+    return actor is not None and actor.sector in ARMED_SECTORS
 
 
 def _own_side(trig: Token, source: str, actors: Sequence[Actor]) -> bool:
@@ -241,8 +250,10 @@ def _all_sources(trig: Token, quotes: Sequence[Quote], walk: _Walk) -> list[str]
 
 
 def _chain_note(walk: _Walk) -> str | None:
-    """"according to: X (claimed) < Y (said)" when speech nests, innermost first."""
-    return "according to: " + " < ".join(walk.chain) if len(walk.chain) > 1 else None
+    """"according to: X (claimed) < Y (said)" when speech nests (innermost first), and claims
+    about an attribute of the event (who did it, why)."""
+    parts = (["according to: " + " < ".join(walk.chain)] if len(walk.chain) > 1 else []) + walk.notes
+    return "; ".join(parts) or None
 
 
 def _clause_verb(trig: Token) -> Token:
@@ -266,12 +277,16 @@ def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, st
     """
     words = list(trig.children) + (list(verb.children) if verb.i != trig.i else [])
     tokens = [trig] + ([verb] if verb.i != trig.i else [])
+    # A noun event that is its clause's subject is negated only by a verb of occurrence ("the
+    # march did not go ahead"), not by any predicate ("the strike was not justified").
+    subject = trig.dep_ in ("nsubj", "nsubjpass") and verb.i != trig.i
+    negatable = [trig] if subject and verb.lemma_.lower() not in cues.occurrence_verbs else tokens
     if trig.dep_ == "conj" and trig.tag_ == "VB" and not any(c.lower_ == "but" for c in trig.head.children if c.dep_ == "cc"):
         words += [c for c in trig.head.children if c.dep_ == "aux"]
-    for c in words:
+    for c in (c for t in negatable for c in t.children):
         if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
             return "negated", c.text
-    for t in tokens:
+    for t in negatable:
         for c in t.children:
             if c.dep_ not in ("nsubj", "nsubjpass", "dobj"):
                 continue
@@ -329,7 +344,7 @@ def _frame(below: Token, up: Token, cues: FactualityCues, actors: Sequence[Actor
     """The status a governing word ``up`` gives the content ``below`` it, or None to walk on."""
     lemma = up.lemma_.lower()
     word = up.lower_
-    clausal = below.dep_ in CLAUSE_DEPS or below.dep_ in ("dobj", "pobj", "prep", "nsubjpass")
+    clausal = below.dep_ in CLAUSE_DEPS or below.dep_ in ("dobj", "pobj", "prep", "nsubjpass", "advcl")
     if up.pos_ in ("VERB", "AUX") and clausal:
         source = _subject_actor(up, actors)
         if lemma in cues.claim_noun_heads and below.dep_ == "prep" and any(
