@@ -6,6 +6,8 @@
     EVALUATIONS["conflibert-actors"]  ConfliBERT CAMEO source/target actor spans
     EVALUATIONS["main-text"]          ScrapingHub article-extraction benchmark (HTML main text)
     EVALUATIONS["polnear"]            PolNeAR attribution relations: quote content and source spans
+    EVALUATIONS["meantime-factuality"] MEANTIME event certainty/polarity/time vs our statuses
+    EVALUATIONS["uds-ih2"]            UDS "It Happened": did the predicate happen ([-3, 3], 3 classes)
 
 Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 """
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from polybius.errors import EvaluationError
 from polybius.evaluate import case2021, conflibert, india_police, main_text, plover_gsr
-from polybius.evaluate import polnear
+from polybius.evaluate import meantime_factuality, polnear, uds_ih2
 from polybius.evaluate.report import Progress, Report, Table
 
 if TYPE_CHECKING:
@@ -63,6 +65,10 @@ EVALUATIONS: dict[str, Evaluation] = {
                    main_text.ROOT / "ground-truth.json", main_text.evaluate, needs_pipeline=False),
         Evaluation("polnear", "PolNeAR attributions: content spans (overlap/exact) and sources",
                    polnear.GOLD, polnear.evaluate),
+        Evaluation("meantime-factuality", "MEANTIME event factuality (certainty/polarity/time) vs statuses",
+                   meantime_factuality.GOLD, meantime_factuality.evaluate),
+        Evaluation("uds-ih2", "UDS-IH2 'it happened' factuality: Pearson r, MAE, 3-class accuracy",
+                   uds_ih2.GOLD, uds_ih2.evaluate),
     )
 }
 

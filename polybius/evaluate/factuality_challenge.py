@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from polybius.extract.actors import extract_actors
 from polybius.extract.factuality import assign_factuality
 from polybius.extract.places import extract_places
 from polybius.extract.quotes import extract_quotes
-from polybius.model import FACTUALITY, Event, Evidence, Trigger
+from polybius.model import FACTUALITY, Event, Evidence, Factuality, Trigger
 
 
 @dataclass(frozen=True)
@@ -67,16 +67,22 @@ def load_items(path: Path) -> list[Item]:
     return items
 
 
-def predict(item: Item, doc: Doc) -> str:
-    """The status our rules give the event at the item's trigger."""
-    start, end = item.trigger_span()
-    event = Event(id="e1", type="ASSAULT",
-                  evidence=[Evidence(span=(0, len(item.text)), trigger=Trigger(item.trigger, (start, end)))])
+def statuses_at(doc: Doc, spans: Sequence[tuple[int, int]]) -> list[Factuality]:
+    """The factuality our rules give an event at each character span of ``doc`` (after the
+    actor and quote extractors ran, as in the pipeline). Shared by the factuality scorers."""
     ctx = Context()
     actors = extract_actors(doc, ctx, extract_places(doc, ctx))
     quotes = extract_quotes(doc, ctx, actors)
-    assign_factuality(doc, ctx, [event], quotes, actors)
-    return event.factuality.status
+    events = [Event(id=f"e{n}", type="ASSAULT",
+                    evidence=[Evidence(span=(0, len(doc.text)), trigger=Trigger(doc.text[s:e], (s, e)))])
+              for n, (s, e) in enumerate(spans, start=1)]
+    assign_factuality(doc, ctx, events, quotes, actors)
+    return [e.factuality for e in events]
+
+
+def predict(item: Item, doc: Doc) -> str:
+    """The status our rules give the event at the item's trigger."""
+    return statuses_at(doc, [item.trigger_span()])[0].status
 
 
 def score(items: list[Item], parse_many: Callable[[list[str]], list[Doc]]) -> Report:

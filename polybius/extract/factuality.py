@@ -39,7 +39,7 @@ from polybius.model import Actor, Event, Factuality, Quote
 from polybius.resources import load_yaml
 
 # Relations through which a governing word takes the event as its content or object.
-CLAUSE_DEPS = {"ccomp", "xcomp", "pcomp", "csubj", "acl", "oprd"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "pcomp", "csubj", "acl", "oprd", "acomp"}
 NOMINAL_DEPS = {"dobj", "pobj", "prep", "compound", "nsubjpass", "attr", "appos", "amod", "nmod",
                 "npadvmod", "agent", "dative"}
 ARMED_SECTORS = {"REB", "UAF", "CRM"}
@@ -310,6 +310,10 @@ def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, st
         if c.dep_ == "aux" and c.lower_ == "to" and verb.head.lower_ == "going":
             return "future", "going to"
     for t in tokens:
+        if t.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
+            # a goal, not a deed: "talks to arrange a deal", "an event to be held on Friday"
+            return "future", "to"
+    for t in tokens:
         mod = next((c for c in t.children if c.dep_ in ("amod", "advmod") and c.lower_ in cues.hypothetical_words), None)
         if mod is not None:
             return "hypothetical", mod.text
@@ -390,7 +394,7 @@ def _frame(below: Token, up: Token, cues: FactualityCues, actors: Sequence[Actor
             return None
         if mark is not None and below.dep_ in ("ccomp", "xcomp"):
             return "hypothetical", mark.text
-        if below.dep_ in ("xcomp", "dobj", "advcl"):
+        if below.dep_ in ("xcomp", "dobj", "advcl", "acomp"):
             cond = _conditional(up, cues)
             if cond is not None:
                 return "hypothetical", cond.text
