@@ -164,7 +164,10 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
         presupposed = presupposed or below.dep_ in ("relcl", "acl") and up.pos_ != "VERB" \
             and up.lower_ not in attribution_cues().nouns | cues.future_nouns
         own_clause = below.i == trig.i or below.i == verb.i and verb.lemma_.lower() in cues.support_verbs
+        known = len(walk.sources)
         frame = _frame(below, up, cues, actors, walk, own_clause)
+        if frame is not None and presupposed and frame[0] not in ("claimed", "denied", "disputed"):
+            del walk.sources[known:]  # "investigators are examining …": not a source of the event
         if frame is not None and presupposed and frame[0] in ("claimed", "denied", "disputed"):
             # "accused Russia of being behind the attack": a claim about who did it, not whether
             walk.notes.append(f"{_name(up, actors)} {frame[1]} (its author or cause, not that it happened)")
@@ -203,7 +206,8 @@ def factuality_at(trig: Token, quotes: Sequence[Quote], actors: Sequence[Actor],
                               f"{walk.reported_cue or (quote.cue if quote else None)} (own action)")
         return Factuality("reported", sources, _chain_note(walk),
                           walk.reported_cue or (quote.cue if quote else None))
-    return Factuality("asserted", [], None, None)
+    # attributed_to/note are only set when someone makes a claim about its author or cause
+    return Factuality("asserted", _unique(walk.sources), _chain_note(walk), None)
 
 
 def _armed(source: str, actors: Sequence[Actor]) -> bool:

@@ -138,7 +138,7 @@ def _quote(doc: Doc, span: tuple[int, int], kind: str, cue: Token | None, source
 
 def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
     start = 0
-    for m in re.finditer(r"\n", text):
+    for m in re.finditer(r"\n\s*", text):  # blank lines between paragraphs belong to no paragraph
         yield start, m.start()
         start = m.end()
     yield start, len(text)
