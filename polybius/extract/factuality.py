@@ -314,8 +314,10 @@ def _own_status(trig: Token, verb: Token, cues: FactualityCues) -> tuple[str, st
         if c.dep_ == "aux" and c.lower_ == "to" and verb.head.lower_ == "going":
             return "future", "going to"
     for t in tokens:
-        if t.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children):
-            # a goal, not a deed: "talks to arrange a deal", "an event to be held on Friday"
+        if t.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) \
+                and (t.dep_ == "acl" or t.head.tag_ not in ("VBD", "VBN")):
+            # a goal, not a deed: "talks to arrange a deal", "an event to be held on Friday"; after
+            # a past action the goal was usually reached ("used the card to buy a meal")
             return "future", "to"
     for t in tokens:
         mod = next((c for c in t.children if c.dep_ in ("amod", "advmod") and c.lower_ in cues.hypothetical_words), None)
