@@ -183,3 +183,9 @@ def test_generic_officials_resolve_to_a_generic_actor(parse):
 def test_passive_report_has_no_source(parse):
     quotes, _ = quotes_of(parse, "It was reported that the talks had collapsed.")
     assert all(q.source_span is None and q.speaker is None for q in quotes)
+
+
+def test_indirect_content_stays_in_the_cue_paragraph(parse):
+    text = "By Staff Reporter\nThe man who attacked three people had psychiatric problems, the minister said."
+    quotes, _ = quotes_of(parse, text)
+    assert quotes and all("\n" not in q.text for q in quotes)

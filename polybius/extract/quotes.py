@@ -116,7 +116,9 @@ def extract_quotes(doc: Doc, ctx: Context, actors: Sequence[Actor]) -> list[Quot
         if hit is None:
             continue
         content, source, rule = hit
-        start, end = content.start_char, content.end_char
+        start, end = _within_paragraph(doc.text, content.start_char, content.end_char, tok.idx)
+        if end - start < 2:
+            continue
         if any(s < end and start < e for s, e in direct_spans):
             continue
         found.append(_quote(doc, (start, end), "indirect", tok, source, actors, f"indirect:{rule}"))
@@ -124,6 +126,20 @@ def extract_quotes(doc: Doc, ctx: Context, actors: Sequence[Actor]) -> list[Quot
     for i, q in enumerate(found, 1):
         q.id = f"q{i}"
     return found
+
+
+def _within_paragraph(text: str, start: int, end: int, cue: int) -> tuple[int, int]:
+    """The content clipped to the cue's paragraph: a parse that runs a byline or headline into the
+    first sentence must not make them part of what the source said."""
+    para_start = text.rfind("\n", 0, cue) + 1
+    para_end = text.find("\n", cue)
+    start = max(start, para_start)
+    end = min(end, para_end if para_end >= 0 else len(text))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def _quote(doc: Doc, span: tuple[int, int], kind: str, cue: Token | None, source: Span | None,
