@@ -481,9 +481,7 @@ def _dispute_of(doc: Doc, event: Event, quotes: Sequence[Quote], actors: Sequenc
                 if s.start_char <= ev.trigger.span[0] < s.end_char}
     names = {w.lower() for a in actors if a.id in set(event.factuality.attributed_to) | set(event.actors)
              for w in a.name.split() if len(w) > 3}
-    lemmas = {sents[i][0].doc.char_span(*ev.trigger.span, alignment_mode="expand").root.lemma_.lower()
-              for ev in event.evidence for i in mentions
-              if sents[i][0].doc.char_span(*ev.trigger.span, alignment_mode="expand") is not None}
+    lemmas = {root.lemma_.lower() for root in _trigger_roots(doc, event)}
     for i, sent in enumerate(sents):
         gaps = [i - m for m in mentions]
         if not any(0 <= g <= 2 for g in gaps):
@@ -506,14 +504,6 @@ def _dispute_of(doc: Doc, event: Event, quotes: Sequence[Quote], actors: Sequenc
 
 
 def _claim_end(sent: Span) -> int:
-    """Token index after the claim verb of a sentence (a dispute verb must come later)."""
+    """Index of the claim verb of a sentence: a dispute verb in the same sentence must come after it."""
     claim = next((t for t in sent if t.lemma_.lower() in factuality_cues().claim_verbs), None)
     return claim.i if claim is not None else sent.start
-
-
-def _sent_index(starts: list[int], char: int) -> int:
-    lo = 0
-    for i, s in enumerate(starts):
-        if s <= char:
-            lo = i
-    return lo

@@ -266,13 +266,9 @@ def _indirect(tok: Token, cues: Cues) -> tuple[Span, Span | None, str] | None:
     if lemma in cues.speech_verbs and tok.dep_ == "parataxis" and tok.head.i > tok.i:
         # "The talks, she said, failed": the governing clause is the content.
         sent = tok.sent
-        content = _trim(_without(doc_span(sent), tok))
+        content = _trim(_without(sent, tok))
         return (content, _source(tok), "speech:parataxis") if content is not None else None
     return None
-
-
-def doc_span(sent: Span) -> Span:
-    return sent.doc[sent.start:sent.end]
 
 
 def _without(span: Span, cue: Token) -> Span:
