@@ -28,7 +28,7 @@ from polybius.resources import load_yaml
 
 PRONOUNS = {"he", "she", "they", "we", "i", "it"}
 # A quotation longer than this is cut at a paragraph end and ruled "…:capped". The longest direct
-# Content in PolNeAR dev runs ~1,200 characters (a three-paragraph quote); past 2,000 an
+# Content in PolNeAR dev (409 of them) runs 918 characters, the median 147; past 2,000 an
 # unbalanced quotation mark is far likelier than a speech, and a runaway quote would swallow
 # every event after it into "reported".
 MAX_QUOTE_CHARS = 2000
