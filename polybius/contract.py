@@ -66,6 +66,8 @@ def problems(doc: dict[str, Any]) -> list[str]:
         check_ref(f"times/{t['id']}/anchor", t["anchor"], "times")
     for q in doc["quotes"]:
         check_ref(f"quotes/{q['id']}/speaker", q["speaker"], "actors")
+        if q.get("source_span") is not None:
+            check_span(f"quotes/{q['id']}/source_span", q["source_span"])
     for e in doc["events"]:
         where = f"events/{e['id']}"
         for a in e["actors"] + e["recipients"] + e["factuality"]["attributed_to"]:

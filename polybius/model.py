@@ -122,6 +122,8 @@ class Quote:
     speaker: str | None = None
     cue: str | None = None
     rule: str = ""
+    source_span: Span | None = None
+    """The source phrase as written ("she", "a senior official"), which ``speaker`` resolves."""
 
 
 @dataclass
@@ -293,6 +295,8 @@ def _build(cls: type[T], obj: dict[str, Any]) -> T:
     kwargs = {k: v for k, v in obj.items() if k in names}
     if "span" in kwargs:
         kwargs["span"] = tuple(kwargs["span"])
+    if kwargs.get("source_span") is not None:
+        kwargs["source_span"] = tuple(kwargs["source_span"])
     return cls(**kwargs)
 
 

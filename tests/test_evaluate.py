@@ -290,7 +290,7 @@ def test_limit_scores_only_the_first_items_and_says_so() -> None:
 def test_evaluation_keys_are_the_documented_ones() -> None:
     assert list(evaluate.EVALUATIONS) == ["plover-gsr", "case2021", "india-police",
                                           "conflibert-actors", "main-text", "geo", "te3",
-                                          "time-challenge"]
+                                          "time-challenge", "polnear", "meantime-factuality", "uds-ih2"]
 
 
 def test_case_mapping_uses_only_modes_and_contexts_of_the_plover_ontology() -> None:
@@ -313,3 +313,63 @@ def test_bench_times_bare_parse_and_full_pipeline_on_the_same_texts() -> None:
     assert report.peak_rss_mb > 10
     assert "full / bare time" in report.render()
     assert json.loads(json.dumps(report.to_json()))["bare"]["articles"] == 3
+
+
+# --- polnear, meantime-factuality, uds-ih2: parsing and scoring on hand-made gold --------------
+
+def test_polnear_ann_parsing_keeps_discontinuous_content_and_source() -> None:
+    from polybius.evaluate import polnear
+    ann = ("T1\tSource 0 6\tPolice\nT2\tCue 7 11\tsaid\nT3\tContent 12 20;25 30\tten dead more\n"
+           "T4\tAttribution 7 11\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n")
+    [a] = polnear.parse_ann(ann, "x")
+    assert a.content == [(12, 20), (25, 30)] and a.source == [(0, 6)]
+
+
+def test_polnear_counts_overlap_exact_and_source() -> None:
+    from polybius.evaluate import polnear
+    from polybius.model import Quote
+    text = "Police said that ten people died."
+    gold = [polnear.GoldAttribution([(12, 32)], [(0, 6)])]
+    exact = Quote("q1", text[17:32], (17, 32), "indirect", None, "said", "t", source_span=(0, 6))
+    partial = Quote("q2", text[17:23], (17, 23), "indirect", None, "said", "t", source_span=None)
+    c = polnear.Counts()
+    c.add(text, gold, [exact])
+    assert c.report()["content_f1_exact"] == 1.0 and c.report()["source_f1"] == 1.0
+    c = polnear.Counts()
+    c.add(text, gold, [partial])
+    assert c.report()["content_f1_overlap"] == 1.0 and c.report()["content_f1_exact"] == 0.0
+
+
+@pytest.mark.parametrize("attrs, cls", [
+    ({"certainty": "CERTAIN", "polarity": "NEG", "time": "FUTURE"}, "NEG"),
+    ({"certainty": "CERTAIN", "polarity": "POS", "time": "FUTURE"}, "FUTURE"),
+    ({"certainty": "POSSIBLE", "polarity": "POS", "time": "NON_FUTURE"}, "UNCERTAIN"),
+    ({"certainty": "CERTAIN", "polarity": "POS", "time": "NON_FUTURE"}, "FACT"),
+    ({"certainty": "UNDERSPECIFIED", "polarity": "POS", "time": "NON_FUTURE"}, None),
+])
+def test_meantime_label_mapping(attrs, cls) -> None:
+    from polybius.evaluate import meantime_factuality
+    assert meantime_factuality.gold_class(attrs) == cls
+
+
+def test_meantime_rebuilds_text_and_anchors_mentions() -> None:
+    from polybius.evaluate import meantime_factuality
+    xml = (b'<Document><token t_id="1" sentence="0">Troops</token><token t_id="2" sentence="0">left</token>'
+           b'<token t_id="3" sentence="1">Talks</token><token t_id="4" sentence="1">failed</token>'
+           b'<Markables><EVENT_MENTION m_id="1" pos="VERB" certainty="CERTAIN" polarity="POS" time="NON_FUTURE">'
+           b'<token_anchor t_id="4"/></EVENT_MENTION></Markables></Document>')
+    doc = meantime_factuality.parse_doc("x", xml)
+    assert doc.text == "Troops left\nTalks failed"
+    [m] = doc.mentions
+    assert doc.text[m.span[0]:m.span[1]] == "failed" and m.gold == "FACT"
+
+
+def test_uds_gold_value_follows_the_happened_sign_and_confidence() -> None:
+    from polybius.evaluate import uds_ih2
+    responses = [{"Happened": "true", "Confidence": "4", "Keep": "True"},
+                 {"Happened": "false", "Confidence": "2", "Keep": "True"},
+                 {"Happened": "true", "Confidence": "4", "Keep": "False"}]
+    assert uds_ih2.gold_value(responses) == pytest.approx((3.0 - 1.5) / 2)
+    assert uds_ih2.gold_value([{"Happened": "nan", "Confidence": "nan", "Keep": "True"}]) is None
+    item = uds_ih2.Item(["They", "attacked", "it"], 1, 3.0)
+    assert item.text[item.span[0]:item.span[1]] == "attacked"

@@ -356,6 +356,15 @@ def test_same_attack_retold_later_is_one_event_with_several_evidence_spans(parse
     assert assault[0].size.killed == 12
 
 
+def test_a_stated_intention_is_not_merged_into_an_earlier_agreement(parse: Parse) -> None:
+    text = ("Iran agreed with the European Union to limit enrichment. The European Union said "
+            "sanctions on Iran will be lifted next year.")
+    events, _ = _events(parse, text, ("Iran", "European Union"))
+    agree = [e for e in events if e.type == "AGREE"]
+    assert [[text[slice(*ev.trigger.span)] for ev in e.evidence] for e in agree] == [["agreed"], ["lifted"]]
+    assert agree[1].rule.startswith("intent:")
+
+
 def test_two_attacks_by_different_actors_stay_two_events(parse: Parse) -> None:
     text = "Boko Haram fighters killed 12 villagers on Sunday. Separately, bandits killed 3 farmers."
     events, _ = _events(parse, text, ("Boko Haram", "bandits"))

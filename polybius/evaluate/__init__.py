@@ -8,6 +8,9 @@
     EVALUATIONS["geo"]                geoparsing corpora (LGL/GeoVirus schema): recognition, acc@161
     EVALUATIONS["te3"]                TempEval-3 time expressions: extent, TIMEX3 value and type
     EVALUATIONS["time-challenge"]     event dating on our news challenge set (ships with the tests)
+    EVALUATIONS["polnear"]            PolNeAR attribution relations: quote content and source spans
+    EVALUATIONS["meantime-factuality"] MEANTIME event certainty/polarity/time vs our statuses
+    EVALUATIONS["uds-ih2"]            UDS "It Happened": did the predicate happen ([-3, 3], 3 classes)
 
 Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 """
@@ -21,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from polybius.errors import EvaluationError
 from polybius.evaluate import (
-    case2021, conflibert, geo, india_police, main_text, plover_gsr, te3, time_challenge,
+    case2021, conflibert, geo, india_police, main_text, meantime_factuality, plover_gsr, polnear,
+    te3, time_challenge, uds_ih2,
 )
 from polybius.evaluate.report import Progress, Report, Table
 
@@ -70,6 +74,12 @@ EVALUATIONS: dict[str, Evaluation] = {
         # An absolute path: the set is part of the repository, not of the data directory.
         Evaluation("time-challenge", "Event dating at the stated precision on 120 news sentences",
                    time_challenge.CHALLENGE, time_challenge.run),
+        Evaluation("polnear", "PolNeAR attributions: content spans (overlap/exact) and sources",
+                   polnear.GOLD, polnear.evaluate),
+        Evaluation("meantime-factuality", "MEANTIME event factuality (certainty/polarity/time) vs statuses",
+                   meantime_factuality.GOLD, meantime_factuality.evaluate),
+        Evaluation("uds-ih2", "UDS-IH2 'it happened' factuality: Pearson r, MAE, 3-class accuracy",
+                   uds_ih2.GOLD, uds_ih2.evaluate),
     )
 }
 

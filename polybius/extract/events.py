@@ -909,7 +909,8 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
 
 
 def _same_happening(first: _Draft, later: _Draft, names: dict[str, str]) -> bool:
-    if first.type != later.type or first.rule or later.rule \
+    # A stated intention ("sanctions will be lifted") is a commitment, not a retelling of a happening.
+    if first.type != later.type or first.rule or later.rule or first.recoded_by or later.recoded_by \
             or first.match.sent.start >= later.match.sent.start:
         return False
     sizes = [(getattr(first.size, n), getattr(later.size, n)) for n in _SIZE_FIELDS]
