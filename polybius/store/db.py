@@ -43,11 +43,12 @@ from polybius.store.rows import (
     CanonicalEvent,
     EventRow,
     FieldValues,
+    FeedState,
     IngestResult,
     Party,
     Summary,
 )
-from polybius.store.schema import actors, articles, events, places
+from polybius.store.schema import actors, articles, events, feed_entries, feeds, places
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _CHUNK = 500  # ids per IN (...) clause; well under every backend's bound-parameter limit
@@ -228,6 +229,71 @@ class Store:
                        by_country=by_country, unlocated=int(unlocated),
                        by_factuality=by_fact, top_actors=top_actors)
 
+    # -- feed state and resumable runs (issue 10) ----------------------------------------
+
+    def known_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are already stored (one query per 500 ids)."""
+        ids = sorted(set(article_ids))
+        found: set[str] = set()
+        with self._read() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                found.update(conn.execute(select(articles.c.id)
+                                          .where(articles.c.id.in_(ids[i:i + _CHUNK]))).scalars())
+        return found
+
+    def add_feed(self, url: str) -> bool:
+        """Subscribe to a feed; False when it was already subscribed."""
+        try:
+            with self._write() as conn:
+                if conn.execute(select(feeds.c.url).where(feeds.c.url == url)).first() is not None:
+                    return False
+                conn.execute(feeds.insert().values(url=url, added_at=datetime.now(timezone.utc),
+                                                   n_entries=0))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+        return True
+
+    def feeds(self) -> list[FeedState]:
+        """Every subscribed feed, by URL."""
+        with self._read() as conn:
+            rows = conn.execute(select(feeds).order_by(feeds.c.url)).mappings().all()
+        return [FeedState(**dict(r)) for r in rows]
+
+    def update_feed(self, state: FeedState) -> None:
+        """Save a feed's state after a poll."""
+        values = {k: v for k, v in vars(state).items() if k not in ("url", "added_at")}
+        try:
+            with self._write() as conn:
+                conn.execute(update(feeds).where(feeds.c.url == state.url).values(**values))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
+    def seen_entry_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of these entry URLs a feed poll has already handled."""
+        wanted = sorted(set(urls))
+        found: set[str] = set()
+        with self._read() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                found.update(conn.execute(select(feed_entries.c.url)
+                                          .where(feed_entries.c.url.in_(wanted[i:i + _CHUNK]))).scalars())
+        return found
+
+    def record_entries(self, feed_url: str, entries: Iterable[tuple[str, str | None, str, str | None]]) -> None:
+        """Remember handled entries: (url, article id or None, status, reason); known URLs are kept."""
+        rows = [{"feed_url": feed_url, "url": u, "article_id": a, "status": s, "reason": r,
+                 "seen_at": datetime.now(timezone.utc)} for u, a, s, r in entries]
+        if not rows:
+            return
+        try:
+            with self._write() as conn:
+                known = set(conn.execute(select(feed_entries.c.url).where(
+                    feed_entries.c.url.in_([r["url"] for r in rows]))).scalars())
+                fresh = list({r["url"]: r for r in rows if r["url"] not in known}.values())
+                if fresh:
+                    conn.execute(feed_entries.insert(), fresh)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
     # -- internals -----------------------------------------------------------------------
 
     @staticmethod
@@ -276,8 +342,11 @@ def _open_engine(url: str) -> Engine:
             raise StoreError(f"cannot open store {url!r}: {path} is a directory, not a database file")
         if not path.parent.is_dir():
             raise StoreError(f"cannot open store {url!r}: directory {path.parent} does not exist")
+    if parsed.drivername in ("postgresql", "postgres"):
+        # psycopg 3 is the driver we ship; SQLAlchemy's bare "postgresql" would mean psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() == "postgresql")
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot open store {_describe(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
