@@ -104,19 +104,20 @@ class Store:
         """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped."""
         source = source or default_source
         result = IngestResult()
-        new_keys: list[tuple[str, str]] = []
         try:
             with self._write() as conn:
-                seen: set[str] = set()
-                for doc in docs:
+                fresh: dict[str, Document] = {}
+                batch = list(docs)
+                known = _known(conn, [d.article.id for d in batch])
+                for doc in batch:
                     aid = doc.article.id
                     result.ids.append(aid)
-                    if aid in seen or self._has(conn, aid):
+                    if aid in fresh or aid in known:
                         result.skipped += 1
-                        continue
-                    seen.add(aid)
-                    new_keys += _insert_document(conn, doc, source(doc))
-                    result.added += 1
+                    else:
+                        fresh[aid] = doc
+                new_keys = _insert_documents(conn, list(fresh.values()), source)
+                result.added = len(fresh)
                 if new_keys:
                     _relink_around(conn, new_keys)
         except SQLAlchemyError as exc:
@@ -381,28 +382,40 @@ def _iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _insert_document(conn: Connection, doc: Document, source: str | None) -> list[tuple[str, str]]:
-    """Insert an article and its actors, places and events; returns the new (article, event) keys."""
-    art, obj = doc.article, doc.to_json()
-    conn.execute(articles.insert().values(
-        id=art.id, url=art.url, title=art.title, published=art.published, source=source,
-        language=art.language, text=art.text, removed=obj["article"]["removed"],
-        ingested_at=datetime.now(timezone.utc), document=obj))
-    if doc.actors:
-        conn.execute(actors.insert(), [
-            {"article_id": art.id, "actor_id": a.id, "name": a.name, "kind": a.kind,
-             "country": a.country, "sector": a.sector} for a in doc.actors])
-    if doc.places:
-        conn.execute(places.insert(), [
-            {"article_id": art.id, "place_id": p.id, "name": p.name, "geonameid": p.geonameid,
-             "country_code": p.country_code, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
-             "resolution": p.resolution} for p in doc.places])
-    if doc.events:
+def _known(conn: Connection, article_ids: list[str]) -> set[str]:
+    ids = sorted(set(article_ids))
+    found: set[str] = set()
+    for i in range(0, len(ids), _CHUNK):
+        found.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(ids[i:i + _CHUNK]))).scalars())
+    return found
+
+
+def _insert_documents(conn: Connection, docs: list[Document],
+                      source: Callable[[Document], str | None]) -> list[tuple[str, str]]:
+    """Insert a batch of new documents with one multi-row INSERT per table; returns the event keys."""
+    if not docs:
+        return []
+    now = datetime.now(timezone.utc)
+    rows: dict[str, list[dict[str, Any]]] = {"articles": [], "actors": [], "places": [], "events": []}
+    for doc in docs:
+        art, obj = doc.article, doc.to_json()
+        rows["articles"].append({
+            "id": art.id, "url": art.url, "title": art.title, "published": art.published,
+            "source": source(doc), "language": art.language, "text": art.text,
+            "removed": obj["article"]["removed"], "ingested_at": now, "document": obj})
+        rows["actors"] += [{"article_id": art.id, "actor_id": a.id, "name": a.name, "kind": a.kind,
+                            "country": a.country, "sector": a.sector} for a in doc.actors]
+        rows["places"] += [{"article_id": art.id, "place_id": p.id, "name": p.name,
+                            "geonameid": p.geonameid, "country_code": p.country_code,
+                            "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+                            "resolution": p.resolution} for p in doc.places]
         names = {a.id: a.name for a in doc.actors}
         where = {p.id: p for p in doc.places}
-        conn.execute(events.insert(), [
-            _event_values(art.id, ev_obj, names, where) for ev_obj in obj["events"]])
-    return [(art.id, e.id) for e in doc.events]
+        rows["events"] += [_event_values(art.id, ev, names, where) for ev in obj["events"]]
+    for table in (articles, actors, places, events):  # parents first: foreign keys hold throughout
+        if rows[table.name]:
+            conn.execute(table.insert(), rows[table.name])
+    return [(d.article.id, e.id) for d in docs for e in d.events]
 
 
 def _event_values(article_id: str, ev: dict[str, Any], names: dict[str, str],
