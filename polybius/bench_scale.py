@@ -251,12 +251,14 @@ def write_synthetic_warc(path: Path, records: int, texts: Iterable[str]) -> None
                 warc_headers_dict={"WARC-Date": "2021-03-04T00:00:00Z"}))
 
 
+# VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across fork+exec.
 _READ_ALL = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
 from polybius.ingest.warc import read_warc
 n = sum(len(p.html) > 0 for p in read_warc(Path(sys.argv[1]), on_skip=lambda s, r: None))
-print(json.dumps({"pages": n, "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"pages": n, "rss_kb": int(hwm.split()[1])}))
 """
 
 
