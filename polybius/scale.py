@@ -363,7 +363,7 @@ def run(items: Iterable[Item], executor: Executor, sink: StoreSink | ParquetSink
     return report
 
 
-def dask_client(workers: int | None, scheduler: str | None) -> Any:
+def dask_client(workers: int | None, scheduler: str | None, *, timeout: float = 10.0) -> Any:
     """A Dask client: to ``scheduler`` when given, else to a new LocalCluster of ``workers`` processes."""
     try:
         from distributed import Client, LocalCluster
@@ -371,7 +371,7 @@ def dask_client(workers: int | None, scheduler: str | None) -> Any:
         raise PolybiusError(f"Dask is not installed ({err}); run make install") from err
     if scheduler:
         try:
-            return Client(scheduler, timeout=10)
+            return Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as err:
             raise PolybiusError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
     cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,

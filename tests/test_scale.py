@@ -192,3 +192,11 @@ def _articles(db: Path) -> int:
             con.close()
     except sqlite3.Error:
         return 0
+
+
+def test_unreachable_scheduler_is_a_clear_error_naming_it() -> None:
+    from polybius.errors import PolybiusError
+    from polybius.scale import dask_client
+
+    with pytest.raises(PolybiusError, match="tcp://127.0.0.1:9"):
+        dask_client(None, "tcp://127.0.0.1:9", timeout=1)
