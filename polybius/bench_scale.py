@@ -111,15 +111,14 @@ class _CountingSink:
 
     def __init__(self) -> None:
         self.docs: list[Document] = []
-        self.added = 0
+        self.added = self.duplicates = 0
 
     def known(self, ids: list[str]) -> set[str]:
         return set()
 
-    def write(self, docs: list[Document]) -> int:
+    def write(self, docs: list[Document]) -> None:
         self.docs += docs
         self.added += len(docs)
-        return len(docs)
 
     def close(self) -> None:
         pass
@@ -138,7 +137,7 @@ def _timed_pass(name: str, articles: list[Article], executor: Any, size: int) ->
 
     sink = _CountingSink()
     start = time.perf_counter()
-    run(iter(articles), executor, sink, SkipLog(), partition_size=size)  # type: ignore[arg-type]
+    run(iter(articles), executor, sink, SkipLog(), partition_size=size)
     return Pass(name, len(sink.docs), time.perf_counter() - start), sink.docs
 
 

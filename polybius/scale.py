@@ -153,8 +153,11 @@ def extract_partition(items: list[Item], config: Config, store_url: str | None =
 class Sink(Protocol):
     """Where the single writer puts documents."""
 
+    added: int
+    duplicates: int
+
     def known(self, ids: list[str]) -> set[str]: ...
-    def write(self, docs: list[Document]) -> int: ...
+    def write(self, docs: list[Document]) -> None: ...
     def close(self) -> None: ...
 
 
@@ -167,20 +170,21 @@ class StoreSink:
         self.store = Store(db_url)
         self.url, self.batch = db_url, batch
         self._buffer: list[Document] = []
-        self.added = 0
+        self.added = self.duplicates = 0
 
     def known(self, ids: list[str]) -> set[str]:
         return self.store.known_ids(ids)
 
-    def write(self, docs: list[Document]) -> int:
+    def write(self, docs: list[Document]) -> None:
         self._buffer += docs
         while len(self._buffer) >= self.batch:
             self._flush(self.batch)
-        return len(docs)
 
     def _flush(self, n: int) -> None:
         batch, self._buffer = self._buffer[:n], self._buffer[n:]
-        self.added += self.store.add(batch).added
+        result = self.store.add(batch)
+        self.added += result.added
+        self.duplicates += result.skipped
 
     def close(self) -> None:
         if self._buffer:
@@ -196,18 +200,18 @@ class ParquetSink:
         self.dir.mkdir(parents=True, exist_ok=True)
         self._ids = set(parquet_ids(out_dir))
         self._buffer: list[Document] = []
-        self.added = 0
+        self.added = self.duplicates = 0
 
     def known(self, ids: list[str]) -> set[str]:
         return self._ids.intersection(ids)
 
-    def write(self, docs: list[Document]) -> int:
+    def write(self, docs: list[Document]) -> None:
         fresh = [d for d in docs if d.article.id not in self._ids]
+        self.duplicates += len(docs) - len(fresh)
         self._ids.update(d.article.id for d in fresh)
         self._buffer += fresh
         while len(self._buffer) >= self.batch:
             self._flush(self.batch)
-        return len(fresh)
 
     def _flush(self, n: int) -> None:
         import pyarrow as pa
@@ -329,7 +333,7 @@ class DaskExecutor:
         return self.client.submit(extract_partition, part, self.config, self.store_url, pure=False)
 
 
-def run(items: Iterable[Item], executor: Executor, sink: StoreSink | ParquetSink, skips: SkipLog, *,
+def run(items: Iterable[Item], executor: Executor, sink: Sink, skips: SkipLog, *,
         partition_size: int = 32, on_progress: Callable[[int], None] | None = None) -> RunReport:
     """Extract every item through ``executor`` and write the documents through ``sink``."""
     report = RunReport(skips=skips)
@@ -351,14 +355,14 @@ def run(items: Iterable[Item], executor: Executor, sink: StoreSink | ParquetSink
             for s in result.skipped:
                 skips.add(s.source, s.reason)
             report.already += result.already
-            written = sink.write(result.documents)
-            report.already += len(result.documents) - written
+            sink.write(result.documents)
             report.events += sum(len(d.events) for d in result.documents)
             if on_progress:
                 on_progress(len(result.documents))
     finally:
         sink.close()
     report.written = sink.added
+    report.already += sink.duplicates
     report.seconds = time.perf_counter() - started
     return report
 
