@@ -64,7 +64,7 @@ def test_page_is_fetched_and_extracted_with_its_url() -> None:
 def test_hosts_resolving_to_internal_addresses_are_refused(address: str) -> None:
     log: list[Request] = []
     f = fetcher({"http://innocent.example/": html()}, resolver=lambda h, p: [address], log=log)
-    with pytest.raises(FetchError, match="non-public address"):
+    with pytest.raises(FetchError, match="non-public address refused"):
         f.get("http://innocent.example/")
     assert log == []  # refused before any byte was sent
 

@@ -166,7 +166,7 @@ class Fetcher:
         if not self.policy.allow_private:
             bad = [a for a in addresses if not is_public(a)]
             if bad:
-                raise FetchError(url, f"refused: {parts.hostname} resolves to non-public address "
+                raise FetchError(url, f"non-public address refused: {parts.hostname} resolves to "
                                       f"{bad[0]} (private, loopback, link-local or metadata)")
         return addresses[0]
 
