@@ -227,18 +227,190 @@ def ingest_paths(paths: Iterable[Path], db_url: str, published: date | None = No
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True)
 @db_option
 @click.option("--published", callback=parse_date, help="Publication date for files that do not say.")
-def ingest(paths: tuple[Path, ...], db_url: str, published: date | None) -> None:
-    """Ingest text, HTML and JSONL files or directories into the store.
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Extract on a Dask LocalCluster of N worker processes.")
+@click.option("--scheduler", help="Extract on an existing Dask cluster, e.g. tcp://host:8786.")
+@click.option("--out", help="Write documents as Parquet parts (parquet://DIR) instead of the store; "
+                            "then `polybius load DIR`.")
+@click.option("--network", is_flag=True, help="Allow http(s):// URLs among PATHS (fetching is off by default).")
+def ingest(paths: tuple[str, ...], db_url: str, published: date | None, workers: int | None,
+           scheduler: str | None, out: str | None, network: bool) -> None:
+    """Ingest text, HTML, JSONL and WARC files, directories or URLs into the store.
 
-    Example: polybius ingest samples/articles --db sqlite:///polybius.db
+    Inputs that cannot be used are reported with their source and skipped; the run goes on.
+    Re-running skips articles already stored (by content hash), so an interrupted run resumes.
+
+    Example: polybius ingest CC-NEWS-20210304.warc.gz --workers 2 --db sqlite:///polybius.db
     """
-    added, skipped, failed = ingest_paths(paths, db_url, published)
+    from polybius.ingest.warc import is_warc
+
+    if workers or scheduler or out or network or any(
+            p.startswith(("http://", "https://")) or is_warc(Path(p)) for p in paths):
+        _ingest_scaled(paths, db_url, published, workers, scheduler, out, network)
+        return
+    added, skipped, failed = ingest_paths([Path(p) for p in paths], db_url, published)
     click.echo(f"{added} articles added, {skipped} already stored, {failed} inputs failed")
     if failed:
         sys.exit(1)
+
+
+def _ingest_scaled(paths: tuple[str, ...], db_url: str, published: date | None, workers: int | None,
+                   scheduler: str | None, out: str | None, network: bool) -> None:
+    """Sources through ``polybius.scale``: in process, or on Dask with ``--workers``/``--scheduler``."""
+    from polybius import scale
+    from polybius.ingest.fetch import Fetcher, fetch_article
+    from polybius.ingest.items import SkipLog
+    from polybius.ingest.settings import fetch_policy, source_settings
+
+    settings = source_settings()
+    skips = SkipLog()
+    fetcher = Fetcher(policy=fetch_policy(settings)) if network else None
+    items = scale.iter_items(paths, skips, published=published,
+                             fetch=(lambda url: fetch_article(fetcher, url)) if fetcher else None,
+                             max_record_bytes=settings.warc_max_record_bytes)
+    sink = scale.open_sink(out, db_url, settings.scale_write_batch)
+    config = _pipeline().config
+    store_url = db_url if out is None else None
+    client = scale.dask_client(workers, scheduler) if (workers or scheduler) else None
+    try:
+        executor = (scale.DaskExecutor(client, config, store_url) if client is not None
+                    else scale.LocalExecutor(config, store_url))
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=None)
+            report = scale.run(items, executor, sink, skips, partition_size=settings.scale_partition_size,
+                               on_progress=lambda n: progress.advance(task, n))
+    finally:
+        if client is not None:
+            _close_dask(client, shutdown=scheduler is None)
+    click.echo(report.render())
+    if report.items == 0 and skips.items:
+        sys.exit(1)
+
+
+def _close_dask(client: Any, *, shutdown: bool) -> None:
+    cluster = client.cluster
+    client.close()
+    if shutdown and cluster is not None:
+        cluster.close()
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@db_option
+@click.option("--batch", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Documents per store transaction.")
+def load(folder: Path, db_url: str, batch: int) -> None:
+    """Load the Parquet parts written by `ingest --out parquet://DIR` into the store.
+
+    Example: polybius load runs/2021-03 --db postgresql://polybius@localhost/polybius
+    """
+    from polybius.ingest.items import SkipLog
+    from polybius.scale import read_parquet
+    from polybius.store import Store
+
+    skips = SkipLog()
+    added = already = 0
+    with Store(db_url) as store:
+        pending: list[Any] = []
+        for doc in read_parquet(folder, skips):
+            pending.append(doc)
+            if len(pending) >= batch:
+                result = store.add(pending)
+                added, already, pending = added + result.added, already + result.skipped, []
+        if pending:
+            result = store.add(pending)
+            added, already = added + result.added, already + result.skipped
+    click.echo(f"{added} articles loaded, {already} already stored\n{skips.render()}")
+    if skips.items:
+        sys.exit(1)
+
+
+@main.group()
+def feeds() -> None:
+    """Subscribe to RSS/Atom feeds and poll them (fetching over the network).
+
+    Example: polybius feeds add https://example.org/rss.xml && polybius feeds poll --every 15m
+    """
+
+
+@feeds.command(name="add")
+@click.argument("urls", nargs=-1, required=True)
+@db_option
+def feeds_add(urls: tuple[str, ...], db_url: str) -> None:
+    """Subscribe to feeds by URL.
+
+    Example: polybius feeds add https://example.org/rss.xml
+    """
+    from urllib.parse import urlsplit
+
+    from polybius.store import Store
+
+    with Store(db_url) as store:
+        for url in urls:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise click.BadParameter(f"{url!r} is not an http(s) URL", param_hint="URLS")
+            click.echo(f"{'added' if store.add_feed(url) else 'already subscribed'}: {url}")
+
+
+@feeds.command(name="list")
+@db_option
+def feeds_list(db_url: str) -> None:
+    """List subscribed feeds with the outcome of their last poll.
+
+    Example: polybius feeds list
+    """
+    from polybius.store import Store
+
+    with Store(db_url) as store:
+        for f in store.feeds():
+            polled = f.last_polled.isoformat(timespec="seconds") if f.last_polled else "never"
+            click.echo(f"{f.url}\t{f.title or ''}\tlast polled {polled}\t{f.last_status or ''}"
+                       f"\t{f.n_entries} articles" + (f"\t{f.last_error}" if f.last_error else ""))
+
+
+@feeds.command(name="poll")
+@db_option
+@click.option("--every", help="Keep polling at this interval (e.g. 15m, 1h) until interrupted.")
+@click.option("--rounds", type=click.IntRange(min=1), help="With --every: stop after N polls.")
+def feeds_poll(db_url: str, every: str | None, rounds: int | None) -> None:
+    """Poll every subscribed feed: new entries are fetched, extracted and stored.
+
+    Example: polybius feeds poll --every 15m
+    """
+    from polybius.ingest.feeds import parse_interval, poll_all, poll_every
+    from polybius.ingest.fetch import Fetcher
+    from polybius.ingest.items import SkipLog
+    from polybius.ingest.settings import fetch_policy, source_settings
+    from polybius.store import Store
+
+    try:
+        interval = parse_interval(every) if every else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--every") from None
+    fetcher = Fetcher(policy=fetch_policy(source_settings()))
+    pipeline = _pipeline()
+    with Store(db_url) as store:
+        if not store.feeds():
+            raise click.UsageError("no feeds subscribed; add one with `polybius feeds add URL`")
+
+        def process(articles: list[Article]) -> int:
+            return store.add(pipeline.process_many(articles)).added
+
+        def one_round() -> list[Any]:
+            skips = SkipLog()
+            results = poll_all(store, fetcher, process, skips)
+            for r in results:
+                click.echo(r.render())
+            click.echo(skips.render())
+            return results
+
+        try:
+            poll_every(interval or 0, one_round, rounds=1 if interval is None else rounds)
+        except KeyboardInterrupt:
+            click.echo("stopped")
 
 
 FORMATS = ["table", "json", "csv"]
@@ -418,7 +590,7 @@ def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch"]))
+@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale"]))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Gold data folder (uses india_police_events documents when present).")
 @click.option("--limit", type=int, help="Use only the first N articles.")
@@ -428,22 +600,26 @@ def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
 def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt: str) -> None:
     """Measure throughput: `pipeline` (default) = full pipeline against bare spaCy on the same
     articles, and peak memory; `batch` = files/s of `extract FILES --out DIR` next to the
-    single-file path.
+    single-file path; `scale` = Dask workers, WARC streaming memory and store write rates.
 
     Example: polybius bench --limit 100
     Example: polybius bench batch --limit 100
+    Example: polybius bench scale --data ../shared/data
     """
     from polybius import evaluate as ev
     from polybius.bench import run_bench
 
+    data = data_dir or ev.default_data_dir()
     if which == "batch":
         from polybius.bench_batch import run_batch_bench
 
-        batch_report = run_batch_bench(_pipeline(), data_dir or ev.default_data_dir(), limit=limit,
-                                       single=single)
-        click.echo(json.dumps(batch_report.to_json(), indent=2) if fmt == "json" else batch_report.render())
-        return
-    report = run_bench(_pipeline(), data_dir or ev.default_data_dir(), limit=limit)
+        report: Any = run_batch_bench(_pipeline(), data, limit=limit, single=single)
+    elif which == "scale":
+        from polybius.bench_scale import run_scale_bench
+
+        report = run_scale_bench(_pipeline(), data, limit=limit)
+    else:
+        report = run_bench(_pipeline(), data, limit=limit)
     click.echo(json.dumps(report.to_json(), indent=2) if fmt == "json" else report.render())
 
 

@@ -2,6 +2,7 @@
 
     PolybiusError
     ├── InputError        bad input: empty, binary, undecodable, too large, malformed
+    │   └── FetchError    a URL or feed could not be fetched (HTTP error, refused, too big, …)
     ├── ResourceError     a lexicon/dictionary in resources/ fails validation
     ├── ContractError     a document breaks the polybius/1 contract
     ├── StoreError        the database cannot be opened or written
@@ -35,6 +36,10 @@ class InputError(PolybiusError):
         super().__init__(f"{source}: {problem}")
         self.source = source
         self.problem = problem
+
+
+class FetchError(InputError):
+    """A URL could not be fetched or was refused; ``source`` is the URL."""
 
 
 class ResourceError(PolybiusError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from datetime import date
@@ -12,6 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from polybius.errors import StoreError
 from polybius.model import (
@@ -37,19 +40,46 @@ from builders import KENYA, Ev, make_doc
 
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(f"sqlite:///{tmp_path / 'test.db'}") as s:
+def postgres_url() -> str:
+    """The test PostgreSQL server's URL (``.ci/run`` starts one); skips locally, fails in CI without it."""
+    url = os.environ.get("POLYBIUS_TEST_PG")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("POLYBIUS_TEST_PG is not set: .ci/run must start PostgreSQL (.ci/postgres)")
+        pytest.skip("no PostgreSQL server configured: set POLYBIUS_TEST_PG=postgresql://… "
+                    "(source .ci/postgres start) to run the store suite against PostgreSQL")
+    return url
+
+
+def empty_postgres() -> str:
+    """The test PostgreSQL database, emptied (every table dropped) for one test."""
+    url = postgres_url()
+    engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    url = empty_postgres() if request.param == "postgresql" else f"sqlite:///{tmp_path / 'test.db'}"
+    with Store(url) as s:
         yield s
 
 
-def table_counts(path: Path) -> dict[str, int]:
-    con = sqlite3.connect(path)
-    try:
-        return {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+def store_name(store: Store) -> str:
+    """What error messages call the store: the database file or name."""
+    return Path(make_url(store.url).database or "").name
+
+
+def table_counts(store: Store) -> dict[str, int]:
+    with store.engine.connect() as conn:
+        return {t: conn.exec_driver_sql(f"select count(*) from {t}").scalar_one()
                 for t in ("articles", "events", "actors", "places")}
-    finally:
-        con.close()
 
 
 # -- opening --------------------------------------------------------------------------------
@@ -60,7 +90,7 @@ def test_new_sqlite_store_uses_wal_and_is_migrated_to_head(tmp_path: Path) -> No
     con = sqlite3.connect(path)
     try:
         assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-        assert con.execute("select version_num from alembic_version").fetchone()[0] == "0001"
+        assert con.execute("select version_num from alembic_version").fetchone()[0] == "0002_feeds"
     finally:
         con.close()
 
@@ -117,19 +147,18 @@ def test_unknown_article_reads_as_none(store: Store) -> None:
     assert not store.has_article("sha256:" + "0" * 64)
 
 
-def test_re_adding_the_same_article_is_skipped_and_changes_nothing(store: Store,
-                                                                   tmp_path: Path) -> None:
+def test_re_adding_the_same_article_is_skipped_and_changes_nothing(store: Store) -> None:
     doc = make_doc()
     store.add([doc])
-    before = table_counts(tmp_path / "test.db")
+    before = table_counts(store)
     again = store.add([doc, make_doc()])
     assert (again.added, again.skipped) == (0, 2)
-    assert table_counts(tmp_path / "test.db") == before
+    assert table_counts(store) == before
 
 
-def test_failure_midway_leaves_the_store_exactly_as_before(store: Store, tmp_path: Path) -> None:
+def test_failure_midway_leaves_the_store_exactly_as_before(store: Store) -> None:
     store.add([make_doc(salt="first")])
-    before = table_counts(tmp_path / "test.db")
+    before = table_counts(store)
 
     def docs() -> Iterator[Document]:
         yield make_doc(salt="second")
@@ -138,17 +167,16 @@ def test_failure_midway_leaves_the_store_exactly_as_before(store: Store, tmp_pat
 
     with pytest.raises(RuntimeError, match="reader crashed"):
         store.add(docs())
-    assert table_counts(tmp_path / "test.db") == before
+    assert table_counts(store) == before
     assert store.count_articles() == 1
 
 
-def test_database_error_midway_rolls_back_and_raises_store_error(store: Store,
-                                                                 tmp_path: Path) -> None:
+def test_database_error_midway_rolls_back_and_raises_store_error(store: Store) -> None:
     broken = make_doc(salt="broken")
     broken.events.append(broken.events[0])  # duplicate event id violates (article_id, event_id)
-    with pytest.raises(StoreError, match="test.db"):
+    with pytest.raises(StoreError, match=store_name(store)):
         store.add([make_doc(salt="fine"), broken])
-    assert table_counts(tmp_path / "test.db") == {"articles": 0, "events": 0, "actors": 0,
+    assert table_counts(store) == {"articles": 0, "events": 0, "actors": 0,
                                                   "places": 0}
 
 
@@ -235,13 +263,12 @@ def test_summary_counts_types_countries_factuality_and_top_actors(filled: Store)
     assert s.to_json()["top_actors"][0] == {"name": "Al-Shabaab", "events": 1}
 
 
-def test_reads_do_not_write(filled: Store, tmp_path: Path) -> None:
-    db = tmp_path / "test.db"
-    before = table_counts(db)
+def test_reads_do_not_write(filled: Store) -> None:
+    before = table_counts(filled)
     filled.events(actor="x")
     filled.summary()
     filled.canonical_events()
-    assert table_counts(db) == before
+    assert table_counts(filled) == before
 
 
 # -- property: round-trip --------------------------------------------------------------------
@@ -299,3 +326,42 @@ def test_database_from_a_newer_schema_raises_store_error(tmp_path: Path) -> None
     con.close()
     with pytest.raises(StoreError, match="future.db"):
         Store(f"sqlite:///{path}")
+
+
+# -- feed state and resumable runs (issue 10) ----------------------------------------------------
+
+def test_known_ids_are_the_stored_subset(store: Store) -> None:
+    doc = make_doc(salt="stored")
+    store.add([doc])
+    assert store.known_ids([doc.article.id, "sha256:" + "1" * 64]) == {doc.article.id}
+    assert store.known_ids([]) == set()
+
+
+def test_feed_is_added_once_and_its_state_saved(store: Store) -> None:
+    from datetime import datetime, timezone
+
+    assert store.add_feed("https://news.example/rss") is True
+    assert store.add_feed("https://news.example/rss") is False
+    [state] = store.feeds()
+    assert (state.url, state.etag, state.n_entries) == ("https://news.example/rss", None, 0)
+    state.etag, state.last_modified, state.title = '"v7"', "Wed, 03 Mar 2021 10:00:00 GMT", "News"
+    state.last_polled, state.last_status, state.n_entries = datetime.now(timezone.utc), "ok", 12
+    store.update_feed(state)
+    [again] = store.feeds()
+    assert (again.etag, again.last_modified, again.title, again.last_status, again.n_entries) == (
+        '"v7"', "Wed, 03 Mar 2021 10:00:00 GMT", "News", "ok", 12)
+
+
+def test_handled_entries_are_remembered_once_per_url(store: Store) -> None:
+    store.add_feed("https://a.example/rss")
+    store.record_entries("https://a.example/rss", [("https://a.example/1", "sha256:x", "stored", None),
+                                                   ("https://a.example/2", None, "skipped", "HTTP 404")])
+    store.record_entries("https://a.example/rss", [("https://a.example/1", "sha256:x", "stored", None)])
+    assert store.seen_entry_urls(["https://a.example/1", "https://a.example/2",
+                                  "https://a.example/3"]) == {"https://a.example/1", "https://a.example/2"}
+
+
+def test_postgresql_urls_use_psycopg_3() -> None:
+    with Store(empty_postgres()) as s:
+        assert (s.engine.dialect.name, s.engine.dialect.driver) == ("postgresql", "psycopg")
+        assert s.count_articles() == 0

@@ -43,12 +43,13 @@ from polybius.store.rows import (
     CanonicalEvent,
     EventRow,
     FieldValues,
+    FeedState,
     IngestResult,
     Party,
     Summary,
 )
 from polybius.store.results import CanonicalEventList, EventList
-from polybius.store.schema import actors, articles, events, places
+from polybius.store.schema import actors, articles, events, feed_entries, feeds, places
 
 if TYPE_CHECKING:
     from polybius.pipeline import Pipeline
@@ -117,19 +118,20 @@ class Store:
         """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped."""
         source = source or default_source
         result = IngestResult()
-        new_keys: list[tuple[str, str]] = []
         try:
             with self._write() as conn:
-                seen: set[str] = set()
-                for doc in docs:
+                fresh: dict[str, Document] = {}
+                batch = list(docs)
+                known = _known(conn, [d.article.id for d in batch])
+                for doc in batch:
                     aid = doc.article.id
                     result.ids.append(aid)
-                    if aid in seen or self._has(conn, aid):
+                    if aid in fresh or aid in known:
                         result.skipped += 1
-                        continue
-                    seen.add(aid)
-                    new_keys += _insert_document(conn, doc, source(doc))
-                    result.added += 1
+                    else:
+                        fresh[aid] = doc
+                new_keys = _insert_documents(conn, list(fresh.values()), source)
+                result.added = len(fresh)
                 if new_keys:
                     _relink_around(conn, new_keys)
         except SQLAlchemyError as exc:
@@ -276,6 +278,71 @@ class Store:
                        by_country=by_country, unlocated=int(unlocated),
                        by_factuality=by_fact, top_actors=top_actors)
 
+    # -- feed state and resumable runs (issue 10) ----------------------------------------
+
+    def known_ids(self, article_ids: Iterable[str]) -> set[str]:
+        """Which of these article ids are already stored (one query per 500 ids)."""
+        ids = sorted(set(article_ids))
+        found: set[str] = set()
+        with self._read() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                found.update(conn.execute(select(articles.c.id)
+                                          .where(articles.c.id.in_(ids[i:i + _CHUNK]))).scalars())
+        return found
+
+    def add_feed(self, url: str) -> bool:
+        """Subscribe to a feed; False when it was already subscribed."""
+        try:
+            with self._write() as conn:
+                if conn.execute(select(feeds.c.url).where(feeds.c.url == url)).first() is not None:
+                    return False
+                conn.execute(feeds.insert().values(url=url, added_at=datetime.now(timezone.utc),
+                                                   n_entries=0))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+        return True
+
+    def feeds(self) -> list[FeedState]:
+        """Every subscribed feed, by URL."""
+        with self._read() as conn:
+            rows = conn.execute(select(feeds).order_by(feeds.c.url)).mappings().all()
+        return [FeedState(**dict(r)) for r in rows]
+
+    def update_feed(self, state: FeedState) -> None:
+        """Save a feed's state after a poll."""
+        values = {k: v for k, v in vars(state).items() if k not in ("url", "added_at")}
+        try:
+            with self._write() as conn:
+                conn.execute(update(feeds).where(feeds.c.url == state.url).values(**values))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
+    def seen_entry_urls(self, urls: Iterable[str]) -> set[str]:
+        """Which of these entry URLs a feed poll has already handled."""
+        wanted = sorted(set(urls))
+        found: set[str] = set()
+        with self._read() as conn:
+            for i in range(0, len(wanted), _CHUNK):
+                found.update(conn.execute(select(feed_entries.c.url)
+                                          .where(feed_entries.c.url.in_(wanted[i:i + _CHUNK]))).scalars())
+        return found
+
+    def record_entries(self, feed_url: str, entries: Iterable[tuple[str, str | None, str, str | None]]) -> None:
+        """Remember handled entries: (url, article id or None, status, reason); known URLs are kept."""
+        rows = [{"feed_url": feed_url, "url": u, "article_id": a, "status": s, "reason": r,
+                 "seen_at": datetime.now(timezone.utc)} for u, a, s, r in entries]
+        if not rows:
+            return
+        try:
+            with self._write() as conn:
+                known = set(conn.execute(select(feed_entries.c.url).where(
+                    feed_entries.c.url.in_([r["url"] for r in rows]))).scalars())
+                fresh = list({r["url"]: r for r in rows if r["url"] not in known}.values())
+                if fresh:
+                    conn.execute(feed_entries.insert(), fresh)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
     # -- internals -----------------------------------------------------------------------
 
     @staticmethod
@@ -324,8 +391,11 @@ def _open_engine(url: str) -> Engine:
             raise StoreError(f"cannot open store {url!r}: {path} is a directory, not a database file")
         if not path.parent.is_dir():
             raise StoreError(f"cannot open store {url!r}: directory {path.parent} does not exist")
+    if parsed.drivername in ("postgresql", "postgres"):
+        # psycopg 3 is the driver we ship; SQLAlchemy's bare "postgresql" would mean psycopg2
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        engine = create_engine(parsed)
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() == "postgresql")
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot open store {_describe(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
@@ -360,28 +430,40 @@ def _iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _insert_document(conn: Connection, doc: Document, source: str | None) -> list[tuple[str, str]]:
-    """Insert an article and its actors, places and events; returns the new (article, event) keys."""
-    art, obj = doc.article, doc.to_json()
-    conn.execute(articles.insert().values(
-        id=art.id, url=art.url, title=art.title, published=art.published, source=source,
-        language=art.language, text=art.text, removed=obj["article"]["removed"],
-        ingested_at=datetime.now(timezone.utc), document=obj))
-    if doc.actors:
-        conn.execute(actors.insert(), [
-            {"article_id": art.id, "actor_id": a.id, "name": a.name, "kind": a.kind,
-             "country": a.country, "sector": a.sector} for a in doc.actors])
-    if doc.places:
-        conn.execute(places.insert(), [
-            {"article_id": art.id, "place_id": p.id, "name": p.name, "geonameid": p.geonameid,
-             "country_code": p.country_code, "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
-             "resolution": p.resolution} for p in doc.places])
-    if doc.events:
+def _known(conn: Connection, article_ids: list[str]) -> set[str]:
+    ids = sorted(set(article_ids))
+    found: set[str] = set()
+    for i in range(0, len(ids), _CHUNK):
+        found.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(ids[i:i + _CHUNK]))).scalars())
+    return found
+
+
+def _insert_documents(conn: Connection, docs: list[Document],
+                      source: Callable[[Document], str | None]) -> list[tuple[str, str]]:
+    """Insert a batch of new documents with one multi-row INSERT per table; returns the event keys."""
+    if not docs:
+        return []
+    now = datetime.now(timezone.utc)
+    rows: dict[str, list[dict[str, Any]]] = {"articles": [], "actors": [], "places": [], "events": []}
+    for doc in docs:
+        art, obj = doc.article, doc.to_json()
+        rows["articles"].append({
+            "id": art.id, "url": art.url, "title": art.title, "published": art.published,
+            "source": source(doc), "language": art.language, "text": art.text,
+            "removed": obj["article"]["removed"], "ingested_at": now, "document": obj})
+        rows["actors"] += [{"article_id": art.id, "actor_id": a.id, "name": a.name, "kind": a.kind,
+                            "country": a.country, "sector": a.sector} for a in doc.actors]
+        rows["places"] += [{"article_id": art.id, "place_id": p.id, "name": p.name,
+                            "geonameid": p.geonameid, "country_code": p.country_code,
+                            "admin1": p.admin1, "lat": p.lat, "lon": p.lon,
+                            "resolution": p.resolution} for p in doc.places]
         names = {a.id: a.name for a in doc.actors}
         where = {p.id: p for p in doc.places}
-        conn.execute(events.insert(), [
-            _event_values(art.id, ev_obj, names, where) for ev_obj in obj["events"]])
-    return [(art.id, e.id) for e in doc.events]
+        rows["events"] += [_event_values(art.id, ev, names, where) for ev in obj["events"]]
+    for table in (articles, actors, places, events):  # parents first: foreign keys hold throughout
+        if rows[table.name]:
+            conn.execute(table.insert(), rows[table.name])
+    return [(d.article.id, e.id) for d in docs for e in d.events]
 
 
 def _event_values(article_id: str, ev: dict[str, Any], names: dict[str, str],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from polybius.link import LinkItem, date_window
@@ -217,3 +217,18 @@ class Summary:
         out = asdict(self)
         out["top_actors"] = [{"name": n, "events": c} for n, c in self.top_actors]
         return out
+
+
+@dataclass
+class FeedState:
+    """One subscribed feed: its conditional-GET validators and how the last poll went."""
+
+    url: str
+    title: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    added_at: datetime | None = None
+    last_polled: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    n_entries: int = 0

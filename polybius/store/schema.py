@@ -118,3 +118,33 @@ places = Table(
     UniqueConstraint("article_id", "place_id"),
     Index("ix_places_country_code", "country_code"),
 )
+
+# Feed state (migration 0002_feeds): one row per subscribed feed, with the validators for
+# conditional GET and the outcome of the last poll; entries remember which links were handled.
+URL = String(2048)
+
+feeds = Table(
+    "feeds", metadata,
+    Column("url", URL, primary_key=True),
+    Column("title", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("added_at", DateTime(timezone=True), nullable=False),
+    Column("last_polled", DateTime(timezone=True)),
+    Column("last_status", SHORT),
+    Column("last_error", Text),
+    Column("n_entries", Integer, nullable=False, default=0),
+)
+
+feed_entries = Table(
+    "feed_entries", metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("feed_url", URL, ForeignKey("feeds.url", ondelete="CASCADE"), nullable=False),
+    Column("url", URL, nullable=False),
+    Column("article_id", ID),
+    Column("status", SHORT, nullable=False),
+    Column("reason", Text),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("url"),
+    Index("ix_feed_entries_article_id", "article_id"),
+)

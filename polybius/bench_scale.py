@@ -1,0 +1,281 @@
+"""``polybius bench scale``: Dask speed-up and overhead, WARC streaming memory, store write rates.
+
+1. Extraction throughput on the same ≥1,000 articles (IndiaPoliceEvents documents repeated, or
+   the bundled samples repeated): the plain in-process pipeline, then Dask with 1 and 2 workers.
+   Overhead = Dask-1 time / plain time - 1; speed-up = Dask-1 time / Dask-2 time. Documents are
+   counted, not stored, so the store does not weigh on these figures.
+2. WARC streaming: synthetic archives of 1,000 and 10,000 HTML records are read end to end in a
+   fresh process each; the figure is that process's peak RSS.
+3. Store write rate: the documents from (1), given distinct ids, written in batches of 500 to a
+   new SQLite file and (when ``POLYBIUS_TEST_PG`` names a server) to PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from polybius.bench import bench_articles
+from polybius.evaluate.report import Table
+from polybius.ingest.items import SkipLog
+from polybius.model import Article, Document, content_id
+
+if TYPE_CHECKING:
+    from polybius.pipeline import Pipeline
+
+MIN_ARTICLES = 1000
+STORE_BATCH = 500
+
+
+@dataclass
+class Pass:
+    """One timed extraction pass."""
+
+    name: str
+    articles: int
+    seconds: float
+
+    @property
+    def per_s(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class ScaleReport:
+    """Every figure of ``bench scale``."""
+
+    corpus: str
+    passes: list[Pass] = field(default_factory=list)
+    warc_rss_mb: dict[int, float] = field(default_factory=dict)
+    store_rates: dict[str, tuple[int, float, float]] = field(default_factory=dict)
+    """backend → (events, wall seconds, CPU seconds of the writing process)."""
+    notes: list[str] = field(default_factory=list)
+
+    def _time(self, name: str) -> float:
+        return next((p.seconds for p in self.passes if p.name == name), 0.0)
+
+    @property
+    def overhead(self) -> float:
+        """Dask with one worker against the plain pipeline (0.05 = 5% slower)."""
+        plain, one = self._time("plain"), self._time("dask-1")
+        return one / plain - 1 if plain and one else 0.0
+
+    @property
+    def speedup(self) -> float:
+        """Dask with two workers against Dask with one."""
+        one, two = self._time("dask-1"), self._time("dask-2")
+        return one / two if one and two else 0.0
+
+    def render(self) -> str:
+        """Plain-text tables."""
+        lines = [f"corpus: {self.corpus}",
+                 Table(["pass", "articles", "seconds", "articles/s"],
+                       [[p.name, p.articles, round(p.seconds, 1), round(p.per_s, 2)]
+                        for p in self.passes]).render(),
+                 f"Dask overhead (1 worker vs plain): {self.overhead:+.1%}   "
+                 f"speed-up (2 vs 1 worker): {self.speedup:.2f}x",
+                 Table(["WARC records", "peak RSS MB"],
+                       [[n, round(mb)] for n, mb in sorted(self.warc_rss_mb.items())]).render(),
+                 Table(["store", "events", "seconds", "events/s", "writer CPU s", "events/CPU-s"],
+                       [[k, n, round(s, 2), round(n / s) if s else 0, round(c, 2), round(n / c) if c else 0]
+                        for k, (n, s, c) in self.store_rates.items()]).render()]
+        return "\n".join(lines + [f"note: {n}" for n in self.notes])
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict with the same figures."""
+        return {"corpus": self.corpus,
+                "passes": [{"name": p.name, "articles": p.articles, "seconds": round(p.seconds, 2),
+                            "articles_per_s": round(p.per_s, 3)} for p in self.passes],
+                "dask_overhead": round(self.overhead, 4), "speedup_2_vs_1": round(self.speedup, 3),
+                "warc_peak_rss_mb": {str(k): round(v, 1) for k, v in self.warc_rss_mb.items()},
+                "store_events_per_s": {k: {"events": n, "seconds": round(s, 3),
+                                           "events_per_s": round(n / s) if s else 0,
+                                           "writer_cpu_seconds": round(c, 3)}
+                                       for k, (n, s, c) in self.store_rates.items()},
+                "notes": list(self.notes)}
+
+
+class _CountingSink:
+    """Keeps the documents in memory instead of storing them (the store is measured apart)."""
+
+    def __init__(self) -> None:
+        self.docs: list[Document] = []
+        self.added = self.duplicates = 0
+
+    def known(self, ids: list[str]) -> set[str]:
+        return set()
+
+    def write(self, docs: list[Document]) -> None:
+        self.docs += docs
+        self.added += len(docs)
+
+    def close(self) -> None:
+        pass
+
+
+def _repeat(articles: list[Article], n: int) -> list[Article]:
+    """At least ``n`` articles: the corpus repeated (the same texts, so the same work each time)."""
+    out = list(articles)
+    while len(out) < n and articles:
+        out += articles
+    return out
+
+
+def _timed_pass(name: str, articles: list[Article], executor: Any, size: int) -> tuple[Pass, list[Document]]:
+    from polybius.scale import run
+
+    sink = _CountingSink()
+    start = time.perf_counter()
+    run(iter(articles), executor, sink, SkipLog(), partition_size=size)
+    return Pass(name, len(sink.docs), time.perf_counter() - start), sink.docs
+
+
+def _dask_pass(name: str, workers: int, articles: list[Article], pipeline: Pipeline,
+               size: int) -> tuple[Pass, list[Document]]:
+    from distributed import Client, LocalCluster
+
+    from polybius.scale import DaskExecutor
+
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+        # warm-up: every worker loads the model before the clock starts, as the plain pass did
+        client.run(_warm, pipeline.config)
+        return _timed_pass(name, articles, DaskExecutor(client, pipeline.config, None), size)
+
+
+def _warm(config: Any) -> None:
+    from polybius.scale import _pipeline
+
+    _pipeline(config).process(Article(text="Police arrested two men in Delhi on Monday."))
+
+
+def run_scale_bench(pipeline: Pipeline, data_dir: Path | None, *, limit: int | None = None,
+                    pg_url: str | None = None) -> ScaleReport:
+    """All three measurements; ``limit`` caps the articles of the throughput passes."""
+    import os
+
+    from polybius.scale import LocalExecutor
+
+    corpus, base = bench_articles(data_dir)
+    articles = _repeat(base, MIN_ARTICLES)[:limit] if limit else _repeat(base, MIN_ARTICLES)
+    report = ScaleReport(corpus=f"{corpus}, repeated to {len(articles)} articles")
+    size = 16
+    _warm(pipeline.config)
+    plain, docs = _timed_pass("plain", articles, LocalExecutor(pipeline.config, None), size)
+    report.passes.append(plain)
+    for workers in (1, 2):
+        report.passes.append(_dask_pass(f"dask-{workers}", workers, articles, pipeline, size)[0])
+    for n in (1000, 10000):
+        report.warc_rss_mb[n] = warc_peak_rss(n, base)
+    pg = pg_url or os.environ.get("POLYBIUS_TEST_PG")
+    with tempfile.TemporaryDirectory() as tmp:
+        report.store_rates["sqlite"] = store_rate(f"sqlite:///{tmp}/bench.db", docs)
+    if pg:
+        report.store_rates["postgresql"] = store_rate(pg, docs, fresh_postgres=True)
+    else:
+        report.notes.append("PostgreSQL not measured: set POLYBIUS_TEST_PG (source .ci/postgres start)")
+    report.notes.append(f"measured {date.today().isoformat()} on {os.cpu_count()} cores, load average "
+                        f"{os.getloadavg()[0]:.1f} at the end; partitions of {size} articles; store "
+                        f"batches of {STORE_BATCH} documents")
+    return report
+
+
+# -- store write rate ------------------------------------------------------------------------------
+
+def distinct(docs: list[Document]) -> list[Document]:
+    """The documents with distinct article ids (a repeated corpus would otherwise be deduplicated)."""
+    out = []
+    for n, doc in enumerate(docs):
+        article = dataclasses.replace(doc.article, id=content_id(f"{doc.article.text} #{n}"))
+        out.append(dataclasses.replace(doc, article=article))
+    return out
+
+
+def store_rate(url: str, docs: list[Document], *,
+               fresh_postgres: bool = False) -> tuple[int, float, float]:
+    """(events, wall seconds, writer CPU seconds) for writing ``docs`` in batches to a new store."""
+    from polybius.store import Store
+
+    if fresh_postgres:
+        _empty_postgres(url)
+    batch = distinct(docs)
+    with Store(url) as store:
+        start, cpu = time.perf_counter(), time.process_time()
+        for i in range(0, len(batch), STORE_BATCH):
+            store.add(batch[i:i + STORE_BATCH])
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return sum(len(d.events) for d in batch), seconds, cpu
+
+
+def _empty_postgres(url: str) -> None:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+            conn.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+
+
+# -- WARC streaming memory -----------------------------------------------------------------------
+
+def write_synthetic_warc(path: Path, records: int, texts: Iterable[str]) -> None:
+    """A gzipped WARC of ``records`` HTML responses built from ``texts`` (cycled)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    pool = list(texts) or ["Police arrested two men on Monday."]
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for n in range(records):
+            body = pool[n % len(pool)]
+            html = f"<html><body><article><p>{body}</p></article></body></html>".encode()
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                f"https://bench.example/{n}", "response", payload=io.BytesIO(html), http_headers=http,
+                warc_headers_dict={"WARC-Date": "2021-03-04T00:00:00Z"}))
+
+
+# VmHWM, not getrusage: Linux carries ru_maxrss over from the parent across fork+exec.
+_READ_ALL = """
+import json, sys
+from pathlib import Path
+from polybius.ingest.warc import read_warc
+n = sum(len(p.html) > 0 for p in read_warc(Path(sys.argv[1]), on_skip=lambda s, r: None))
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"pages": n, "rss_kb": int(hwm.split()[1])}))
+"""
+
+
+def warc_peak_rss(records: int, articles: list[Article]) -> float:
+    """Peak RSS (MB) of a fresh process that streams a synthetic archive of ``records`` records."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"bench-{records}.warc.gz"
+        write_synthetic_warc(path, records, (a.text for a in articles))
+        out = subprocess.run([sys.executable, "-c", _READ_ALL, str(path)], check=True,
+                             capture_output=True, text=True, env=_child_env())
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    if result["pages"] != records:
+        raise RuntimeError(f"read {result['pages']} of {records} synthetic WARC records")
+    return float(result["rss_kb"]) / 1024
+
+
+def _child_env() -> dict[str, str]:
+    import os
+
+    root = str(Path(__file__).resolve().parent.parent)
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
