@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +33,7 @@ from polybius.model import (
     Trigger,
 )
 from polybius.store import Store, default_source
+from polybius.store.db import MIGRATIONS
 from polybius.store.schema import metadata
 
 from builders import KENYA, Ev, make_doc
@@ -41,6 +44,12 @@ from builders import KENYA, Ev, make_doc
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store(f"sqlite:///{tmp_path / 'test.db'}") as s:
         yield s
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
 
 
 def table_counts(path: Path) -> dict[str, int]:
@@ -60,7 +69,8 @@ def test_new_sqlite_store_uses_wal_and_is_migrated_to_head(tmp_path: Path) -> No
     con = sqlite3.connect(path)
     try:
         assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
-        assert con.execute("select version_num from alembic_version").fetchone()[0] == "0001"
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        assert con.execute("select version_num from alembic_version").fetchone()[0] == head
     finally:
         con.close()
 

@@ -39,12 +39,18 @@ from polybius.model import (
     Size,
     Trigger,
 )
+from polybius.store import query as q_
+from polybius.store.query import lines_value
 from polybius.store.rows import (
     CanonicalEvent,
+    EventPage,
+    EventQuery,
     EventRow,
     FieldValues,
     IngestResult,
+    NameCount,
     Party,
+    Stats,
     Summary,
 )
 from polybius.store.schema import actors, articles, events, places
@@ -206,6 +212,45 @@ class Store:
                         key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
         return merged[:limit] if limit is not None else merged
 
+    def find_events(self, query: EventQuery, *, limit: int = 50, offset: int = 0) -> EventPage:
+        """One page of the events matching ``query``, sorted by date, with the total count."""
+        cols = (select(events, articles.c.url, articles.c.title, articles.c.published,
+                       articles.c.source, articles.c.text)
+                .join(articles, events.c.article_id == articles.c.id))
+        page = cols.where(*q_.conditions(query)).order_by(*q_.order(query)).limit(limit).offset(offset)
+        with self._read() as conn:
+            found = conn.execute(page).mappings().all()
+            total = q_.count(conn, query)
+            names = _actors_of(conn, {r["article_id"] for r in found})
+        return EventPage(rows=[_event_row(r, names.get(r["article_id"], {})) for r in found],
+                         total=total, limit=limit, offset=offset)
+
+    def event(self, article_id: str, event_id: str) -> EventRow | None:
+        """One stored event by its article and event id, or None."""
+        query = (select(events, articles.c.url, articles.c.title, articles.c.published,
+                        articles.c.source, articles.c.text)
+                 .join(articles, events.c.article_id == articles.c.id)
+                 .where(events.c.article_id == article_id, events.c.event_id == event_id))
+        with self._read() as conn:
+            found = conn.execute(query).mappings().first()
+            if found is None:
+                return None
+            names = _actors_of(conn, {article_id})
+        return _event_row(found, names.get(article_id, {}))
+
+    def name_counts(self, kind: str, query: EventQuery | None = None, *,
+                    contains: str | None = None, limit: int = 100) -> list[NameCount]:
+        """Actors (``kind="actors"``) or places (``"places"``) of matching events, with counts."""
+        if kind not in ("actors", "places"):
+            raise ValueError(f"kind must be 'actors' or 'places', not {kind!r}")
+        with self._read() as conn:
+            return q_.name_counts(conn, kind, query or EventQuery(), contains, limit)
+
+    def stats(self, query: EventQuery | None = None) -> Stats:
+        """Counts of matching events per type, country, factuality status and day."""
+        with self._read() as conn:
+            return q_.stats(conn, query or EventQuery())
+
     def summary(self, top: int = 10) -> Summary:
         """Counts per type, country and factuality status, and the most frequent actors."""
         e = events
@@ -358,6 +403,8 @@ def _event_values(article_id: str, ev: dict[str, Any], names: dict[str, str],
         "actor_names": actor_names, "recipient_names": recipient_names,
         "names_folded": "\n".join(n.casefold() for n in actor_names + recipient_names),
         "cluster_id": None, "event": ev,
+        "modes": lines_value(ev["mode"]), "contexts": lines_value(ev["context"]),
+        "recipients_folded": "\n".join(n.casefold() for n in recipient_names),
     }
 
 
