@@ -105,8 +105,13 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def add(self, docs: Iterable[Document], *,
-            source: Callable[[Document], str | None] | None = None) -> IngestResult:
-        """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped."""
+            source: Callable[[Document], str | None] | None = None, link: bool = True) -> IngestResult:
+        """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped.
+
+        ``link=False`` leaves the new events unclustered (``relink`` clusters them later): for
+        bulk loads such as ``polybius bench api``, where re-clustering after every batch costs
+        more than the load itself.
+        """
         source = source or default_source
         result = IngestResult()
         new_keys: list[tuple[str, str]] = []
@@ -122,7 +127,7 @@ class Store:
                     seen.add(aid)
                     new_keys += _insert_document(conn, doc, source(doc))
                     result.added += 1
-                if new_keys:
+                if new_keys and link:
                     _relink_around(conn, new_keys)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
