@@ -49,7 +49,9 @@ def error_response(status: int, message: str, code: str | None = None,
 
 
 def _where(loc: Any) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path")] if loc else []
+    # list positions ("status", 0) name the parameter, not the item
+    parts = [str(p) for p in loc if p not in ("body", "query", "path") and not isinstance(p, int)] \
+        if loc else []
     return ".".join(parts) or "request"
 
 

@@ -88,17 +88,26 @@ def order(q: EventQuery) -> list[Any]:
     return [e.window_start.is_(None), e.window_start, e.pk]
 
 
+def _source(q: EventQuery) -> Any:
+    return events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events
+
+
+def page_keys(q: EventQuery, limit: int, offset: int) -> Any:
+    """The primary keys of one page of matching events, in date order (a subquery)."""
+    return (select(events.c.pk).select_from(_source(q)).where(*conditions(q))
+            .order_by(*order(q)).limit(limit).offset(offset))
+
+
 def count(conn: Connection, q: EventQuery) -> int:
     """Number of events matching ``q``."""
-    query = select(func.count()).select_from(
-        events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events)
+    query = select(func.count()).select_from(_source(q))
     return int(conn.execute(query.where(*conditions(q))).scalar_one())
 
 
 def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None,
                 limit: int) -> list[NameCount]:
     """Actors (``kind="actors"``) or places (``"places"``) of matching events, most frequent first."""
-    source = events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events
+    source = _source(q)
     where = conditions(q)
     if kind == "places":
         e = events.c
@@ -122,7 +131,7 @@ def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None
 
 def stats(conn: Connection, q: EventQuery) -> Stats:
     """Counts per type, country, factuality status and (day, type) of matching events."""
-    source = events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events
+    source = _source(q)
     where = conditions(q)
 
     def grouped(col: Any) -> dict[str, int]:

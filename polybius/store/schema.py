@@ -96,6 +96,7 @@ events = Table(
     Index("ix_events_type_window_start", "type", "window_start"),
     Index("ix_events_country_window_start", "country", "window_start"),
     Index("ix_events_window_start_pk", "window_start", "pk"),
+    Index("ix_events_names_folded", "names_folded", "window_start"),
 )
 
 actors = Table(

@@ -42,10 +42,13 @@ def upgrade() -> None:
     op.create_index("ix_events_type_window_start", "events", ["type", "window_start"])
     op.create_index("ix_events_country_window_start", "events", ["country", "window_start"])
     op.create_index("ix_events_window_start_pk", "events", ["window_start", "pk"])
+    # a substring search cannot seek, but scanning this narrow index is ~10x cheaper than
+    # scanning the table, whose rows carry the event JSON
+    op.create_index("ix_events_names_folded", "events", ["names_folded", "window_start"])
 
 
 def downgrade() -> None:
-    for name in ("ix_events_window_start_pk", "ix_events_country_window_start",
+    for name in ("ix_events_names_folded", "ix_events_window_start_pk", "ix_events_country_window_start",
                  "ix_events_type_window_start"):
         op.drop_index(name, "events")
     with op.batch_alter_table("events") as batch:
