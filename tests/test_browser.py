@@ -43,7 +43,10 @@ def until(tab: Any, check: Callable[[], bool], seconds: float = 20) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from polybius.cli import ingest_paths
+    from polybius.serve.app import STATIC
 
+    if not (STATIC / "vendor" / "leaflet.js").exists():
+        pytest.fail("the page's npm assets are not built: run `make web` (make test does)")
     db = tmp_path_factory.mktemp("browser") / "demo.db"
     files = sorted(SAMPLES.glob("*.txt"))[:8]  # part of the demo corpus: enough for every view
     ingest_paths(files, f"sqlite:///{db}")
