@@ -353,3 +353,13 @@ def test_server_listens_only_where_asked(server: tuple[str, Path]) -> None:
     port = int(server[0].rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
+
+
+def test_page_and_docs_are_served_from_bundled_assets(client: httpx.Client) -> None:
+    page = client.get("/")
+    assert page.status_code == 200 and "script-src 'self'" in page.headers["content-security-policy"]
+    assert '<script src="/static/app.js">' in page.text
+    docs = client.get("/docs").text
+    assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    spec = client.get("/openapi.json").json()
+    assert {"/events", "/events/{article_id}/{event_id}", "/articles", "/stats"} <= set(spec["paths"])

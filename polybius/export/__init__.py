@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -28,6 +29,8 @@ def write_export(rows: Iterable[EventRow], fmt: str, out: Path | TextIO | Binary
     (for GeoJSON: located events, i.e. features).
     """
     if fmt in BINARY_WRITERS:
+        if isinstance(out, io.TextIOBase):
+            raise ValueError(f"{fmt} is binary: give a path or a binary stream, not a text stream")
         if isinstance(out, Path):
             with out.open("wb") as raw:
                 return BINARY_WRITERS[fmt](rows, raw)

@@ -528,7 +528,7 @@ def _event_row(r: Any, parties: dict[str, Party]) -> EventRow:
         place_lat=r["lat"], place_lon=r["lon"], place_geonameid=r["geonameid"],
         place_resolution=r["resolution"],
         evidence_text=[text[s:e] for s, e in (x.span for x in evidence)],
-        cluster_id=r["cluster_id"])
+        cluster_id=r["cluster_id"], stored_json=ev)
 
 
 # -- canonical events ------------------------------------------------------------------------

@@ -76,6 +76,8 @@ class EventRow:
     evidence_text: list[str] = field(default_factory=list)
     """The evidence sentences, sliced from the article text."""
     cluster_id: str | None = None
+    stored_json: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The event's ``polybius/1`` JSON as stored, when read from the store (saves re-serialising)."""
 
     @property
     def key(self) -> str:
@@ -111,7 +113,7 @@ class EventRow:
 
     def to_json(self) -> dict[str, Any]:
         """The event JSON with an ``article`` block, names, place details and evidence text."""
-        out = to_plain(self.event())
+        out = dict(self.stored_json) if self.stored_json is not None else to_plain(self.event())
         out.update({
             "article": {"id": self.article_id, "url": self.url, "title": self.title,
                         "published": self.published.isoformat() if self.published else None,

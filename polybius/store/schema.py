@@ -93,9 +93,8 @@ events = Table(
     Index("ix_events_window", "window_start", "window_end"),
     Index("ix_events_factuality", "factuality"),
     Index("ix_events_cluster_id", "cluster_id"),
-    Index("ix_events_type_window_start", "type", "window_start"),
-    Index("ix_events_country_window_start", "country", "window_start"),
-    Index("ix_events_window_start_pk", "window_start", "pk"),
+    Index("ix_events_type_window", "type", "window_start", "window_end", "country", "factuality"),
+    Index("ix_events_country_window", "country", "window_start", "window_end", "type", "factuality"),
     Index("ix_events_names_folded", "names_folded", "window_start"),
 )
 

