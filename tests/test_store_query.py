@@ -40,6 +40,10 @@ def test_page_is_cut_after_sorting_and_total_counts_all(store: Store) -> None:
     page = store.find_events(EventQuery(descending=True), limit=1, offset=0)
     assert page.total == 3 and [r.type for r in page.rows] == ["PROTEST"]
     assert [r.type for r in store.find_events(EventQuery(), limit=1, offset=2).rows] == ["PROTEST"]
+    beyond = store.find_events(EventQuery(), limit=5, offset=10)
+    assert (beyond.rows, beyond.total) == ([], 3)
+    short = store.find_events(EventQuery(type="ASSAULT"), limit=5, offset=1)
+    assert (len(short.rows), short.total) == (1, 2)
 
 
 def test_mode_and_context_match_whole_values_only(store: Store) -> None:
