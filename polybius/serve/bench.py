@@ -9,7 +9,6 @@ keep-alive connections. The run is bounded in requests and in time, and stops by
 from __future__ import annotations
 
 import http.client
-import json
 import random
 import socket
 import statistics
@@ -257,6 +256,3 @@ def run_api_bench(events: int = 100_000, clients: int = 32, requests: int = 3200
                           errors=errors + single_errors, seconds=seconds, latencies_ms=latencies,
                           single_ms=single)
 
-
-if __name__ == "__main__":  # pragma: no cover - `polybius bench api` is the entry point
-    print(json.dumps(run_api_bench().to_json()))

@@ -12,7 +12,6 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Span = tuple[int, int]
-Short = Annotated[str, StringConstraints(max_length=200)]
 
 
 class EventDateOut(BaseModel):
