@@ -447,12 +447,14 @@ def events(db_url: str, type_: str | None, country: str | None, since: date | No
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["plover-json", "csv", "geojson"]), required=True)
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["plover-json", "csv", "acled-csv", "geojson", "parquet"]),
+              help="csv and acled-csv are the same ACLED-style CSV (docs/EXPORTS.md).")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
 def export(db_url: str, fmt: str, out: Path) -> None:
-    """Export every stored event as PLOVER JSON, ACLED-style CSV or GeoJSON.
+    """Export every stored event as PLOVER JSON, ACLED-style CSV, GeoJSON or Parquet.
 
-    Example: polybius export --format geojson events.geojson
+    Example: polybius export --format parquet events.parquet
     """
     from polybius.export import write_export
     from polybius.store import Store
@@ -590,21 +592,23 @@ def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale"]))
+@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale", "api"]))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Gold data folder (uses india_police_events documents when present).")
-@click.option("--limit", type=int, help="Use only the first N articles.")
+@click.option("--limit", type=int, help="pipeline/batch/scale: use only the first N articles; api: synthetic events (default 100000).")
 @click.option("--single", type=int, default=5, show_default=True,
               help="batch: files timed through the single-file path (one process each).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt: str) -> None:
     """Measure throughput: `pipeline` (default) = full pipeline against bare spaCy on the same
     articles, and peak memory; `batch` = files/s of `extract FILES --out DIR` next to the
-    single-file path; `scale` = Dask workers, WARC streaming memory and store write rates.
+    single-file path; `scale` = Dask workers, WARC streaming memory and store write rates;
+    `api` = p50/p95 of GET /events over 100k synthetic events from 32 concurrent clients on 127.0.0.1.
 
     Example: polybius bench --limit 100
     Example: polybius bench batch --limit 100
     Example: polybius bench scale --data ../shared/data
+    Example: polybius bench api
     """
     from polybius import evaluate as ev
     from polybius.bench import run_bench
@@ -618,6 +622,10 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
         from polybius.bench_scale import run_scale_bench
 
         report = run_scale_bench(_pipeline(), data, limit=limit)
+    elif which == "api":
+        from polybius.serve.bench import run_api_bench
+
+        report = run_api_bench(events=limit or 100_000)
     else:
         report = run_bench(_pipeline(), data, limit=limit)
     click.echo(json.dumps(report.to_json(), indent=2) if fmt == "json" else report.render())
@@ -647,6 +655,27 @@ def config_command(fmt: str) -> None:
     for row in rows:
         table.add_row(*(row[c] for c in ("setting", "value", "source", "env", "help")))
     out_console.print(table)
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def serve(db_url: str, host: str, port: int) -> None:
+    """Serve the REST API (docs at /docs) and the web page over the store.
+
+    Settings come from POLYBIUS_TOKEN, POLYBIUS_PRIVATE_READS, POLYBIUS_MAX_BODY and
+    POLYBIUS_PAGE_MAX (see docs/REST.md).
+
+    Example: POLYBIUS_TOKEN=secret polybius serve --db sqlite:///polybius.db --port 8000
+    """
+    from polybius import serve as api
+
+    settings = api.from_env()
+    ensure_gazetteer()  # built now, not on the first POST /articles
+    click.echo(f"Polybius is serving {db_url} at http://{host}:{port}/ (API docs at /docs); "
+               "Ctrl-C stops it", err=True)
+    api.run(db_url, host, port, settings=settings, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -181,18 +181,30 @@ def test_events_table_lists_events(store: str):
     assert result.exit_code == 0 and "PROTEST" in result.output
 
 
-@pytest.mark.parametrize("fmt, name", [("plover-json", "e.json"), ("csv", "e.csv"), ("geojson", "e.geojson")])
+@pytest.mark.parametrize("fmt, name", [("plover-json", "e.json"), ("csv", "e.csv"), ("geojson", "e.geojson"),
+                                       ("acled-csv", "e.acled.csv"), ("parquet", "e.parquet")])
 def test_export_writes_each_format(store: str, tmp_path: Path, fmt: str, name: str):
     out = tmp_path / name
     result = run("export", "--db", store, "--format", fmt, str(out))
     assert result.exit_code == 0 and out.exists()
-    if fmt == "csv":
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        assert table.num_rows > 0 and "event_json" in table.column_names
+    elif fmt in ("csv", "acled-csv"):
         with out.open() as f:
             rows = list(csv.DictReader(f))
         assert rows and "event_date" in rows[0] and "sub_event_type" in rows[0]
     else:
         data = json.loads(out.read_text())
         assert data if fmt == "plover-json" else data["type"] == "FeatureCollection"
+
+
+def test_serve_with_a_bad_setting_is_a_one_line_error(store: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("POLYBIUS_MAX_BODY", "huge")
+    result = run("serve", "--db", store, "--port", "0")
+    assert result.exit_code == 1 and "POLYBIUS_MAX_BODY" in result.output
 
 
 def test_summary_prints_counts(store: str):

@@ -108,9 +108,14 @@ def test_linked_rows_export_their_shared_cluster_id(rows: list[EventRow]) -> Non
 
 
 def test_unknown_format_is_refused_naming_the_choices() -> None:
-    with pytest.raises(ValueError, match="plover-json, csv, geojson"):
+    with pytest.raises(ValueError, match="plover-json, csv, geojson, acled-csv, parquet"):
+        write_export([], "xlsx", io.StringIO())
+    assert FORMATS == ("plover-json", "csv", "geojson", "acled-csv", "parquet")
+
+
+def test_parquet_to_a_text_stream_is_refused_clearly() -> None:
+    with pytest.raises(ValueError, match="parquet.*binary"):
         write_export([], "parquet", io.StringIO())
-    assert FORMATS == ("plover-json", "csv", "geojson")
 
 
 def test_acled_map_modes_refine_the_type_default() -> None:
@@ -143,3 +148,19 @@ def test_exports_accept_paths_and_streams_alike(rows: list[EventRow], tmp_path: 
     write_export(rows, "csv", tmp_path / "x.csv")
     assert (tmp_path / "x.csv").read_text("utf-8") == buf.getvalue()
     assert PARIS.name in buf.getvalue()
+
+
+def test_parquet_keeps_types_lists_and_the_full_event(rows: list[EventRow], tmp_path: Path) -> None:
+    import datetime
+
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "e.parquet"
+    assert write_export(rows, "parquet", out) == len(rows)
+    table = pq.read_table(out).to_pylist()
+    first = next(r for r in table if r["type"] == "ASSAULT")
+    assert isinstance(first["date_start"], datetime.date) and first["killed"] == 2
+    assert first["actors"] == ["Gunmen"] and first["recipients"] == ["villagers"]
+    assert json.loads(first["event_json"])["size"]["injured"] == 5
+    unlocated = [r for r in table if r["place"] is None]
+    assert all(r["latitude"] is None for r in unlocated)

@@ -39,13 +39,19 @@ from polybius.model import (
     Size,
     Trigger,
 )
+from polybius.store import query as q_
+from polybius.store.query import lines_value
 from polybius.store.rows import (
     CanonicalEvent,
+    EventPage,
+    EventQuery,
     EventRow,
     FieldValues,
     FeedState,
     IngestResult,
+    NameCount,
     Party,
+    Stats,
     Summary,
 )
 from polybius.store.results import CanonicalEventList, EventList
@@ -114,8 +120,13 @@ class Store:
     # -- writing -------------------------------------------------------------------------
 
     def add(self, docs: Iterable[Document], *,
-            source: Callable[[Document], str | None] | None = None) -> IngestResult:
-        """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped."""
+            source: Callable[[Document], str | None] | None = None, link: bool = True) -> IngestResult:
+        """Store a batch of documents in ONE transaction (all or nothing); known articles are skipped.
+
+        ``link=False`` leaves the new events unclustered (``relink`` clusters them later): for
+        bulk loads such as ``polybius bench api``, where re-clustering after every batch costs
+        more than the load itself.
+        """
         source = source or default_source
         result = IngestResult()
         try:
@@ -132,7 +143,7 @@ class Store:
                         fresh[aid] = doc
                 new_keys = _insert_documents(conn, list(fresh.values()), source)
                 result.added = len(fresh)
-                if new_keys:
+                if new_keys and link:
                     _relink_around(conn, new_keys)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
@@ -255,6 +266,50 @@ class Store:
         merged = sorted((_canonical(cid, rows) for cid, rows in groups.items()),
                         key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
         return CanonicalEventList(merged[:limit] if limit is not None else merged)
+
+    def find_events(self, query: EventQuery, *, limit: int = 50, offset: int = 0) -> EventPage:
+        """One page of the events matching ``query``, sorted by date, with the total count."""
+        # Two steps: sort and cut the page on narrow rows (index-only for the usual filters),
+        # then read the wide rows of that page only; sorting wide rows costs ~10x more.
+        page = (select(events, articles.c.url, articles.c.title, articles.c.published,
+                       articles.c.source, articles.c.text)
+                .join(articles, events.c.article_id == articles.c.id)
+                .where(events.c.pk.in_(q_.page_keys(query, limit, offset)))
+                .order_by(*q_.order(query)))
+        with self._read() as conn:
+            found = conn.execute(page).mappings().all()
+            # a short page ends the list, so it already tells the total: skip the count
+            short = len(found) < limit and (found or offset == 0)
+            total = offset + len(found) if short else q_.count(conn, query)
+            names = _actors_of(conn, {r["article_id"] for r in found})
+        return EventPage(rows=[_event_row(r, names.get(r["article_id"], {})) for r in found],
+                         total=total, limit=limit, offset=offset)
+
+    def event(self, article_id: str, event_id: str) -> EventRow | None:
+        """One stored event by its article and event id, or None."""
+        query = (select(events, articles.c.url, articles.c.title, articles.c.published,
+                        articles.c.source, articles.c.text)
+                 .join(articles, events.c.article_id == articles.c.id)
+                 .where(events.c.article_id == article_id, events.c.event_id == event_id))
+        with self._read() as conn:
+            found = conn.execute(query).mappings().first()
+            if found is None:
+                return None
+            names = _actors_of(conn, {article_id})
+        return _event_row(found, names.get(article_id, {}))
+
+    def name_counts(self, kind: str, query: EventQuery | None = None, *,
+                    contains: str | None = None, limit: int = 100) -> list[NameCount]:
+        """Actors (``kind="actors"``) or places (``"places"``) of matching events, with counts."""
+        if kind not in ("actors", "places"):
+            raise ValueError(f"kind must be 'actors' or 'places', not {kind!r}")
+        with self._read() as conn:
+            return q_.name_counts(conn, kind, query or EventQuery(), contains, limit)
+
+    def stats(self, query: EventQuery | None = None) -> Stats:
+        """Counts of matching events per type, country, factuality status and day."""
+        with self._read() as conn:
+            return q_.stats(conn, query or EventQuery())
 
     def summary(self, top: int = 10) -> Summary:
         """Counts per type, country and factuality status, and the most frequent actors."""
@@ -488,6 +543,8 @@ def _event_values(article_id: str, ev: dict[str, Any], names: dict[str, str],
         "actor_names": actor_names, "recipient_names": recipient_names,
         "names_folded": "\n".join(n.casefold() for n in actor_names + recipient_names),
         "cluster_id": None, "event": ev,
+        "modes": lines_value(ev["mode"]), "contexts": lines_value(ev["context"]),
+        "recipients_folded": "\n".join(n.casefold() for n in recipient_names),
     }
 
 
@@ -603,7 +660,7 @@ def _event_row(r: Any, parties: dict[str, Party]) -> EventRow:
         place_lat=r["lat"], place_lon=r["lon"], place_geonameid=r["geonameid"],
         place_resolution=r["resolution"],
         evidence_text=[text[s:e] for s, e in (x.span for x in evidence)],
-        cluster_id=r["cluster_id"])
+        cluster_id=r["cluster_id"], stored_json=ev)
 
 
 # -- canonical events ------------------------------------------------------------------------

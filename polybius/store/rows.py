@@ -90,6 +90,8 @@ class EventRow:
     evidence_text: list[str] = field(default_factory=list)
     """The evidence sentences, sliced from the article text."""
     cluster_id: str | None = None
+    stored_json: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The event's ``polybius/1`` JSON as stored, when read from the store (saves re-serialising)."""
 
     @property
     def key(self) -> str:
@@ -127,7 +129,7 @@ class EventRow:
 
     def to_json(self) -> dict[str, Any]:
         """The event JSON with an ``article`` block, names, place details and evidence text."""
-        out = to_plain(self.event())
+        out = dict(self.stored_json) if self.stored_json is not None else to_plain(self.event())
         out.update({
             "article": {"id": self.article_id, "url": self.url, "title": self.title,
                         "published": self.published.isoformat() if self.published else None,
@@ -232,3 +234,66 @@ class FeedState:
     last_status: str | None = None
     last_error: str | None = None
     n_entries: int = 0
+
+
+@dataclass(frozen=True)
+class EventQuery:
+    """Filters over stored events; every given filter must match (None = no filter)."""
+
+    type: str | None = None
+    """PLOVER type, any case."""
+    mode: str | None = None
+    context: str | None = None
+    country: str | None = None
+    """ISO 3166 alpha-2 of the event's place."""
+    place: str | None = None
+    """Case-insensitive substring of the place name."""
+    actor: str | None = None
+    """Case-insensitive substring of any actor or recipient name."""
+    recipient: str | None = None
+    """Case-insensitive substring of a recipient name."""
+    since: date | None = None
+    until: date | None = None
+    status: tuple[str, ...] = ()
+    """Factuality statuses; an event matches any of them."""
+    min_sources: int | None = None
+    """At least this many distinct outlets report the event's cluster."""
+    bbox: tuple[float, float, float, float] | None = None
+    """(west, south, east, north) in degrees; only located events match."""
+    text: str | None = None
+    """Free text: a substring of the article title or text, a participant or the place name."""
+    descending: bool = False
+    """Newest first instead of oldest first (undated events always come last)."""
+
+
+@dataclass
+class EventPage:
+    """One page of events and the number of all matching events."""
+
+    rows: list[EventRow]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class NameCount:
+    """A name with the number of stored events that mention it (and where it is, for places)."""
+
+    name: str
+    events: int
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass
+class Stats:
+    """Event counts for the charts, over the events matching a query."""
+
+    total: int
+    by_type: dict[str, int]
+    by_country: dict[str, int]
+    by_status: dict[str, int]
+    by_day: list[tuple[str, str, int]]
+    """(ISO day of the event's start, PLOVER type, events), by day then type."""

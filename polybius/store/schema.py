@@ -82,12 +82,20 @@ events = Table(
     Column("names_folded", Text, nullable=False),
     Column("cluster_id", SHORT),
     Column("event", JSON, nullable=False),
+    # Migration 0003 (API filters): modes and contexts one per line, framed by newlines so a
+    # whole value matches as "\nvalue\n"; recipient names casefolded like names_folded.
+    Column("modes", Text, nullable=False, server_default=""),
+    Column("contexts", Text, nullable=False, server_default=""),
+    Column("recipients_folded", Text, nullable=False, server_default=""),
     UniqueConstraint("article_id", "event_id"),
     Index("ix_events_type", "type"),
     Index("ix_events_country", "country"),
     Index("ix_events_window", "window_start", "window_end"),
     Index("ix_events_factuality", "factuality"),
     Index("ix_events_cluster_id", "cluster_id"),
+    Index("ix_events_type_window", "type", "window_start", "window_end", "country", "factuality"),
+    Index("ix_events_country_window", "country", "window_start", "window_end", "type", "factuality"),
+    Index("ix_events_names_folded", "names_folded", "window_start"),
 )
 
 actors = Table(

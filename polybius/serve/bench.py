@@ -1,0 +1,258 @@
+"""``polybius bench api``: latency of GET /events under concurrent clients, on synthetic events.
+
+A temporary SQLite store gets ``events`` synthetic events (5 per article, written through
+``Store.add`` without linking, which would dominate the set-up time); a uvicorn server runs in a child
+process on 127.0.0.1, and 32 client threads send GET /events with typical filters over
+keep-alive connections. The run is bounded in requests and in time, and stops by itself.
+"""
+
+from __future__ import annotations
+
+import http.client
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from polybius.model import (
+    Actor,
+    Article,
+    Document,
+    Event,
+    EventDate,
+    Evidence,
+    Factuality,
+    Location,
+    Place,
+    Size,
+    Trigger,
+)
+
+# (name, ISO-2, lat, lon): a spread of real places so country and bbox filters have work to do
+CITIES = (("Paris", "FR", 48.85, 2.35), ("Lyon", "FR", 45.75, 4.85), ("Nairobi", "KE", -1.29, 36.82),
+          ("Mombasa", "KE", -4.04, 39.67), ("Kabul", "AF", 34.53, 69.17), ("Lagos", "NG", 6.45, 3.39),
+          ("Kyiv", "UA", 50.45, 30.52), ("Kharkiv", "UA", 49.99, 36.23), ("Bogotá", "CO", 4.61, -74.08),
+          ("Manila", "PH", 14.6, 120.98), ("Delhi", "IN", 28.61, 77.21), ("Mosul", "IQ", 36.34, 43.13))
+ACTORS = ("Police", "Gunmen", "Protesters", "The army", "Rebels", "The government", "Farmers",
+          "Al-Shabaab", "Students", "The ministry")
+STATUSES = ("asserted",) * 6 + ("reported",) * 3 + ("claimed", "denied", "disputed", "future")
+VERBS = {"ASSAULT": "attacked", "PROTEST": "protested against", "ACCUSE": "accused",
+         "COERCE": "arrested", "CONSULT": "met", "AGREE": "agreed with", "THREATEN": "threatened",
+         "REQUEST": "asked", "SUPPORT": "backed", "REJECT": "rejected"}
+START = date(2023, 1, 1)
+EVENTS_PER_ARTICLE = 5
+
+
+def synthetic_doc(n: int, rng: random.Random) -> Document:
+    """Article ``n``: five one-sentence events with real spans (no NLP)."""
+    text, actors, places, events = "", [], [], []
+    for i in range(1, EVENTS_PER_ARTICLE + 1):
+        etype = rng.choice(tuple(VERBS))
+        city, cc, lat, lon = rng.choice(CITIES)
+        who, whom = rng.sample(ACTORS, 2)
+        day = START + timedelta(days=rng.randrange(730))
+        start = len(text)
+        sentence = f"{who} {VERBS[etype]} {whom.lower()} in {city} on {day.isoformat()}."
+        text += sentence + " "
+        a_id, r_id, p_id = f"a{2 * i - 1}", f"a{2 * i}", f"p{i}"
+        actors += [Actor(id=a_id, text=who, span=(start, start + len(who)), name=who, rule="bench"),
+                   Actor(id=r_id, text=whom.lower(), span=(sentence.index(whom.lower()) + start,
+                                                          sentence.index(whom.lower()) + start + len(whom)),
+                         name=whom.lower(), rule="bench")]
+        p0 = start + sentence.index(" in ") + 4
+        places.append(Place(id=p_id, text=city, span=(p0, p0 + len(city)), name=city, lat=lat,
+                            lon=lon, country_code=cc, resolution="city", confidence=0.9, rule="bench"))
+        v0 = start + len(who) + 1
+        events.append(Event(
+            id=f"e{i}", type=etype, mode=[], context=[], actors=[a_id], recipients=[r_id],
+            date=EventDate(start=day.isoformat(), end=day.isoformat(), precision="day", basis="explicit"),
+            location=Location(place=p_id, resolution="city"),
+            size=Size(killed=rng.choice((None, None, 0, 1, 3)) if etype == "ASSAULT" else None),
+            factuality=Factuality(status=rng.choice(STATUSES)),
+            evidence=[Evidence(span=(start, start + len(sentence)),
+                               trigger=Trigger(VERBS[etype], (v0, v0 + len(VERBS[etype]))))],
+            rule="bench", confidence=0.8))
+    article = Article(text=text.strip(), title=f"Synthetic report {n}",
+                      url=f"https://outlet{n % 7}.example/{n}", published=START + timedelta(days=n % 730))
+    return Document(article=article, actors=actors, places=places, events=events)
+
+
+def fill(db_url: str, n_events: int, seed: int = 8) -> int:
+    """Write about ``n_events`` synthetic events into the store; returns the number written."""
+    from polybius.store import Store
+
+    rng = random.Random(seed)
+    n_articles = max(1, n_events // EVENTS_PER_ARTICLE)
+    with Store(db_url) as store:
+        for first in range(0, n_articles, 1000):
+            store.add([synthetic_doc(n, rng) for n in range(first, min(first + 1000, n_articles))],
+                      link=False)
+    return n_articles * EVENTS_PER_ARTICLE
+
+
+def typical_queries(rng: random.Random, n: int) -> list[str]:
+    """Paths of GET /events with the filters a researcher typically combines."""
+    out = []
+    for _ in range(n):
+        params: dict[str, Any] = {"limit": 50}
+        pick = rng.randrange(6)
+        since = START + timedelta(days=rng.randrange(700))
+        if pick in (0, 3):
+            params["type"] = rng.choice(tuple(VERBS))
+        if pick in (1, 3, 4):
+            params["country"] = rng.choice(CITIES)[1]
+        if pick in (2, 3, 4):
+            params.update(since=since.isoformat(), until=(since + timedelta(days=30)).isoformat())
+        if pick == 4:
+            params["status"] = "asserted"
+        if pick == 5:
+            params.update(actor=rng.choice(ACTORS).lower().split()[-1], sort="-date")
+        out.append("/events?" + urlencode(params))
+    return out
+
+
+@dataclass
+class ApiBenchReport:
+    """Latencies of GET /events in milliseconds."""
+
+    events: int
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
+    single_ms: list[float] = field(default_factory=list, repr=False)
+    """Latencies with one client: the service time, without queueing behind other clients."""
+
+    def percentile(self, p: float, which: list[float] | None = None) -> float:
+        values = self.latencies_ms if which is None else which
+        if not values:
+            return float("nan")
+        return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] \
+            if len(values) > 1 else values[0]
+
+    def render(self) -> str:
+        return (f"GET /events on {self.events} synthetic events, {self.clients} concurrent clients, "
+                f"{self.requests} requests in {self.seconds:.1f} s ({self.requests / self.seconds:.0f} req/s), "
+                f"{self.errors} errors\n"
+                f"latency p50 {self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, "
+                f"p99 {self.percentile(99):.1f} ms, max {max(self.latencies_ms, default=0):.1f} ms "
+                f"(aim: p95 < 50 ms)\n"
+                f"one client alone: p50 {self.percentile(50, self.single_ms):.1f} ms, "
+                f"p95 {self.percentile(95, self.single_ms):.1f} ms over {len(self.single_ms)} requests")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"events": self.events, "clients": self.clients, "requests": self.requests,
+                "errors": self.errors, "seconds": round(self.seconds, 2),
+                "p50_ms": round(self.percentile(50), 2), "p95_ms": round(self.percentile(95), 2),
+                "p99_ms": round(self.percentile(99), 2),
+                "single_client_p50_ms": round(self.percentile(50, self.single_ms), 2),
+                "single_client_p95_ms": round(self.percentile(95, self.single_ms), 2)}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db_url: str, port: int, env: dict[str, str] | None = None,
+                 timeout: float = 60.0) -> subprocess.Popen[bytes]:
+    """``polybius.serve.run`` in a child process; returns once it answers on 127.0.0.1:port."""
+    code = ("import sys; from polybius.serve import run; "
+            "run(sys.argv[1], '127.0.0.1', int(sys.argv[2]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, db_url, str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"the API server exited with {proc.returncode}: {err[-2000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    stop_server(proc)
+    raise RuntimeError(f"the API server did not listen on 127.0.0.1:{port} within {timeout:.0f} s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the child server (terminate, then kill if it lingers)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    if proc.stderr:
+        proc.stderr.close()
+
+
+def load(port: int, paths: list[str], clients: int, time_limit: float) -> tuple[list[float], int, float]:
+    """Send ``paths`` from ``clients`` threads (keep-alive); returns (latencies ms, errors, seconds)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    queue = list(reversed(paths))
+    deadline = time.monotonic() + time_limit
+
+    def client() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            while time.monotonic() < deadline:
+                with lock:
+                    if not queue:
+                        return
+                    path = queue.pop()
+                t0 = time.perf_counter()
+                conn.request("GET", path)
+                response = conn.getresponse()
+                body = response.read()
+                elapsed = (time.perf_counter() - t0) * 1000
+                ok = response.status == 200 and body.startswith(b"{")
+                with lock:
+                    latencies.append(elapsed)
+                    errors += 0 if ok else 1
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, errors, time.perf_counter() - t0
+
+
+def run_api_bench(events: int = 100_000, clients: int = 32, requests: int = 3200,
+                  time_limit: float = 120.0, seed: int = 8) -> ApiBenchReport:
+    """Fill a temporary store, serve it, and time GET /events; everything is removed afterwards."""
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory(prefix="polybius-bench-") as tmp:
+        db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        written = fill(db_url, events, seed)
+        port = free_port()
+        proc = start_server(db_url, port)
+        try:
+            load(port, typical_queries(rng, clients * 2), clients, 30.0)  # warm-up: caches, pools
+            latencies, errors, seconds = load(port, typical_queries(rng, requests), clients, time_limit)
+            single, single_errors, _ = load(port, typical_queries(rng, 100), 1, 60.0)
+        finally:
+            stop_server(proc)
+    return ApiBenchReport(events=written, clients=clients, requests=len(latencies),
+                          errors=errors + single_errors, seconds=seconds, latencies_ms=latencies,
+                          single_ms=single)
+

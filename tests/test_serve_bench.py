@@ -1,0 +1,36 @@
+"""``polybius bench api`` pieces on a small scale: synthetic articles honour the contract."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from polybius.contract import problems
+from polybius.serve.bench import ApiBenchReport, fill, synthetic_doc, typical_queries
+from polybius.store import Store
+
+
+def test_synthetic_articles_honour_the_contract() -> None:
+    rng = random.Random(1)
+    for n in range(20):
+        assert problems(synthetic_doc(n, rng).to_json()) == []
+
+
+def test_fill_writes_the_requested_number_of_events(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    assert fill(url, 50) == 50
+    with Store(url) as store:
+        assert store.summary().events == 50
+
+
+def test_typical_queries_are_event_list_paths() -> None:
+    paths = typical_queries(random.Random(2), 30)
+    assert all(p.startswith("/events?limit=50") for p in paths)
+    assert any("type=" in p for p in paths) and any("since=" in p for p in paths)
+
+
+def test_report_gives_percentiles_of_both_runs() -> None:
+    report = ApiBenchReport(events=10, clients=2, requests=4, errors=0, seconds=1.0,
+                            latencies_ms=[1.0, 2.0, 3.0, 40.0], single_ms=[1.0, 1.0])
+    assert report.percentile(50) == 2.5 and report.to_json()["single_client_p50_ms"] == 1.0
+    assert "p95" in report.render()
