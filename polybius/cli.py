@@ -235,7 +235,7 @@ def ingest_paths(paths: Iterable[Path], db_url: str, published: date | None = No
 @click.option("--scheduler", help="Extract on an existing Dask cluster, e.g. tcp://host:8786.")
 @click.option("--out", help="Write documents as Parquet parts (parquet://DIR) instead of the store; "
                             "then `polybius load DIR`.")
-@click.option("--network", is_flag=True, help="Allow http(s):// URLs among PATHS (fetching is off by default).")
+@click.option("--network", is_flag=True, help="Allow http(s):// URLs among PATHS (fetching is off by default; or set POLYBIUS_FETCH=1).")
 def ingest(paths: tuple[str, ...], db_url: str, published: date | None, workers: int | None,
            scheduler: str | None, out: str | None, network: bool) -> None:
     """Ingest text, HTML, JSONL and WARC files, directories or URLs into the store.
@@ -247,6 +247,9 @@ def ingest(paths: tuple[str, ...], db_url: str, published: date | None, workers:
     """
     from polybius.ingest.warc import is_warc
 
+    from polybius.config import Config
+
+    network = network or Config.load().fetch
     if workers or scheduler or out or network or any(
             p.startswith(("http://", "https://")) or is_warc(Path(p)) for p in paths):
         _ingest_scaled(paths, db_url, published, workers, scheduler, out, network)

@@ -73,18 +73,33 @@ class Config:
     token: str | None = _setting(None, "POLYBIUS_TOKEN",
                                  "API token required by write endpoints (none: writes refused).",
                                  secret=True)
-    reads_need_token: bool = _setting(False, "POLYBIUS_READS_NEED_TOKEN",
+    private_reads: bool = _setting(False, "POLYBIUS_PRIVATE_READS",
                                       "Whether API read endpoints also require the token.")
     host: str = _setting("127.0.0.1", "POLYBIUS_HOST", "Address `polybius serve` listens on.")
     port: int = _setting(8000, "POLYBIUS_PORT", "Port `polybius serve` listens on.", minimum=1)
-    max_body_bytes: int = _setting(2_000_000, "POLYBIUS_MAX_BODY_BYTES",
-                                   "Largest API request body accepted, in bytes.", minimum=1)
+    max_body: int = _setting(2_000_000, "POLYBIUS_MAX_BODY",
+                                   "Largest API request body accepted, in bytes (larger: 413).",
+                                   minimum=1024)
+    page_max: int = _setting(500, "POLYBIUS_PAGE_MAX", "Largest page size (limit) of GET /events.",
+                             minimum=1)
     fetch: bool = _setting(False, "POLYBIUS_FETCH",
                            "Allow fetching articles and feeds from the network (opt-in).")
-    fetch_timeout: float = _setting(10.0, "POLYBIUS_FETCH_TIMEOUT",
-                                    "Seconds before a network fetch is abandoned.", minimum=0.1)
-    fetch_max_bytes: int = _setting(5_000_000, "POLYBIUS_FETCH_MAX_BYTES",
+    fetch_timeout: float = _setting(20.0, "POLYBIUS_FETCH_TIMEOUT",
+                                    "Seconds for connecting and for each read of a fetch.", minimum=0.1)
+    fetch_max_bytes: int = _setting(10 * 2**20, "POLYBIUS_FETCH_MAX_BYTES",
                                     "Largest response a fetch reads, in bytes.", minimum=1)
+    fetch_max_redirects: int = _setting(5, "POLYBIUS_FETCH_MAX_REDIRECTS",
+                                        "Redirects a fetch follows before giving up.", minimum=0)
+    fetch_min_interval: float = _setting(1.0, "POLYBIUS_FETCH_MIN_INTERVAL",
+                                         "Seconds between two requests to one host.", minimum=0)
+    fetch_allow_private: bool = _setting(False, "POLYBIUS_FETCH_ALLOW_PRIVATE",
+                                         "Allow private/loopback addresses (tests against a local "
+                                         "server only).")
+    warc_max_record_bytes: int = _setting(5 * 2**20, "POLYBIUS_WARC_MAX_RECORD_BYTES",
+                                          "Larger WARC response payloads are skipped.", minimum=1)
+    partition_size: int = _setting(32, "POLYBIUS_PARTITION_SIZE", "Articles per Dask task.", minimum=1)
+    write_batch: int = _setting(64, "POLYBIUS_WRITE_BATCH",
+                                "Documents per store transaction of the single writer.", minimum=1)
 
     def __post_init__(self) -> None:
         for f in fields(self):

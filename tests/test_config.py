@@ -81,14 +81,14 @@ def test_bad_environment_value_names_the_setting_and_the_variable(var: str, valu
 
 
 def test_bad_file_value_names_the_file(tmp_path: Path) -> None:
-    toml = write_toml(tmp_path / "p.toml", 'max_body_bytes = "lots"\n')
-    with pytest.raises(ConfigError, match=r"setting max_body_bytes \(file .*p\.toml\): 'lots'"):
+    toml = write_toml(tmp_path / "p.toml", 'max_body = "lots"\n')
+    with pytest.raises(ConfigError, match=r"setting max_body \(file .*p\.toml\): 'lots'"):
         Config.load(toml, {})
 
 
 @pytest.mark.parametrize("text, expected", [("1", True), ("yes", True), ("TRUE", True), ("off", False), ("0", False)])
 def test_boolean_variables_accept_the_usual_spellings(text: str, expected: bool) -> None:
-    assert Config.load(env={"POLYBIUS_READS_NEED_TOKEN": text}).reads_need_token is expected
+    assert Config.load(env={"POLYBIUS_PRIVATE_READS": text}).private_reads is expected
 
 
 def test_an_empty_variable_counts_as_unset() -> None:

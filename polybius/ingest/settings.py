@@ -1,15 +1,15 @@
-"""Settings of sources and scale-out, read from the environment in one place.
+"""Settings of sources and scale-out: a view of ``polybius.config.Config`` (file and environment).
 
-Each setting is data with help text, so code, docs and ``--help`` share one source.
+The defaults below must equal Config's (a test checks it); they let code and tests build the
+settings without reading any configuration.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
-from polybius.errors import PolybiusError
+from polybius.config import Config
 from polybius.ingest.fetch import FetchPolicy
 
 
@@ -35,35 +35,20 @@ class SourceSettings:
     """POLYBIUS_WRITE_BATCH: documents per store transaction of the single writer."""
 
 
-_ENV = {f.name: "POLYBIUS_" + f.name.upper().removeprefix("SCALE_") for f in fields(SourceSettings)}
+# Each field here is the Config setting of the same name (``scale_`` fields drop the prefix there).
+_CONFIG_NAME = {f.name: f.name.removeprefix("scale_") for f in fields(SourceSettings)}
 
 
 def source_settings(environ: Mapping[str, str] | None = None) -> SourceSettings:
-    """The settings with ``POLYBIUS_*`` environment overrides; a bad value is a clear error."""
-    env = os.environ if environ is None else environ
-    values: dict[str, object] = {}
-    for f in fields(SourceSettings):
-        name = _ENV[f.name]
-        raw = env.get(name)
-        if raw is None or raw == "":
-            continue
-        kind = type(getattr(SourceSettings, f.name))
-        try:
-            if kind is bool:
-                if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
-                    raise ValueError(raw)
-                values[f.name] = raw.lower() in ("1", "true", "yes")
-            else:
-                values[f.name] = kind(raw)
-        except ValueError:
-            raise PolybiusError(f"environment variable {name}={raw!r} is not a valid "
-                                f"{kind.__name__}") from None
-    return SourceSettings(**values)  # type: ignore[arg-type]
+    """These settings from the configuration (file and environment); a bad value is a clear error."""
+    config = Config.load(env=environ)
+    return SourceSettings(**{name: getattr(config, key) for name, key in _CONFIG_NAME.items()})
 
 
 def env_names() -> dict[str, str]:
     """Setting field → environment variable name."""
-    return dict(_ENV)
+    env = {f.name: f.metadata["env"] for f in fields(Config)}
+    return {name: env[key] for name, key in _CONFIG_NAME.items()}
 
 
 def fetch_policy(settings: SourceSettings) -> FetchPolicy:

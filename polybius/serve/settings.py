@@ -1,16 +1,15 @@
-"""Settings of the API server, read from environment variables in one place (``from_env``)."""
+"""Settings of the API server: a view of ``polybius.config.Config`` (the one place settings live)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-from polybius.errors import PolybiusError
+from polybius.config import Config
+from polybius.errors import ConfigError
 
-
-class SettingsError(PolybiusError):
-    """An environment variable of the server has a value it cannot use."""
+SettingsError = ConfigError
+"""A server setting has a value it cannot use (the message names the variable)."""
 
 
 @dataclass(frozen=True)
@@ -22,13 +21,14 @@ class Setting:
     help: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("POLYBIUS_TOKEN", "", "Bearer token that write requests (POST /articles) must send; "
-                                  "empty = writes are refused."),
-    Setting("POLYBIUS_PRIVATE_READS", "0", "1 = reads need the same bearer token too."),
-    Setting("POLYBIUS_MAX_BODY", "2000000", "Largest request body in bytes; larger ones get 413."),
-    Setting("POLYBIUS_PAGE_MAX", "500", "Largest page size (limit) of GET /events."),
-)
+def _settings() -> tuple[Setting, ...]:
+    meta = {f.name: f for f in fields(Config)}
+    return tuple(Setting(meta[name].metadata["env"], "" if meta[name].default is None else str(meta[name].default),
+                         meta[name].metadata["help"])
+                 for name in ("token", "private_reads", "max_body", "page_max"))
+
+
+SETTINGS: tuple[Setting, ...] = _settings()
 
 
 @dataclass(frozen=True)
@@ -41,26 +41,8 @@ class ServeSettings:
     page_max: int = 500
 
 
-def _int(env: Mapping[str, str], name: str, default: str, low: int) -> int:
-    raw = env.get(name, default).strip() or default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
-    if value < low:
-        raise SettingsError(f"{name}={raw!r} must be at least {low}")
-    return value
-
-
 def from_env(env: Mapping[str, str] | None = None) -> ServeSettings:
-    """The settings from ``env`` (default: the process environment); see ``SETTINGS``."""
-    env = os.environ if env is None else env
-    flag = env.get("POLYBIUS_PRIVATE_READS", "0").strip().lower()
-    if flag not in ("", "0", "1", "true", "false", "yes", "no"):
-        raise SettingsError(f"POLYBIUS_PRIVATE_READS={flag!r}: use 1 or 0")
-    return ServeSettings(
-        token=env.get("POLYBIUS_TOKEN") or None,
-        private_reads=flag in ("1", "true", "yes"),
-        max_body=_int(env, "POLYBIUS_MAX_BODY", "2000000", 1024),
-        page_max=_int(env, "POLYBIUS_PAGE_MAX", "500", 1),
-    )
+    """The server's settings from the configuration (file and ``env``, default the process environment)."""
+    config = Config.load(env=env)
+    return ServeSettings(token=config.token or None, private_reads=config.private_reads,
+                         max_body=config.max_body, page_max=config.page_max)
