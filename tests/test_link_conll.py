@@ -77,3 +77,33 @@ def test_scores_are_symmetric_in_recall_and_precision(a: list[set[int]], b: list
         ab, ba = fn(a, b), fn(b, a)
         assert ab.recall == pytest.approx(ba.precision) and ab.precision == pytest.approx(ba.recall)
         assert 0.0 <= ab.f1 <= 1.0 + 1e-9
+
+
+# -- the ECB+ reader on a hand-made document -------------------------------------------------
+
+ECB_DOC = """<Document doc_name="9_1ecb.xml" doc_id="D1">
+<token t_id="1" sentence="0" number="0">Police</token>
+<token t_id="2" sentence="0" number="1">arrested</token>
+<token t_id="3" sentence="0" number="2">him</token>
+<token t_id="4" sentence="1" number="0">He</token>
+<token t_id="5" sentence="1" number="1">fled</token>
+<Markables>
+<ACTION_OCCURRENCE m_id="10"><token_anchor t_id="2"/></ACTION_OCCURRENCE>
+<ACTION_OCCURRENCE m_id="11"><token_anchor t_id="5"/></ACTION_OCCURRENCE>
+<HUMAN_PART_PER m_id="12"><token_anchor t_id="1"/></HUMAN_PART_PER>
+</Markables>
+<Relations>
+<CROSS_DOC_COREF r_id="1" note="ACT1"><source m_id="10"/><target m_id="99"/></CROSS_DOC_COREF>
+</Relations>
+</Document>"""
+
+
+def test_ecbplus_reader_keeps_selected_action_mentions_with_their_chains() -> None:
+    import xml.etree.ElementTree as ET
+
+    from polybius.evaluate.ecbplus import _parse_doc, chains
+
+    doc, mentions = _parse_doc("9_1ecb", "9", "ecb", ET.fromstring(ECB_DOC), {0})
+    assert doc.sentences == {0: ["Police", "arrested", "him"]}
+    assert [(m.id, m.tokens, m.chain) for m in mentions] == [("9_1ecb/10", (1,), "ACT1")]
+    assert chains(mentions) == [["9_1ecb/10"]]

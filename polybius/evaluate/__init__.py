@@ -5,6 +5,7 @@
     EVALUATIONS["india-police"]       IndiaPoliceEvents: document-level police-action labels
     EVALUATIONS["conflibert-actors"]  ConfliBERT CAMEO source/target actor spans
     EVALUATIONS["main-text"]          ScrapingHub article-extraction benchmark (HTML main text)
+    EVALUATIONS["ecbplus"]            ECB+ cross-document event coreference (CoNLL F1)
 
 Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from polybius.errors import EvaluationError
-from polybius.evaluate import case2021, conflibert, india_police, main_text, plover_gsr
+from polybius.evaluate import case2021, conflibert, ecbplus, india_police, main_text, plover_gsr
 from polybius.evaluate.report import Progress, Report, Table
 
 if TYPE_CHECKING:
@@ -58,6 +59,8 @@ EVALUATIONS: dict[str, Evaluation] = {
                    conflibert.GOLD, conflibert.evaluate),
         Evaluation("main-text", "Article body extraction from HTML (shingle P/R/F1)",
                    main_text.ROOT / "ground-truth.json", main_text.evaluate, needs_pipeline=False),
+        Evaluation("ecbplus", "ECB+ cross-document event coreference: CoNLL F1, gold/detected mentions",
+                   ecbplus.GOLD, ecbplus.evaluate, needs_pipeline=False),
     )
 }
 
