@@ -6,6 +6,7 @@
     EVALUATIONS["conflibert-actors"]  ConfliBERT CAMEO source/target actor spans
     EVALUATIONS["main-text"]          ScrapingHub article-extraction benchmark (HTML main text)
     EVALUATIONS["ecbplus"]            ECB+ cross-document event coreference (CoNLL F1)
+    EVALUATIONS["meantime-coref"]     MEANTIME cross-document event coreference (CoNLL F1)
 
 Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 """
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from polybius.errors import EvaluationError
-from polybius.evaluate import case2021, conflibert, ecbplus, india_police, main_text, plover_gsr
+from polybius.evaluate import (case2021, conflibert, ecbplus, india_police, main_text,
+                               meantime_coref, plover_gsr)
 from polybius.evaluate.report import Progress, Report, Table
 
 if TYPE_CHECKING:
@@ -61,6 +63,8 @@ EVALUATIONS: dict[str, Evaluation] = {
                    main_text.ROOT / "ground-truth.json", main_text.evaluate, needs_pipeline=False),
         Evaluation("ecbplus", "ECB+ cross-document event coreference: CoNLL F1, gold/detected mentions",
                    ecbplus.GOLD, ecbplus.evaluate, needs_pipeline=False),
+        Evaluation("meantime-coref", "MEANTIME cross-document event coreference: CoNLL F1",
+                   meantime_coref.GOLD, meantime_coref.evaluate, needs_pipeline=False),
     )
 }
 

@@ -158,7 +158,7 @@ def chains(mentions: Iterable[GoldMention]) -> list[list[str]]:
     return list(out.values())
 
 
-def _parsed(docs: list[GoldDoc], on_progress: Progress | None) -> dict[tuple[str, int], Doc]:
+def parsed_sentences(docs: list[GoldDoc], on_progress: Progress | None) -> dict[tuple[str, int], Doc]:
     """Every selected sentence parsed from its gold tokens (so token positions line up)."""
     model = nlp.load()
     keys = [(d.name, s) for d in docs for s in sorted(d.sentences)]
@@ -195,7 +195,7 @@ def _groups(docs: list[GoldDoc]) -> dict[str, str]:
 
 
 def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, int], Doc],
-          on_progress: Progress | None = None) -> Report:
+          name: str = "ecbplus") -> Report:
     """All settings of the module docstring on loaded gold and parsed sentences."""
     key = chains(gold)
     group = _groups(docs)
@@ -208,8 +208,8 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
     metrics = {"conll_f1_gold": result["conll_f1"],
                "muc_f1": result["muc_f1"], "b3_f1": result["b3_f1"], "ceafe_f1": result["ceafe_f1"]}
     # same-lemma baselines (anchors in the issue): one cluster per lemma and topic / subtopic
-    for name, grouping in (("topic", lambda m: m.topic), ("subtopic", lambda m: m.subtopic)):
-        metrics[f"lemma_{name}_f1"] = conll(key, _by_lemma(gold, ours, grouping))["conll_f1"]
+    for level, grouping in (("topic", lambda m: m.topic), ("subtopic", lambda m: m.subtopic)):
+        metrics[f"lemma_{level}_f1"] = conll(key, _by_lemma(gold, ours, grouping))["conll_f1"]
     metrics["conll_f1_gold_subtopic"] = conll(key, cluster_mentions(by_sub))["conll_f1"]
     # end to end: detected trigger tokens, each standing for the gold mention that contains it
     at: dict[tuple[str, int, int], str] = {(m.doc, m.sentence, t): m.id for m in gold for t in m.tokens}
@@ -231,7 +231,7 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
                     result["conll_f1"]],
                    ["detected mentions", e2e["muc_f1"], e2e["b3_f1"], e2e["ceafe_f1"],
                     e2e["conll_f1"]]])
-    return Report("ecbplus", metrics, details={"coreference": table}, n=len(gold),
+    return Report(name, metrics, details={"coreference": table}, n=len(gold),
                   notes=[f"{len(docs)} documents, {len({d.topic for d in docs})} topics, "
                          f"{len(key)} gold chains; {len(detected)} detected mentions"])
 
@@ -251,6 +251,6 @@ def evaluate(data_dir: Path, pipeline: Pipeline, *, limit: int | None = None,
     docs, gold = load_gold(data_dir, limit)
     if not gold:
         raise EvaluationError(f"ecbplus: no event mentions found under {data_dir / GOLD}")
-    report = score(docs, gold, _parsed(docs, on_progress), on_progress)
+    report = score(docs, gold, parsed_sentences(docs, on_progress))
     report.seconds = time.perf_counter() - start
     return report
