@@ -47,3 +47,9 @@ def test_the_clustering_does_not_depend_on_the_order_of_items(
     flipped = {(b, a): s for (a, b), s in shuffled.items()}
     assert average_link(order, shuffled, 0.5) == average_link(range(10), sym, 0.5)
     assert average_link(order, flipped, 0.5) == average_link(range(10), sym, 0.5)
+
+
+def test_a_merge_the_cap_refuses_is_skipped_and_the_next_best_is_taken() -> None:
+    sim = {("a", "b"): 0.9, ("b", "c"): 0.8, ("a", "c"): 0.8}
+    out = average_link("abc", sim, threshold=0.5, allowed=lambda m: len(m) <= 2)
+    assert out == [["a", "b"], ["c"]]

@@ -1,10 +1,14 @@
-"""Cross-article linking, first cut: group event mentions that report the same happening.
+"""Cross-article linking: group event mentions that report the same happening.
 
-Two events link when they have the same PLOVER type, overlapping date windows (a date is widened
-to its precision, so "in August" overlaps "on 14 August"), the same place (both city-level) or the
-same country, and a shared actor/recipient name (or neither names anyone). Clusters are the
-connected components of those links, so they do not depend on ingest order; a cluster's id is
-derived from its smallest member key.
+Two events can link when they have the same PLOVER type, overlapping date windows (a date is
+widened to its precision, so "in August" overlaps "on 14 August"), the same place (both
+city-level) or the same country, and a shared actor/recipient name (or neither names anyone);
+``pair_score`` grades such pairs by how many names they share. Clusters come from average-link
+clustering (``polybius.link.agglomerative``), which does not chain, with caps: every member's
+window lies within ``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two
+countries or two different cities. The result depends only on the set of events, so not on
+ingest order; a cluster's id is derived from its smallest member key. Events without a date, or
+without a place and a shared name, are never linked (text alone never merges them).
 """
 
 from __future__ import annotations
@@ -19,7 +23,15 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from polybius.store import Store
 
-__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "same_event"]
+from polybius.link.agglomerative import average_link
+
+__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "pair_score",
+           "same_event"]
+
+THRESHOLD = 0.5
+"""Average pair score two groups of reports need to merge."""
+MAX_SPREAD_DAYS = 3
+"""Cap on a cluster's time diameter: latest window start minus earliest window end."""
 
 
 @dataclass(frozen=True)
@@ -123,23 +135,37 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
             active.setdefault(country, []).append(i)
 
 
+def pair_score(a: LinkItem, b: LinkItem) -> float:
+    """0 when ``same_event`` says no; else 0.6 plus up to 0.4 for the share of names in common."""
+    if not same_event(a, b):
+        return 0.0
+    union = a.names | b.names
+    return 0.6 + 0.4 * (len(a.names & b.names) / len(union) if union else 1.0)
+
+
+def _within_caps(group: Sequence[LinkItem]) -> bool:
+    """A cluster spans at most MAX_SPREAD_DAYS, one country and one city."""
+    windows = [it.window for it in group if it.window is not None]
+    if windows and (max(w[0] for w in windows) - min(w[1] for w in windows)).days > MAX_SPREAD_DAYS:
+        return False
+    if len({it.country for it in group if it.country is not None}) > 1:
+        return False
+    cities = {it.geonameid if it.geonameid is not None else (it.place_name or "").casefold()
+              for it in group if it.resolution == "city"}
+    return len(cities) <= 1
+
+
 def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
-    """Map each item's key to its cluster id (connected components of ``same_event``)."""
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    """Map each item's key to its cluster id (average link on ``pair_score``, with caps)."""
+    by_key = {it.key: it for it in items}
+    sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
-        if same_event(items[i], items[j]):
-            parent[find(i)] = find(j)
-    groups: dict[int, list[str]] = {}
-    for i, it in enumerate(items):
-        groups.setdefault(find(i), []).append(it.key)
-    return {key: cluster_id(keys) for keys in groups.values() for key in keys}
+        score = pair_score(items[i], items[j])
+        if score > 0:
+            sim[(items[i].key, items[j].key)] = score
+    groups = average_link(list(by_key), sim, THRESHOLD,
+                          allowed=lambda keys: _within_caps([by_key[k] for k in keys]))
+    return {key: cluster_id(keys) for keys in groups for key in keys}
 
 
 def assign_clusters(source: Store | Iterable[LinkItem | _Linkable]) -> dict[str, str]:

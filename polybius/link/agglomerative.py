@@ -13,7 +13,7 @@ ties broken by the clusters' smallest keys, so ingest order cannot change it.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TypeVar
 
 __all__ = ["average_link"]
@@ -22,12 +22,15 @@ K = TypeVar("K", bound=Hashable)
 
 
 def average_link(keys: Iterable[K], similarity: Mapping[tuple[K, K], float], threshold: float,
-                 cannot_link: Iterable[tuple[K, K]] = ()) -> list[list[K]]:
+                 cannot_link: Iterable[tuple[K, K]] = (),
+                 allowed: Callable[[list[K]], bool] | None = None) -> list[list[K]]:
     """Clusters of ``keys`` (each sorted, list sorted by first key).
 
     ``similarity[(a, b)]`` scores a candidate pair (either order; missing pairs score 0);
     clusters merge while the best average pairwise score is ≥ ``threshold`` (> 0) and no
-    ``cannot_link`` pair would end up inside one cluster.
+    ``cannot_link`` pair would end up inside one cluster; ``allowed(members)``, when given, must
+    accept every cluster formed (a cap on its diameter in time or space). A refused merge is
+    dropped and the next best one is tried.
     """
     if threshold <= 0:
         raise ValueError(f"threshold must be positive (unscored pairs count as 0), got {threshold}")
@@ -73,6 +76,10 @@ def average_link(keys: Iterable[K], similarity: Mapping[tuple[K, K], float], thr
             continue
         if abs(sums[c].get(d, 0.0) / (len(members[c]) * len(members[d])) + neg) > 1e-12:
             continue  # stale entry
+        if allowed is not None and not allowed(members[c] + members[d]):
+            banned[c].add(d)
+            banned[d].add(c)
+            continue
         new = next_id
         next_id += 1
         members[new] = sorted(members.pop(c) + members.pop(d), key=_order)
