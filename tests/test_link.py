@@ -227,3 +227,30 @@ def test_shuffled_ingest_orders_give_the_same_store_clusters(order: list[int]) -
             incremental = clustering(s)
             assert incremental == assign_clusters(s.events())
     assert len(set(incremental.values())) == 3
+
+
+WIRE = ("Gunmen opened fire on a police station in the north of the country on Monday, killing "
+        "three officers and wounding five others, a local official told reporters.")
+
+
+def test_the_same_wire_story_at_two_outlets_is_one_source(store_path: Path) -> None:
+    with Store(f"sqlite:///{store_path}") as s:
+        s.add([make_doc(Ev(actor="Gunmen", killed=3), url="https://a-news.com/x", salt=WIRE),
+               make_doc(Ev(actor="Gunmen", killed=3), url="https://b-daily.org/y",
+                        salt=WIRE + " Updated."),
+               make_doc(Ev(actor="Gunmen", killed=4), url="https://c-times.net/z",
+                        salt="Four officers were killed, the ministry said on Tuesday.",
+                        published=date(2024, 5, 8))])
+        [c] = s.canonical_events()
+        assert (c.n_articles, c.n_sources, len(c.duplicates)) == (3, 2, 1)
+        assert c.disagreements["killed"] == {3: ["a-news.com", "b-daily.org"], 4: ["c-times.net"]}
+        assert c.reported_by == 2
+
+
+def test_an_article_ingested_twice_counts_once(store_path: Path) -> None:
+    with Store(f"sqlite:///{store_path}") as s:
+        doc = make_doc(Ev(actor="Gunmen", killed=3), salt=WIRE)
+        s.add([doc])
+        s.add([doc])
+        [c] = s.canonical_events()
+        assert (c.n_articles, c.n_sources) == (1, 1)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
 from polybius.link import LinkItem, clusters, date_window
+from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
     EventDate,
@@ -250,7 +251,9 @@ class Store:
         groups: dict[str, list[EventRow]] = {}
         for row in members:
             groups.setdefault(row.cluster_id or row.key, []).append(row)
-        merged = sorted((_canonical(cid, rows) for cid, rows in groups.items()),
+        with self._read() as conn:
+            texts = _article_texts(conn, {r.article_id for r in members})
+        merged = sorted((_canonical(cid, rows, texts) for cid, rows in groups.items()),
                         key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
         return CanonicalEventList(merged[:limit] if limit is not None else merged)
 
@@ -553,7 +556,16 @@ def _ranked_names(name_lists: Iterable[list[str]]) -> list[str]:
     return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
+def _article_texts(conn: Connection, article_ids: set[str]) -> dict[str, str]:
+    ids = sorted(article_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        out |= dict(conn.execute(select(articles.c.id, articles.c.text)
+                                 .where(articles.c.id.in_(ids[i:i + _CHUNK]))).tuples().all())
+    return out
+
+
+def _canonical(cid: str, rows: list[EventRow], texts: dict[str, str]) -> CanonicalEvent:
     # The best-dated member (explicit over publication fallback, finest precision) sets the date.
     dated = min(rows, key=lambda r: (_BASIS_RANK.get(r.date.basis, 3),
                                      _PRECISION_RANK.get(r.date.precision, 5), r.key))
@@ -561,6 +573,9 @@ def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
                                        _RESOLUTION_RANK.get(r.location.resolution or "", 5), r.key))
     countries = Counter(r.place_country for r in rows if r.place_country)
     published = [r.published for r in rows if r.published]
+    corroboration = corroborate([
+        Member(r.article_id, r.source, texts.get(r.article_id, ""), r.factuality.status,
+               {f: getattr(r.size, f) for f in FIGURES}) for r in rows])
     return CanonicalEvent(
         cluster_id=cid, type=rows[0].type,
         date_start=dated.date.start, date_end=dated.date.end,
@@ -571,10 +586,13 @@ def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
         actor_names=_ranked_names(r.actor_names for r in rows),
         recipient_names=_ranked_names(r.recipient_names for r in rows),
         n_articles=len({r.article_id for r in rows}),
-        n_sources=len({r.source or r.article_id for r in rows}),
+        n_sources=corroboration.n_sources,
         sources=sorted({r.source for r in rows if r.source}),
         first_reported=min(published) if published else None,
         members=sorted(r.key for r in rows),
         factuality=dict(Counter(r.factuality.status for r in rows)),
-        killed=_figures(rows, "killed"), injured=_figures(rows, "injured"))
+        killed=_figures(rows, "killed"), injured=_figures(rows, "injured"),
+        arrested=_figures(rows, "arrested"), duplicates=corroboration.duplicates,
+        best=corroboration.best, disagreements=corroboration.disagreements,
+        reported_by=corroboration.reported_by, denied_by=corroboration.denied_by)
 
