@@ -254,3 +254,24 @@ def test_an_article_ingested_twice_counts_once(store_path: Path) -> None:
         s.add([doc])
         [c] = s.canonical_events()
         assert (c.n_articles, c.n_sources) == (1, 1)
+
+
+def test_events_canonical_lists_merged_events_with_their_disagreements(store_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from polybius.cli import main
+
+    with Store(f"sqlite:///{store_path}") as s:
+        s.add(reports())
+    url = f"sqlite:///{store_path}"
+    out = CliRunner().invoke(main, ["events", "--canonical", "--db", url, "--format", "json"],
+                             catch_exceptions=False)
+    records = json.loads(out.output)
+    paris = [r for r in records if r["place_name"] == "Paris"]
+    assert len(records) == 3 and paris[0]["n_sources"] == 2
+    assert paris[0]["disagreements"] == {"killed": {"2": ["lemonde.fr"], "3": ["bbc.co.uk"]}}
+    table = CliRunner().invoke(main, ["events", "--canonical", "--db", url, "--format", "csv"],
+                               catch_exceptions=False)
+    assert "killed: 2 (lemonde.fr) vs 3 (bbc.co.uk)" in table.output
