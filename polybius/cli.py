@@ -395,7 +395,8 @@ def evaluate(name: str, data_dir: Path | None, limit: int | None, fmt: str) -> N
 
 
 @main.command()
-@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch"]))
+@click.argument("which", required=False, default="pipeline",
+                type=click.Choice(["pipeline", "batch", "link"]))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Gold data folder (uses india_police_events documents when present).")
 @click.option("--limit", type=int, help="Use only the first N articles.")
@@ -409,9 +410,17 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
 
     Example: polybius bench --limit 100
     Example: polybius bench batch --limit 100
+    Example: polybius bench link   (clustering 100k synthetic events; --limit N events)
     """
     from polybius import evaluate as ev
     from polybius.bench import run_bench
+
+    if which == "link":
+        from polybius.bench_link import run_link_bench
+
+        link_report = run_link_bench(limit or 100_000)
+        click.echo(json.dumps(link_report.__dict__, indent=2) if fmt == "json" else link_report.render())
+        return
 
     if which == "batch":
         from polybius.bench_batch import run_batch_bench

@@ -53,3 +53,13 @@ def test_a_merge_the_cap_refuses_is_skipped_and_the_next_best_is_taken() -> None
     sim = {("a", "b"): 0.9, ("b", "c"): 0.8, ("a", "c"): 0.8}
     out = average_link("abc", sim, threshold=0.5, allowed=lambda m: len(m) <= 2)
     assert out == [["a", "b"], ["c"]]
+
+
+def test_the_link_benchmark_runs_on_a_small_synthetic_store() -> None:
+    from polybius.bench_link import run_link_bench, synthetic
+
+    items, real = synthetic(300)
+    assert len(items) == 300 and 0 < real <= 300
+    report = run_link_bench(300)
+    assert report.n_clusters >= 1 and report.incremental_group >= 1
+    assert "add one article" in report.render()

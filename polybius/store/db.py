@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import LinkItem, clusters, date_window
+from polybius.link import LinkItem, clusters, date_window, same_event
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -430,12 +430,12 @@ def _link_item(r: Any) -> LinkItem:
 
 
 def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
-    """Recluster the new events together with every existing cluster they could join.
+    """Recluster the new events together with every event they are linked to, transitively.
 
-    Average-link clusters depend only on the connected group of candidate pairs (same type,
-    overlapping windows, compatible country) an event belongs to, so the new events are
-    reclustered with every cluster reachable from them through such pairs (found by widening
-    the reach until no new cluster turns up): the same result as clustering the whole store.
+    Average-link clusters depend only on the connected group of linkable pairs (``same_event``)
+    an event belongs to, so the new events are reclustered with that whole group, found by
+    following linkable pairs from them until no new event turns up: the same result as
+    clustering the whole store, whatever the ingest order.
     """
     e = events
     new_articles = sorted({a for a, _ in new_keys})
@@ -443,30 +443,27 @@ def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
     for i in range(0, len(new_articles), _CHUNK):
         frontier += conn.execute(_link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK]))).all()
     rows = {(r.article_id, r.event_id): r for r in frontier}
-    touched: set[str] = set()
     while frontier:
         # Where these events could find partners: per (type, country), the union of their windows.
         reach: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
         for r in frontier:
             if r.window_start is not None:
                 reach.setdefault((r.type, r.country), []).append((r.window_start, r.window_end))
-        found: set[str] = set()
+        found: list[Any] = []
         for (type_, country), windows in reach.items():
             for lo, hi in _merge(windows):
-                where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo,
-                         e.c.cluster_id.is_not(None)]
+                where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo]
                 if country is not None:  # link.same_event never joins two known countries
                     where.append(or_(e.c.country == country, e.c.country.is_(None)))
-                found |= {c for (c,) in conn.execute(select(e.c.cluster_id).distinct()
-                                                     .where(and_(*where)))}
-        wanted = sorted(found - touched)
-        touched |= found
+                found += [r for r in conn.execute(_link_select().where(and_(*where)))
+                          if (r.article_id, r.event_id) not in rows]
+        linked = [_link_item(f) for f in frontier]
         frontier = []
-        for i in range(0, len(wanted), _CHUNK):
-            for r in conn.execute(_link_select().where(e.c.cluster_id.in_(wanted[i:i + _CHUNK]))):
-                if (r.article_id, r.event_id) not in rows:
-                    rows[(r.article_id, r.event_id)] = r
-                    frontier.append(r)
+        for r in found:
+            if (r.article_id, r.event_id) not in rows and any(
+                    same_event(_link_item(r), f) for f in linked):
+                rows[(r.article_id, r.event_id)] = r
+                frontier.append(r)
     items = [_link_item(r) for r in rows.values()]
     _save_clusters(conn, clusters(items),
                    {f"{a}/{ev}": r.cluster_id for (a, ev), r in rows.items()})
