@@ -107,11 +107,19 @@ def cluster_id(member_keys: Iterable[str]) -> str:
     return "c-" + hashlib.sha256(min(member_keys).encode("utf-8")).hexdigest()[:12]
 
 
-def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
-    """Pairs that could link: same type, overlapping windows, and same or unknown country.
+def _place_key(it: LinkItem) -> object:
+    """The city an event is placed in (None when only a country or nothing is known)."""
+    if it.resolution != "city":
+        return None
+    return it.geonameid if it.geonameid is not None else (it.place_name or "").casefold() or None
 
-    A sweep over windows sorted by start, with one active list per country, so a month of
-    news from many countries costs far less than all n^2 comparisons.
+
+def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
+    """Pairs that could link: same type, overlapping windows, same or unknown country and city.
+
+    A sweep over windows sorted by start, with one active list per (country, city): an event
+    placed in a city meets only that city's events and those placed no finer than its country,
+    so a year of news from many places costs far less than all n^2 comparisons.
     """
     by_type: dict[str, list[int]] = {}
     for i, it in enumerate(items):
@@ -119,20 +127,28 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
             by_type.setdefault(it.type, []).append(i)
     for members in by_type.values():
         members.sort(key=lambda i: items[i].window)  # type: ignore[arg-type, return-value]
-        active: dict[str | None, list[int]] = {}
+        active: dict[tuple[str | None, object], list[int]] = {}
+        cities: dict[str | None, set[object]] = {}
         for i in members:
-            start = items[i].window[0]  # type: ignore[index]
-            for country in list(active):
-                active[country] = [j for j in active[country]
-                                   if items[j].window[1] >= start]  # type: ignore[index]
-            country = items[i].country
-            # an unlocated event may match any country (through a shared actor)
-            pools = active.values() if country is None else (active.get(country, []),
-                                                             active.get(None, []))
-            for pool in pools:
+            it = items[i]
+            start = it.window[0]  # type: ignore[index]
+            country, city = it.country, _place_key(it)
+            if country is None:  # an unlocated event may match any place (through a shared actor)
+                keys = list(active)
+            elif city is None:
+                keys = [(country, c) for c in cities.get(country, ())] + [
+                    (None, c) for c in cities.get(None, ())]
+            else:
+                keys = [(country, city), (country, None)] + [(None, c) for c in cities.get(None, ())]
+            for key in keys:
+                pool = active.get(key)
+                if not pool:
+                    continue
+                pool[:] = [j for j in pool if items[j].window[1] >= start]  # type: ignore[index]
                 for j in pool:
                     yield j, i
-            active.setdefault(country, []).append(i)
+            active.setdefault((country, city), []).append(i)
+            cities.setdefault(country, set()).add(city)
 
 
 def pair_score(a: LinkItem, b: LinkItem) -> float:
