@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from polybius.link import LinkItem, clusters, date_window, same_event
+from polybius.link import LinkItem, clusters, date_window, pair_score
 
 TYPES = ["ASSAULT", "PROTEST", "COERCE", "ACCUSE", "CONSULT", "THREATEN", "AGREE", "SANCTION",
          "SUPPORT", "REQUEST", "MOBILIZE", "REJECT", "CONCEDE", "RETREAT", "AID", "COOPERATE"]
@@ -81,7 +81,7 @@ def _reachable(items: list[LinkItem], new: list[LinkItem]) -> list[LinkItem]:
     frontier = list(new)
     while frontier:
         found = [it for it in items if it.key not in group
-                 and any(same_event(it, f) for f in frontier)]
+                 and any(pair_score(it, f) > 0 for f in frontier)]
         for it in found:
             group[it.key] = it
         frontier = found

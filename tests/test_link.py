@@ -275,3 +275,15 @@ def test_events_canonical_lists_merged_events_with_their_disagreements(store_pat
     table = CliRunner().invoke(main, ["events", "--canonical", "--db", url, "--format", "csv"],
                                catch_exceptions=False)
     assert "killed: 2 (lemonde.fr) vs 3 (bbc.co.uk)" in table.output
+
+
+def test_reports_of_one_city_and_day_join_even_when_their_actors_differ() -> None:
+    from polybius.link import THRESHOLD, pair_score
+    paris = {"resolution": "city", "geonameid": 2988507, "place_name": "Paris"}
+    a = item("A/e1", names=frozenset({"gunmen"}), **paris)
+    assert pair_score(a, item("B/e1", names=frozenset(), **paris)) == THRESHOLD
+    # a month-only date or another city is not enough
+    month = date_window(date(2024, 5, 1), None, "month")
+    assert pair_score(a, item("B/e1", names=frozenset(), window=month, **paris)) == 0.0
+    assert pair_score(a, item("B/e1", names=frozenset(), resolution="city", geonameid=1,
+                              place_name="Lyon")) == 0.0

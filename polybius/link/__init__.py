@@ -151,12 +151,28 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
             cities.setdefault(country, set()).add(city)
 
 
+def _same_city_and_day(a: LinkItem, b: LinkItem) -> bool:
+    """Same type, same city, both dated to the day and overlapping: a weak link on its own."""
+    if a.article_id == b.article_id or a.type != b.type or a.window is None or b.window is None:
+        return False
+    if a.resolution != "city" or b.resolution != "city" or _same_place(a, b) is not True:
+        return False
+    if (a.window[1] - a.window[0]).days > 1 or (b.window[1] - b.window[0]).days > 1:
+        return False
+    return a.window[0] <= b.window[1] and b.window[0] <= a.window[1]
+
+
 def pair_score(a: LinkItem, b: LinkItem) -> float:
-    """0 when ``same_event`` says no; else 0.6 plus up to 0.4 for the share of names in common."""
-    if not same_event(a, b):
-        return 0.0
-    union = a.names | b.names
-    return 0.6 + 0.4 * (len(a.names & b.names) / len(union) if union else 1.0)
+    """How strongly two reports look like one event; 0 = never linked directly.
+
+    ``same_event`` pairs score 0.6 plus up to 0.4 for the share of names in common; pairs that
+    name different (or no) participants but share type, city and day score just ``THRESHOLD``
+    (actor extraction is noisy), enough to join a report but not to outvote disagreeing ones.
+    """
+    if same_event(a, b):
+        union = a.names | b.names
+        return 0.6 + 0.4 * (len(a.names & b.names) / len(union) if union else 1.0)
+    return THRESHOLD if _same_city_and_day(a, b) else 0.0
 
 
 def _within_caps(group: Sequence[LinkItem]) -> bool:

@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import LinkItem, clusters, date_window, same_event
+from polybius.link import LinkItem, clusters, date_window, pair_score
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -432,7 +432,7 @@ def _link_item(r: Any) -> LinkItem:
 def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
     """Recluster the new events together with every event they are linked to, transitively.
 
-    Average-link clusters depend only on the connected group of linkable pairs (``same_event``)
+    Average-link clusters depend only on the connected group of linkable pairs (``pair_score``)
     an event belongs to, so the new events are reclustered with that whole group, found by
     following linkable pairs from them until no new event turns up: the same result as
     clustering the whole store, whatever the ingest order.
@@ -461,7 +461,7 @@ def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
         frontier = []
         for r in found:
             if (r.article_id, r.event_id) not in rows and any(
-                    same_event(_link_item(r), f) for f in linked):
+                    pair_score(_link_item(r), f) > 0 for f in linked):
                 rows[(r.article_id, r.event_id)] = r
                 frontier.append(r)
     items = [_link_item(r) for r in rows.values()]
