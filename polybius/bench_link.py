@@ -32,10 +32,15 @@ class LinkBench:
     peak_mb: float
     incremental_ms: float
     incremental_group: int
+    mixed_clusters: int
+    """Clusters holding reports of two or more synthetic real events."""
+    split_events: int
+    """Synthetic real events whose reports ended in two or more clusters."""
 
     def render(self) -> str:
         return (f"link bench: {self.n_events} synthetic event reports of {self.n_true_events} "
-                f"real events -> {self.n_clusters} clusters\n"
+                f"real events -> {self.n_clusters} clusters ({self.mixed_clusters} mix real "
+                f"events, {self.split_events} real events split)\n"
                 f"  cluster all:        {self.cluster_seconds:.1f} s (target <= 60 s)\n"
                 f"  peak memory (RSS):  {self.peak_mb:.0f} MB (target <= 2048 MB)\n"
                 f"  add one article:    {self.incremental_ms:.1f} ms to recluster the "
@@ -103,5 +108,12 @@ def run_link_bench(n: int = 100_000) -> LinkBench:
     t1 = time.perf_counter()
     clusters(group)
     incremental = (time.perf_counter() - t1) * 1000
-    return LinkBench(len(items), real, len(set(assigned.values())), seconds, peak, incremental,
-                     len(group))
+    members: dict[str, set[str]] = {}
+    spread: dict[str, set[str]] = {}
+    for key, cid in assigned.items():
+        origin = key.split("-")[0]  # synthetic article ids are "a<real event>-<report>"
+        members.setdefault(cid, set()).add(origin)
+        spread.setdefault(origin, set()).add(cid)
+    return LinkBench(len(items), real, len(members), seconds, peak, incremental, len(group),
+                     sum(1 for m in members.values() if len(m) > 1),
+                     sum(1 for c in spread.values() if len(c) > 1))
