@@ -206,6 +206,30 @@ def _print_events(rows: Iterable[dict[str, Any]]) -> None:
     out_console.print(table)
 
 
+def _print_canonical(records: list[dict[str, Any]], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2, default=str))
+        return
+    columns = ["cluster_id", "date_start", "type", "place_name", "country", "n_articles",
+               "n_sources", "killed", "disagreements", "reported_by", "denied_by"]
+    views = [{**{c: r.get(c) for c in columns}, "killed": r["best"].get("killed"),
+              "disagreements": "; ".join(
+                  f"{f}: " + " vs ".join(f"{v} ({', '.join(who)})" for v, who in d.items())
+                  for f, d in r["disagreements"].items()),
+              "denied_by": ", ".join(r["denied_by"])} for r in records]
+    if fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(views)
+        return
+    table = Table(show_lines=False)
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in views:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out_console.print(table)
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                     TimeElapsedColumn(), console=err_console, transient=False)
@@ -427,14 +451,23 @@ FORMATS = ["table", "json", "csv"]
 @click.option("--until", callback=parse_date, help="Events on or before YYYY-MM-DD.")
 @click.option("--actor", help="Actor or recipient name contains this text.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--canonical", is_flag=True,
+              help="One row per real-world event (reports merged), with sources and disagreements.")
 def events(db_url: str, type_: str | None, country: str | None, since: date | None,
-           until: date | None, actor: str | None, fmt: str) -> None:
+           until: date | None, actor: str | None, fmt: str, canonical: bool) -> None:
     """List stored events, filtered.
 
     Example: polybius events --type ASSAULT --country FR --since 2018-01-01 --format csv
+    Example: polybius events --canonical --format json
     """
     from polybius.store import Store
 
+    if canonical:
+        merged = Store(db_url).canonical_events(type=type_.upper() if type_ else None,
+                                                country=country, since=since, until=until,
+                                                actor=actor)
+        _print_canonical([c.to_json() for c in merged], fmt)
+        return
     rows = Store(db_url).events(type=type_.upper() if type_ else None, country=country,
                                 since=since, until=until, actor=actor)
     views = [_row_view(r) for r in rows]
@@ -595,7 +628,7 @@ def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale", "api"]))
+@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale", "api", "link"]))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Gold data folder (uses india_police_events documents when present).")
 @click.option("--limit", type=int, help="pipeline/batch/scale: use only the first N articles; api: synthetic events (default 100000).")
@@ -612,6 +645,7 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
     Example: polybius bench batch --limit 100
     Example: polybius bench scale --data ../shared/data
     Example: polybius bench api
+    Example: polybius bench link   (clustering 100k synthetic events; --limit N events)
     """
     from polybius import evaluate as ev
     from polybius.bench import run_bench
@@ -629,6 +663,10 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
         from polybius.serve.bench import run_api_bench
 
         report = run_api_bench(events=limit or 100_000)
+    elif which == "link":
+        from polybius.bench_link import run_link_bench
+
+        report = run_link_bench(limit or 100_000)
     else:
         report = run_bench(_pipeline(), data, limit=limit)
     click.echo(json.dumps(report.to_json(), indent=2) if fmt == "json" else report.render())

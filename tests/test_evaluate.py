@@ -290,7 +290,8 @@ def test_limit_scores_only_the_first_items_and_says_so() -> None:
 def test_evaluation_keys_are_the_documented_ones() -> None:
     assert list(evaluate.EVALUATIONS) == ["plover-gsr", "case2021", "india-police",
                                           "conflibert-actors", "main-text", "geo", "te3",
-                                          "time-challenge", "polnear", "meantime-factuality", "uds-ih2"]
+                                          "time-challenge", "polnear", "meantime-factuality", "uds-ih2",
+                                          "ecbplus", "meantime-coref"]
 
 
 def test_case_mapping_uses_only_modes_and_contexts_of_the_plover_ontology() -> None:

@@ -11,6 +11,8 @@
     EVALUATIONS["polnear"]            PolNeAR attribution relations: quote content and source spans
     EVALUATIONS["meantime-factuality"] MEANTIME event certainty/polarity/time vs our statuses
     EVALUATIONS["uds-ih2"]            UDS "It Happened": did the predicate happen ([-3, 3], 3 classes)
+    EVALUATIONS["ecbplus"]            ECB+ cross-document event coreference (CoNLL F1)
+    EVALUATIONS["meantime-coref"]     MEANTIME cross-document event coreference (CoNLL F1)
 
 Definitions of every metric: docs/EVALUATION.md and each module's docstring.
 """
@@ -24,8 +26,8 @@ from typing import TYPE_CHECKING
 
 from polybius.errors import EvaluationError
 from polybius.evaluate import (
-    case2021, conflibert, geo, india_police, main_text, meantime_factuality, plover_gsr, polnear,
-    te3, time_challenge, uds_ih2,
+    case2021, conflibert, ecbplus, geo, india_police, main_text, meantime_coref, meantime_factuality,
+    plover_gsr, polnear, te3, time_challenge, uds_ih2,
 )
 from polybius.evaluate.report import Progress, Report, Table
 
@@ -80,6 +82,10 @@ EVALUATIONS: dict[str, Evaluation] = {
                    meantime_factuality.GOLD, meantime_factuality.evaluate),
         Evaluation("uds-ih2", "UDS-IH2 'it happened' factuality: Pearson r, MAE, 3-class accuracy",
                    uds_ih2.GOLD, uds_ih2.evaluate),
+        Evaluation("ecbplus", "ECB+ cross-document event coreference: CoNLL F1, gold/detected mentions",
+                   ecbplus.GOLD, ecbplus.evaluate, needs_pipeline=False),
+        Evaluation("meantime-coref", "MEANTIME cross-document event coreference: CoNLL F1",
+                   meantime_coref.GOLD, meantime_coref.evaluate, needs_pipeline=False),
     )
 }
 

@@ -1,10 +1,14 @@
-"""Cross-article linking, first cut: group event mentions that report the same happening.
+"""Cross-article linking: group event mentions that report the same happening.
 
-Two events link when they have the same PLOVER type, overlapping date windows (a date is widened
-to its precision, so "in August" overlaps "on 14 August"), the same place (both city-level) or the
-same country, and a shared actor/recipient name (or neither names anyone). Clusters are the
-connected components of those links, so they do not depend on ingest order; a cluster's id is
-derived from its smallest member key.
+Two events can link when they have the same PLOVER type, overlapping date windows (a date is
+widened to its precision, so "in August" overlaps "on 14 August"), the same place (both
+city-level) or the same country, and a shared actor/recipient name (or neither names anyone);
+``pair_score`` grades such pairs by how many names they share. Clusters come from average-link
+clustering (``polybius.link.agglomerative``), which does not chain, with caps: every member's
+window lies within ``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two
+countries or two different cities. The result depends only on the set of events, so not on
+ingest order; a cluster's id is derived from its smallest member key. Events without a date, or
+without a place and a shared name, are never linked (text alone never merges them).
 """
 
 from __future__ import annotations
@@ -19,7 +23,15 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from polybius.store import Store
 
-__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "same_event"]
+from polybius.link.agglomerative import average_link
+
+__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "pair_score",
+           "same_event"]
+
+THRESHOLD = 0.5
+"""Average pair score two groups of reports need to merge."""
+MAX_SPREAD_DAYS = 3
+"""Cap on a cluster's time diameter: latest window start minus earliest window end."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +107,19 @@ def cluster_id(member_keys: Iterable[str]) -> str:
     return "c-" + hashlib.sha256(min(member_keys).encode("utf-8")).hexdigest()[:12]
 
 
-def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
-    """Pairs that could link: same type, overlapping windows, and same or unknown country.
+def _place_key(it: LinkItem) -> object:
+    """The city an event is placed in (None when only a country or nothing is known)."""
+    if it.resolution != "city":
+        return None
+    return it.geonameid if it.geonameid is not None else (it.place_name or "").casefold() or None
 
-    A sweep over windows sorted by start, with one active list per country, so a month of
-    news from many countries costs far less than all n^2 comparisons.
+
+def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
+    """Pairs that could link: same type, overlapping windows, same or unknown country and city.
+
+    A sweep over windows sorted by start, with one active list per (country, city): an event
+    placed in a city meets only that city's events and those placed no finer than its country,
+    so a year of news from many places costs far less than all n^2 comparisons.
     """
     by_type: dict[str, list[int]] = {}
     for i, it in enumerate(items):
@@ -107,39 +127,77 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
             by_type.setdefault(it.type, []).append(i)
     for members in by_type.values():
         members.sort(key=lambda i: items[i].window)  # type: ignore[arg-type, return-value]
-        active: dict[str | None, list[int]] = {}
+        active: dict[tuple[str | None, object], list[int]] = {}
+        cities: dict[str | None, set[object]] = {}
         for i in members:
-            start = items[i].window[0]  # type: ignore[index]
-            for country in list(active):
-                active[country] = [j for j in active[country]
-                                   if items[j].window[1] >= start]  # type: ignore[index]
-            country = items[i].country
-            # an unlocated event may match any country (through a shared actor)
-            pools = active.values() if country is None else (active.get(country, []),
-                                                             active.get(None, []))
-            for pool in pools:
+            it = items[i]
+            start = it.window[0]  # type: ignore[index]
+            country, city = it.country, _place_key(it)
+            if country is None:  # an unlocated event may match any place (through a shared actor)
+                keys = list(active)
+            elif city is None:
+                keys = [(country, c) for c in cities.get(country, ())] + [
+                    (None, c) for c in cities.get(None, ())]
+            else:
+                keys = [(country, city), (country, None)] + [(None, c) for c in cities.get(None, ())]
+            for key in keys:
+                pool = active.get(key)
+                if not pool:
+                    continue
+                pool[:] = [j for j in pool if items[j].window[1] >= start]  # type: ignore[index]
                 for j in pool:
                     yield j, i
-            active.setdefault(country, []).append(i)
+            active.setdefault((country, city), []).append(i)
+            cities.setdefault(country, set()).add(city)
+
+
+def _same_city_and_day(a: LinkItem, b: LinkItem) -> bool:
+    """Same type, same city, both dated to the day and overlapping: a weak link on its own."""
+    if a.article_id == b.article_id or a.type != b.type or a.window is None or b.window is None:
+        return False
+    if a.resolution != "city" or b.resolution != "city" or _same_place(a, b) is not True:
+        return False
+    if (a.window[1] - a.window[0]).days > 1 or (b.window[1] - b.window[0]).days > 1:
+        return False
+    return a.window[0] <= b.window[1] and b.window[0] <= a.window[1]
+
+
+def pair_score(a: LinkItem, b: LinkItem) -> float:
+    """How strongly two reports look like one event; 0 = never linked directly.
+
+    ``same_event`` pairs score 0.6 plus up to 0.4 for the share of names in common; pairs that
+    name different (or no) participants but share type, city and day score just ``THRESHOLD``
+    (actor extraction is noisy), enough to join a report but not to outvote disagreeing ones.
+    """
+    if same_event(a, b):
+        union = a.names | b.names
+        return 0.6 + 0.4 * (len(a.names & b.names) / len(union) if union else 1.0)
+    return THRESHOLD if _same_city_and_day(a, b) else 0.0
+
+
+def _within_caps(group: Sequence[LinkItem]) -> bool:
+    """A cluster spans at most MAX_SPREAD_DAYS, one country and one city."""
+    windows = [it.window for it in group if it.window is not None]
+    if windows and (max(w[0] for w in windows) - min(w[1] for w in windows)).days > MAX_SPREAD_DAYS:
+        return False
+    if len({it.country for it in group if it.country is not None}) > 1:
+        return False
+    cities = {it.geonameid if it.geonameid is not None else (it.place_name or "").casefold()
+              for it in group if it.resolution == "city"}
+    return len(cities) <= 1
 
 
 def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
-    """Map each item's key to its cluster id (connected components of ``same_event``)."""
-    parent = list(range(len(items)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    """Map each item's key to its cluster id (average link on ``pair_score``, with caps)."""
+    by_key = {it.key: it for it in items}
+    sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
-        if same_event(items[i], items[j]):
-            parent[find(i)] = find(j)
-    groups: dict[int, list[str]] = {}
-    for i, it in enumerate(items):
-        groups.setdefault(find(i), []).append(it.key)
-    return {key: cluster_id(keys) for keys in groups.values() for key in keys}
+        score = pair_score(items[i], items[j])
+        if score > 0:
+            sim[(items[i].key, items[j].key)] = score
+    groups = average_link(list(by_key), sim, THRESHOLD,
+                          allowed=lambda keys: _within_caps([by_key[k] for k in keys]))
+    return {key: cluster_id(keys) for keys in groups for key in keys}
 
 
 def assign_clusters(source: Store | Iterable[LinkItem | _Linkable]) -> dict[str, str]:

@@ -29,7 +29,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import LinkItem, clusters, date_window
+from polybius.link import LinkItem, clusters, date_window, pair_score
+from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
     EventDate,
@@ -263,7 +264,9 @@ class Store:
         groups: dict[str, list[EventRow]] = {}
         for row in members:
             groups.setdefault(row.cluster_id or row.key, []).append(row)
-        merged = sorted((_canonical(cid, rows) for cid, rows in groups.items()),
+        with self._read() as conn:
+            texts = _article_texts(conn, {r.article_id for r in members})
+        merged = sorted((_canonical(cid, rows, texts) for cid, rows in groups.items()),
                         key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
         return CanonicalEventList(merged[:limit] if limit is not None else merged)
 
@@ -566,36 +569,40 @@ def _link_item(r: Any) -> LinkItem:
 
 
 def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
-    """Recluster the new events together with every existing cluster they could join.
+    """Recluster the new events together with every event they are linked to, transitively.
 
-    Clusters are connected components, so components untouched by the new events stay as they
-    are; re-running the clustering on the new events plus the whole clusters within their
-    type/date reach gives the same result as clustering the entire store.
+    Average-link clusters depend only on the connected group of linkable pairs (``pair_score``)
+    an event belongs to, so the new events are reclustered with that whole group, found by
+    following linkable pairs from them until no new event turns up: the same result as
+    clustering the whole store, whatever the ingest order.
     """
     e = events
     new_articles = sorted({a for a, _ in new_keys})
-    new_rows: list[Any] = []
+    frontier: list[Any] = []
     for i in range(0, len(new_articles), _CHUNK):
-        new_rows += conn.execute(_link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK]))).all()
-    # Where the new events could find partners: per (type, country), the union of their windows.
-    reach: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
-    for r in new_rows:
-        if r.window_start is not None:
-            reach.setdefault((r.type, r.country), []).append((r.window_start, r.window_end))
-    touched: set[str] = set()
-    for (type_, country), windows in reach.items():
-        for lo, hi in _merge(windows):
-            where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo,
-                     e.c.cluster_id.is_not(None)]
-            if country is not None:  # link.same_event never joins two different known countries
-                where.append(or_(e.c.country == country, e.c.country.is_(None)))
-            touched |= {c for (c,) in conn.execute(select(e.c.cluster_id).distinct()
-                                                   .where(and_(*where)))}
-    rows = {(r.article_id, r.event_id): r for r in new_rows}
-    wanted = sorted(touched)
-    for i in range(0, len(wanted), _CHUNK):
-        for r in conn.execute(_link_select().where(e.c.cluster_id.in_(wanted[i:i + _CHUNK]))):
-            rows[(r.article_id, r.event_id)] = r
+        frontier += conn.execute(_link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK]))).all()
+    rows = {(r.article_id, r.event_id): r for r in frontier}
+    while frontier:
+        # Where these events could find partners: per (type, country), the union of their windows.
+        reach: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
+        for r in frontier:
+            if r.window_start is not None:
+                reach.setdefault((r.type, r.country), []).append((r.window_start, r.window_end))
+        found: list[Any] = []
+        for (type_, country), windows in reach.items():
+            for lo, hi in _merge(windows):
+                where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo]
+                if country is not None:  # link.same_event never joins two known countries
+                    where.append(or_(e.c.country == country, e.c.country.is_(None)))
+                found += [r for r in conn.execute(_link_select().where(and_(*where)))
+                          if (r.article_id, r.event_id) not in rows]
+        linked = [_link_item(f) for f in frontier]
+        frontier = []
+        for r in found:
+            if (r.article_id, r.event_id) not in rows and any(
+                    pair_score(_link_item(r), f) > 0 for f in linked):
+                rows[(r.article_id, r.event_id)] = r
+                frontier.append(r)
     items = [_link_item(r) for r in rows.values()]
     _save_clusters(conn, clusters(items),
                    {f"{a}/{ev}": r.cluster_id for (a, ev), r in rows.items()})
@@ -685,7 +692,16 @@ def _ranked_names(name_lists: Iterable[list[str]]) -> list[str]:
     return [n for n, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
+def _article_texts(conn: Connection, article_ids: set[str]) -> dict[str, str]:
+    ids = sorted(article_ids)
+    out: dict[str, str] = {}
+    for i in range(0, len(ids), _CHUNK):
+        out |= dict(conn.execute(select(articles.c.id, articles.c.text)
+                                 .where(articles.c.id.in_(ids[i:i + _CHUNK]))).tuples().all())
+    return out
+
+
+def _canonical(cid: str, rows: list[EventRow], texts: dict[str, str]) -> CanonicalEvent:
     # The best-dated member (explicit over publication fallback, finest precision) sets the date.
     dated = min(rows, key=lambda r: (_BASIS_RANK.get(r.date.basis, 3),
                                      _PRECISION_RANK.get(r.date.precision, 5), r.key))
@@ -693,6 +709,9 @@ def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
                                        _RESOLUTION_RANK.get(r.location.resolution or "", 5), r.key))
     countries = Counter(r.place_country for r in rows if r.place_country)
     published = [r.published for r in rows if r.published]
+    corroboration = corroborate([
+        Member(r.article_id, r.source, texts.get(r.article_id, ""), r.factuality.status,
+               {f: getattr(r.size, f) for f in FIGURES}) for r in rows])
     return CanonicalEvent(
         cluster_id=cid, type=rows[0].type,
         date_start=dated.date.start, date_end=dated.date.end,
@@ -703,10 +722,13 @@ def _canonical(cid: str, rows: list[EventRow]) -> CanonicalEvent:
         actor_names=_ranked_names(r.actor_names for r in rows),
         recipient_names=_ranked_names(r.recipient_names for r in rows),
         n_articles=len({r.article_id for r in rows}),
-        n_sources=len({r.source or r.article_id for r in rows}),
+        n_sources=corroboration.n_sources,
         sources=sorted({r.source for r in rows if r.source}),
         first_reported=min(published) if published else None,
         members=sorted(r.key for r in rows),
         factuality=dict(Counter(r.factuality.status for r in rows)),
-        killed=_figures(rows, "killed"), injured=_figures(rows, "injured"))
+        killed=_figures(rows, "killed"), injured=_figures(rows, "injured"),
+        arrested=_figures(rows, "arrested"), duplicates=corroboration.duplicates,
+        best=corroboration.best, disagreements=corroboration.disagreements,
+        reported_by=corroboration.reported_by, denied_by=corroboration.denied_by)
 

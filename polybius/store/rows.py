@@ -193,6 +193,17 @@ class CanonicalEvent:
     """How many members report each factuality status."""
     killed: FieldValues
     injured: FieldValues
+    arrested: FieldValues = field(default_factory=FieldValues)
+    duplicates: list[list[str]] = field(default_factory=list)
+    """Article ids grouped as one source (near-duplicate text or same outlet), groups of 2+."""
+    best: dict[str, int | None] = field(default_factory=dict)
+    """Per figure (killed/injured/arrested): the value most independent sources report."""
+    disagreements: dict[str, dict[int, list[str]]] = field(default_factory=dict)
+    """Per figure reported with two or more values: value → who says so."""
+    reported_by: int = 0
+    """Independent sources reporting that the event happened."""
+    denied_by: list[str] = field(default_factory=list)
+    """Who reports it negated or denied."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict; ``first_reported`` as an ISO date."""

@@ -1,0 +1,130 @@
+"""Cross-document coreference of event *mentions* (trigger words in parsed sentences).
+
+This is the text-only side of linking, scored on ECB+ and MEANTIME: mentions are grouped by
+document cluster (a topic's documents split by TF-IDF similarity, or the corpus's subtopics),
+then clustered by average link on a pair score built from the trigger lemma, the trigger's word
+vector and the words around it (participants, places, times). Stored events use the structured
+score in ``polybius.link.events`` instead; text never links two events on its own there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from spacy.tokens import Doc, Span
+
+from polybius.link.agglomerative import average_link
+
+__all__ = ["Mention", "Weights", "cluster_documents", "cluster_mentions", "mention_from_span",
+           "tfidf_vectors"]
+
+CONTEXT_POS = frozenset({"NOUN", "PROPN", "NUM"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One event mention with what the pair score needs."""
+
+    id: str
+    doc: str
+    group: str
+    """The document cluster the mention is compared within (topic or subtopic)."""
+    lemma: str
+    pos: str
+    vector: tuple[float, ...] = ()
+    context: frozenset[str] = frozenset()
+    """Lemmas of nouns, names and numbers in the mention's sentence (the trigger excluded)."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Pair score = lemma·[same lemma] + vector·cos(trigger vectors) + context·Jaccard(context)."""
+
+    lemma: float = 0.7
+    vector: float = 0.6
+    context: float = 0.1
+    threshold: float = 0.5
+
+
+def _head(span: Span) -> int:
+    """The token index of the span's syntactic head (the token whose head is outside the span)."""
+    for tok in span:
+        if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
+            return tok.i
+    return span.start
+
+
+def mention_from_span(mid: str, doc_name: str, group: str, span: Span) -> Mention:
+    """A Mention for the trigger ``span`` of a parsed sentence."""
+    doc: Doc = span.doc
+    head = doc[_head(span)]
+    sent = head.sent
+    context = frozenset(t.lemma_.casefold() for t in sent
+                        if t.pos_ in CONTEXT_POS and not (span.start <= t.i < span.end)
+                        and not t.is_stop)
+    vec = tuple(float(x) for x in head.vector) if head.has_vector else ()
+    return Mention(mid, doc_name, group, head.lemma_.casefold(), head.pos_, vec, context)
+
+
+def _cos(a: Sequence[float], b: Sequence[float]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(x * y for x, y in zip(a, b))
+    na, nb = math.sqrt(sum(x * x for x in a)), math.sqrt(sum(y * y for y in b))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def pair_score(a: Mention, b: Mention, w: Weights) -> float:
+    """How likely two mentions refer to the same event (see ``Weights``)."""
+    same = a.lemma == b.lemma
+    score = w.lemma if same else w.vector * max(0.0, _cos(a.vector, b.vector))
+    union = a.context | b.context
+    if union:
+        score += w.context * len(a.context & b.context) / len(union)
+    return score
+
+
+def cluster_mentions(mentions: Sequence[Mention], weights: Weights = Weights()) -> list[list[str]]:
+    """Clusters of mention ids: average link inside each group, never across groups."""
+    groups: dict[str, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault(m.group, []).append(m)
+    out: list[list[str]] = []
+    for members in groups.values():
+        sim = {(a.id, b.id): pair_score(a, b, weights) for a, b in combinations(members, 2)}
+        out += average_link([m.id for m in members], sim, weights.threshold)
+    return out
+
+
+def tfidf_vectors(texts: dict[str, list[str]]) -> dict[str, dict[str, float]]:
+    """L2-normalised TF-IDF vectors (log tf, smoothed idf) of tokenised texts."""
+    df: Counter[str] = Counter()
+    for words in texts.values():
+        df.update(set(words))
+    n = len(texts)
+    out: dict[str, dict[str, float]] = {}
+    for key, words in texts.items():
+        tf = Counter(words)
+        vec = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w])) for w, c in tf.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        out[key] = {w: v / norm for w, v in vec.items() if v}
+    return out
+
+
+def sparse_cos(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two L2-normalised sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(w, 0.0) for w, v in a.items())
+
+
+def cluster_documents(texts: dict[str, list[str]], threshold: float = 0.08) -> dict[str, str]:
+    """Document → document-cluster key (its smallest member), by average link on TF-IDF cosine."""
+    vecs = tfidf_vectors(texts)
+    names = sorted(vecs)
+    sim = {(a, b): sparse_cos(vecs[a], vecs[b]) for a, b in combinations(names, 2)}
+    return {d: c[0] for c in average_link(names, sim, threshold) for d in c}
