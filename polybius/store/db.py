@@ -134,7 +134,7 @@ class Store:
             with self._write() as conn:
                 fresh: dict[str, Document] = {}
                 batch = list(docs)
-                known = _known(conn, [d.article.id for d in batch])
+                known = _present(conn, articles.c.id, (d.article.id for d in batch))
                 for doc in batch:
                     aid = doc.article.id
                     result.ids.append(aid)
@@ -339,14 +339,9 @@ class Store:
     # -- feed state and resumable runs (issue 10) ----------------------------------------
 
     def known_ids(self, article_ids: Iterable[str]) -> set[str]:
-        """Which of these article ids are already stored (one query per 500 ids)."""
-        ids = sorted(set(article_ids))
-        found: set[str] = set()
+        """Which of these article ids are already stored."""
         with self._read() as conn:
-            for i in range(0, len(ids), _CHUNK):
-                found.update(conn.execute(select(articles.c.id)
-                                          .where(articles.c.id.in_(ids[i:i + _CHUNK]))).scalars())
-        return found
+            return _present(conn, articles.c.id, article_ids)
 
     def add_feed(self, url: str) -> bool:
         """Subscribe to a feed; False when it was already subscribed."""
@@ -377,13 +372,8 @@ class Store:
 
     def seen_entry_urls(self, urls: Iterable[str]) -> set[str]:
         """Which of these entry URLs a feed poll has already handled."""
-        wanted = sorted(set(urls))
-        found: set[str] = set()
         with self._read() as conn:
-            for i in range(0, len(wanted), _CHUNK):
-                found.update(conn.execute(select(feed_entries.c.url)
-                                          .where(feed_entries.c.url.in_(wanted[i:i + _CHUNK]))).scalars())
-        return found
+            return _present(conn, feed_entries.c.url, urls)
 
     def record_entries(self, feed_url: str, entries: Iterable[tuple[str, str | None, str, str | None]]) -> None:
         """Remember handled entries: (url, article id or None, status, reason); known URLs are kept."""
@@ -488,11 +478,12 @@ def _iso(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _known(conn: Connection, article_ids: list[str]) -> set[str]:
-    ids = sorted(set(article_ids))
+def _present(conn: Connection, column: Any, values: Iterable[str]) -> set[str]:
+    """Which of ``values`` occur in ``column`` (one query per _CHUNK values)."""
+    wanted = sorted(set(values))
     found: set[str] = set()
-    for i in range(0, len(ids), _CHUNK):
-        found.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(ids[i:i + _CHUNK]))).scalars())
+    for i in range(0, len(wanted), _CHUNK):
+        found.update(conn.execute(select(column).where(column.in_(wanted[i:i + _CHUNK]))).scalars())
     return found
 
 
