@@ -370,7 +370,7 @@ def run(items: Iterable[Item], executor: Executor, sink: Sink, skips: SkipLog, *
 def dask_client(workers: int | None, scheduler: str | None, *, timeout: float = 10.0) -> Any:
     """A Dask client: to ``scheduler`` when given, else to a new LocalCluster of ``workers`` processes."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError as err:  # pragma: no cover - dask is a declared dependency
         raise PolybiusError(f"Dask is not installed ({err}); run make install") from err
     if scheduler:
@@ -378,6 +378,15 @@ def dask_client(workers: int | None, scheduler: str | None, *, timeout: float = 
             return Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as err:
             raise PolybiusError(f"cannot reach the Dask scheduler at {scheduler}: {err}") from err
-    cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
-    return Client(cluster)
+    return Client(local_cluster(workers or 1))
+
+
+def local_cluster(workers: int) -> Any:
+    """A LocalCluster of ``workers`` single-threaded processes, with no dashboard."""
+    from distributed import LocalCluster
+
+    # The scheduler's own HTTP server goes on a free port: the default 8787 may be taken
+    # (another cluster, another user), which Dask reports only as a warning.
+    return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                        silence_logs=logging.ERROR)

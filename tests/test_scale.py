@@ -134,15 +134,15 @@ def test_damaged_parquet_part_is_skipped_with_its_name(tmp_path: Path) -> None:
 
 def test_dask_workers_give_the_same_store_and_load_the_model_once_each(corpus: Path,
                                                                       tmp_path: Path) -> None:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from polybius.scale import DaskExecutor
+    from polybius.scale import DaskExecutor, local_cluster
 
     plain = tmp_path / "plain.db"
     ingest_here([str(corpus)], plain)
     db = tmp_path / "dask.db"
     url = f"sqlite:///{db}"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with local_cluster(2) as cluster, \
             Client(cluster) as client:
         skips = SkipLog()
         report = run(iter_items([str(corpus)], skips), DaskExecutor(client, CONFIG, url),
