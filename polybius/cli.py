@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
@@ -20,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from polybius.errors import InputError, PolybiusError
+from polybius.errors import PolybiusError
 from polybius.model import Article
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
