@@ -83,6 +83,7 @@ class Pipeline:
     def process_many(self, articles: Iterable[Article]) -> Iterator[Document]:
         """``extract_many`` under the name older callers use."""
         return self.extract_many(articles)
+
     @staticmethod
     def _extract(article: Article, doc: Doc) -> Document:
         ctx = Context(published=article.published, title=article.title, url=article.url)
@@ -94,7 +95,7 @@ class Pipeline:
         events = extract_events(doc, ctx, actors, numbers)
         date_events(doc, ctx, events, times)
         locate_events(doc, ctx, events, places, actors)
-        assign_factuality(doc, ctx, events, quotes, actors)
+        assign_factuality(doc, ctx, events, quotes, actors, numbers)
         return Document(article=article, actors=actors, places=places, times=times,
                         quotes=quotes, events=events)
 

@@ -11,6 +11,7 @@ from polybius.extract.actors import extract_actors
 from polybius.extract.factuality import assign_factuality
 from polybius.extract.quotes import extract_quotes
 from polybius.model import FACTUALITY, Event, Evidence, Trigger
+from polybius.pipeline import Pipeline
 
 
 def status_of(parse, text: str, trigger: str, type_: str = "ASSAULT"):
@@ -196,3 +197,30 @@ def test_no_false_facts_on_the_sample_corpus():
     report = false_facts.evaluate(Pipeline())
     assert report.metrics["false_fact_rate"] == 0.0, report.render()
     assert report.metrics["coverage"] >= 0.9, report.render()
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline()
+
+
+def _notes(pipeline: Pipeline, text: str) -> list[str | None]:
+    return [e.factuality.note for e in pipeline.extract(text).events if e.size.killed is not None]
+
+
+def test_sources_giving_different_death_tolls_are_recorded_in_the_note(pipeline: Pipeline) -> None:
+    notes = _notes(pipeline, "Gunmen attacked a market in Maiduguri on Sunday. Police said 26 people "
+                             "were killed in the attack. Hospital officials said the death toll had "
+                             "risen to 30.")
+    assert notes == ["killed: 26 according to Police vs 30 according to Hospital officials"]
+
+
+def test_an_updated_toll_from_the_same_source_is_not_a_disagreement(pipeline: Pipeline) -> None:
+    notes = _notes(pipeline, "Police said 26 people were killed in the attack on Sunday. Police said "
+                             "on Monday that the death toll had risen to 30.")
+    assert notes == [None]
+
+
+def test_an_unsourced_toll_update_is_not_a_disagreement(pipeline: Pipeline) -> None:
+    assert _notes(pipeline, "Gunmen killed 12 people in Maiduguri on Sunday. The death toll later "
+                            "rose to 30.") == [None]

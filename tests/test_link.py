@@ -287,3 +287,13 @@ def test_reports_of_one_city_and_day_join_even_when_their_actors_differ() -> Non
     assert pair_score(a, item("B/e1", names=frozenset(), window=month, **paris)) == 0.0
     assert pair_score(a, item("B/e1", names=frozenset(), resolution="city", geonameid=1,
                               place_name="Lyon")) == 0.0
+
+
+def test_merged_reports_keep_each_outlets_factuality_note(store_path: Path) -> None:
+    docs = reports()
+    docs[0].events[0].factuality.note = "killed: 2 according to police vs 4 according to medics"
+    with Store(f"sqlite:///{store_path}") as s:
+        s.add(docs)
+        paris = [c for c in s.canonical_events(country="FR") if c.place_name == "Paris"][0]
+    assert paris.notes == ["lemonde.fr: killed: 2 according to police vs 4 according to medics"]
+    assert paris.to_json()["notes"] == paris.notes

@@ -34,6 +34,7 @@ from spacy.tokens import Doc, Span, Token
 
 from polybius.errors import ResourceError
 from polybius.extract import Context
+from polybius.extract.numbers import Number
 from polybius.extract.quotes import attribution_cues
 from polybius.model import Actor, Event, Factuality, Quote
 from polybius.resources import load_yaml
@@ -84,8 +85,10 @@ def factuality_cues() -> FactualityCues:
 
 
 def assign_factuality(doc: Doc, ctx: Context, events: Sequence[Event], quotes: Sequence[Quote],
-                      actors: Sequence[Actor]) -> None:
-    """Set ``event.factuality`` for every event in place."""
+                      actors: Sequence[Actor], numbers: Sequence[Number] = ()) -> None:
+    """Set ``event.factuality`` for every event in place; sources that give different casualty
+    figures for the same event are recorded in its ``note`` ("killed: 26 according to police vs
+    30 according to hospital officials")."""
     for event in events:
         statuses = [factuality_at(root, quotes, actors, event) for root in _trigger_roots(doc, event)]
         if not statuses:
@@ -111,6 +114,50 @@ def assign_factuality(doc: Doc, ctx: Context, events: Sequence[Event], quotes: S
                                           + ([dispute.speaker] if dispute.speaker else [])),
                     note=f"{claimer} claimed; {disputer} disputes: {dispute.text[:120]}",
                     cue=f"{event.factuality.cue} / {dispute.cue}")
+
+
+    for event in events:
+        figures = _figure_disagreements(event, events, numbers, quotes, actors)
+        if figures:
+            f = event.factuality
+            f.note = f"{f.note}; {figures}" if f.note else figures
+
+
+_FIGURE_KINDS = ("killed", "injured", "arrested")
+
+
+def _figure_disagreements(event: Event, events: Sequence[Event], numbers: Sequence[Number],
+                          quotes: Sequence[Quote], actors: Sequence[Actor]) -> str:
+    """Figures of one kind for this event that different sources give differently.
+
+    A figure belongs to the event when it stands in one of its evidence sentences, or when it is a
+    death toll ("the toll rose to 30") after the event's first mention and no later event of the
+    same type comes between (the rule events.py uses to update a toll). A figure's source is the
+    speaker of the quote that contains it; unsourced figures are updates, not disagreements.
+    """
+    first = min(ev.trigger.span[0] for ev in event.evidence)
+    same_type = [min(ev.trigger.span[0] for ev in e.evidence) for e in events
+                 if e.type == event.type and e is not event]
+    parts = []
+    for kind in _FIGURE_KINDS:
+        if kind not in event.size.spans:
+            continue
+        by_value: dict[int, list[str]] = {}
+        for number in numbers:
+            if number.kind != kind or number.role == "perpetrators":
+                continue
+            inside = any(s <= number.span[0] < e for s, e in (ev.span for ev in event.evidence))
+            toll = (number.rule.endswith("<-toll") and first < number.span[0]
+                    and not any(first < other < number.span[0] for other in same_type))
+            quote = next((q for q in quotes if q.speaker and q.span[0] <= number.span[0] < q.span[1]), None)
+            who = _who([quote.speaker], actors) if quote and quote.speaker else ""
+            if (inside or toll) and who and who not in by_value.setdefault(int(number.value), []):
+                by_value[int(number.value)].append(who)
+        sources = {who for names in by_value.values() for who in names}
+        if len(by_value) > 1 and len(sources) > 1:
+            parts.append(f"{kind}: " + " vs ".join(
+                f"{value} according to {', '.join(names)}" for value, names in by_value.items()))
+    return "; ".join(parts)
 
 
 def _trigger_roots(doc: Doc, event: Event) -> list[Token]:

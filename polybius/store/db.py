@@ -721,5 +721,6 @@ def _canonical(cid: str, rows: list[EventRow], texts: dict[str, str]) -> Canonic
         killed=_figures(rows, "killed"), injured=_figures(rows, "injured"),
         arrested=_figures(rows, "arrested"), duplicates=corroboration.duplicates,
         best=corroboration.best, disagreements=corroboration.disagreements,
-        reported_by=corroboration.reported_by, denied_by=corroboration.denied_by)
+        reported_by=corroboration.reported_by, denied_by=corroboration.denied_by,
+        notes=sorted({f"{r.source or r.article_id}: {r.factuality.note}" for r in rows if r.factuality.note}))
 

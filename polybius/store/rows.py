@@ -204,6 +204,9 @@ class CanonicalEvent:
     """Independent sources reporting that the event happened."""
     denied_by: list[str] = field(default_factory=list)
     """Who reports it negated or denied."""
+    notes: list[str] = field(default_factory=list)
+    """Each member's factuality note (claims, disputes, figures its sources disagree on),
+    prefixed with the outlet that printed it: kept side by side when reports merge."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict; ``first_reported`` as an ISO date."""
