@@ -957,7 +957,7 @@ def _attach_sizes(doc: Doc, drafts: list[_Draft], by_token: dict[int, _Draft],
         candidates = {i: d for i, d in by_token.items() if d.type in allowed}
         hit = _event_token_for(doc, number, candidates)
         draft = candidates[hit] if hit is not None else _only_event_in_sentence(doc, number, drafts, allowed)
-        if draft is None and _is_update(number):  # "The death toll rose to 30." after the attack
+        if draft is None and number.is_toll:  # "The death toll rose to 30." after the attack
             earlier = [d for d in drafts if d.type == "ASSAULT" and d.trigger[1] <= number.span[0]]
             draft = max(earlier, key=lambda d: d.trigger) if earlier else None
         if draft is not None:
@@ -973,15 +973,11 @@ def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
     return same[0] if len(same) == 1 else None
 
 
-def _is_update(number: Number) -> bool:
-    return number.rule.endswith("<-toll")
-
-
 def _set_size(size: Size, number: Number) -> None:
     # Attackers killed are not victims: "killed two people; four of the assailants were shot dead".
     field_name = ("perpetrators_killed" if number.kind == "killed" and number.role == "perpetrators"
                   else number.kind)
-    if field_name in size.spans and not (_is_update(number) and number.value > (getattr(size, field_name) or 0)):
+    if field_name in size.spans and not (number.is_toll and number.value > (getattr(size, field_name) or 0)):
         return  # the first figure for a kind wins (later ones are usually sub-counts), except an
         # updated toll: "killed 12 ... the death toll rose to 30"
     if field_name in size.lower_bounds:

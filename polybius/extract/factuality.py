@@ -147,7 +147,7 @@ def _figure_disagreements(event: Event, events: Sequence[Event], numbers: Sequen
             if number.kind != kind or number.role == "perpetrators":
                 continue
             inside = any(s <= number.span[0] < e for s, e in (ev.span for ev in event.evidence))
-            toll = (number.rule.endswith("<-toll") and first < number.span[0]
+            toll = (number.is_toll and first < number.span[0]
                     and not any(first < other < number.span[0] for other in same_type))
             quote = next((q for q in quotes if q.speaker and q.span[0] <= number.span[0] < q.span[1]), None)
             who = _who([quote.speaker], actors) if quote and quote.speaker else ""

@@ -47,6 +47,11 @@ class Number:
     """Token index of the number's syntactic head, where events.py starts walking the parse."""
     currency: str | None = None
 
+    @property
+    def is_toll(self) -> bool:
+        """Counted through "toll" ("the death toll rose to 30"): a running total that may update."""
+        return self.rule.endswith("<-toll")
+
 
 def extract_numbers(doc: Doc, ctx: Context) -> list[Number]:
     """All money amounts and counts in ``doc``, in text order, each with its kind and span."""
