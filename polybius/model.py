@@ -7,7 +7,7 @@ made it, so each field of an event can be traced to the sentence behind it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any, TypeVar
 
@@ -228,25 +228,31 @@ class Document:
     quotes: list[Quote] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, native: bool = False) -> dict[str, Any]:
         """The document as a JSON-ready dict in the ``polybius/1`` contract.
+
+        ``native=True`` leaves the records (removed parts, actors, places, times, quotes, events)
+        as dataclasses, for serialisers that write dataclasses themselves (orjson, as the store
+        does): the same JSON, without building a dict per record first.
 
         Example::
 
             json.dumps(doc.to_json(), ensure_ascii=False)
         """
-        article = asdict(self.article)
-        article["published"] = self.article.published.isoformat() if self.article.published else None
+        plain = _same if native else to_plain
+        art = self.article
         return {
             "schema": SCHEMA,
-            "article": {k: article[k] for k in
-                        ("id", "url", "title", "published", "language", "text", "removed")}
-            | ({"skipped": self.article.skipped} if self.article.skipped else {}),
-            "actors": [to_plain(a) for a in self.actors],
-            "places": [to_plain(p) for p in self.places],
-            "times": [to_plain(t) for t in self.times],
-            "quotes": [to_plain(q) for q in self.quotes],
-            "events": [to_plain(e) for e in self.events],
+            "article": {"id": art.id, "url": art.url, "title": art.title,
+                        "published": art.published.isoformat() if art.published else None,
+                        "language": art.language, "text": art.text,
+                        "removed": [plain(r) for r in art.removed]}
+            | ({"skipped": art.skipped} if art.skipped else {}),
+            "actors": [plain(a) for a in self.actors],
+            "places": [plain(p) for p in self.places],
+            "times": [plain(t) for t in self.times],
+            "quotes": [plain(q) for q in self.quotes],
+            "events": [plain(e) for e in self.events],
         }
 
     @classmethod
@@ -282,6 +288,10 @@ def to_plain(record: Any) -> dict[str, Any]:
     most of the store's write time (every field here is immutable, so no deep copy is needed).
     """
     return _plain(record)  # type: ignore[no-any-return]
+
+
+def _same(record: Any) -> Any:
+    return record
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
