@@ -1,13 +1,13 @@
-"""Many inputs through one ``Pipeline``: files to documents (``polybius extract``) and files into
-a store (``Store.ingest``). One model load, ``nlp.pipe`` batches across file boundaries, and a bad
-input is reported by name while the rest go on.
+"""Many inputs through one ``Pipeline``: files to documents (``polybius extract``). One model
+load, ``nlp.pipe`` batches across file boundaries, and a bad input is reported by name while the
+rest go on. (Into a store, inputs go through ``polybius.scale.ingest``.)
 """
 
 from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,8 +18,6 @@ from polybius.model import Article, Document
 
 if TYPE_CHECKING:
     from polybius.pipeline import Pipeline
-    from polybius.store import Store
-    from polybius.store.rows import IngestResult
 
 STDIN = "-"
 
@@ -115,45 +113,3 @@ def extract_files(pipeline: Pipeline, sources: Iterable[str | Path], *,
         while pending and pending[0].done:
             yield pending.popleft()
     yield from pending  # inputs that failed to read after the last document
-
-
-def ingest_sources(store: Store, pipeline: Pipeline, sources: Iterable[str | Path], *,
-                   published: date | None = None,
-                   on_progress: Callable[[int, int], None] | None = None) -> IngestResult:
-    """Read, extract and store every article of ``sources`` (files or folders).
-
-    Articles already in the store are not extracted again; each ``nlp.pipe`` batch is stored in
-    one transaction. Inputs that cannot be read are listed in ``failed`` and the rest go on.
-    ``on_progress(done, total)`` is called before the first batch and after each one.
-    """
-    from polybius.ingest import iter_files, read_file
-    from polybius.store.rows import IngestResult
-
-    articles: list[Article] = []
-    result = IngestResult()
-    for source in sources:
-        try:
-            paths = list(iter_files([Path(source)]))
-        except InputError as err:  # no such file: say so and go on with the others
-            result.failed.append(str(err))
-            continue
-        for path in paths:
-            try:
-                articles.extend(read_file(path, published=published))
-            except InputError as err:
-                result.failed.append(str(err))
-    unique = list({a.id: a for a in articles}.values())
-    new = [a for a in unique if not store.has_article(a.id)]
-    result.skipped = len(articles) - len(new)
-    result.ids = [a.id for a in articles]
-    size = pipeline.config.batch_size
-    if on_progress is not None:
-        on_progress(0, len(new))
-    for start in range(0, len(new), size):
-        batch = store.add(pipeline.extract_many(new[start:start + size], batch_size=size))
-        result.added += batch.added
-        result.skipped += batch.skipped
-        if on_progress is not None:
-            on_progress(min(start + size, len(new)), len(new))
-    return result
-

@@ -172,7 +172,7 @@ def run_scale_bench(pipeline: Pipeline, data_dir: Path | None, *, limit: int | N
     report = ScaleReport(corpus=f"{corpus}, repeated to {len(articles)} articles")
     size = 16
     _warm(pipeline.config)
-    plain, docs = _timed_pass("plain", articles, LocalExecutor(pipeline.config, None), size)
+    plain, docs = _timed_pass("plain", articles, LocalExecutor(pipeline), size)
     report.passes.append(plain)
     for workers in (1, 2):
         report.passes.append(_dask_pass(f"dask-{workers}", workers, articles, pipeline, size)[0])

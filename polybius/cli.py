@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -21,6 +21,9 @@ from rich.table import Table
 
 from polybius.errors import PolybiusError
 from polybius.model import Article
+
+if TYPE_CHECKING:
+    from polybius.scale import RunReport
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "articles"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -234,19 +237,37 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=False)
 
 
-def ingest_paths(paths: Iterable[Path], db_url: str, published: date | None = None) -> tuple[int, int, int]:
-    """Read, extract and store every article under ``paths``; returns (added, skipped, failed inputs)."""
-    from polybius.store import Store
+def ingest_paths(paths: Iterable[str | Path], db_url: str, published: date | None = None, *,
+                 workers: int | None = None, scheduler: str | None = None, out: str | None = None,
+                 network: bool = False) -> RunReport:
+    """Read, extract and write every article of ``paths`` (``polybius.scale.ingest``), with progress.
 
+    In this process, or on Dask with ``workers``/``scheduler``; into the store at ``db_url``, or
+    as Parquet parts with ``out=parquet://DIR``.
+    """
+    from polybius import scale
+    from polybius.ingest.fetch import Fetcher, fetch_article
+    from polybius.ingest.settings import fetch_policy, source_settings
+
+    settings = source_settings()
+    fetcher = Fetcher(policy=fetch_policy(settings)) if network else None
     pipeline = _pipeline()
-    with _progress() as progress:
-        task = progress.add_task("extracting", total=None)
-        result = Store(db_url).ingest(
-            paths, pipeline=pipeline, published=published,
-            on_progress=lambda done, total: progress.update(task, completed=done, total=total))
-    for message in result.failed:
-        fail(message)
-    return result.added, result.skipped, len(result.failed)
+    sink = scale.open_sink(out, db_url, settings.scale_write_batch)
+    client = scale.dask_client(workers, scheduler) if (workers or scheduler) else None
+    try:
+        executor = (scale.DaskExecutor(client, pipeline.config, db_url if out is None else None)
+                    if client is not None else scale.LocalExecutor(pipeline, sink.known))
+        with _progress() as progress:
+            task = progress.add_task("extracting", total=None)
+            return scale.ingest(
+                paths, executor, sink, published=published,
+                fetch=(lambda url: fetch_article(fetcher, url)) if fetcher else None,
+                partition_size=settings.scale_partition_size,
+                max_record_bytes=settings.warc_max_record_bytes,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    finally:
+        if client is not None:
+            _close_dask(client, shutdown=scheduler is None)
 
 
 @main.command()
@@ -265,54 +286,19 @@ def ingest(paths: tuple[str, ...], db_url: str, published: date | None, workers:
 
     Inputs that cannot be used are reported with their source and skipped; the run goes on.
     Re-running skips articles already stored (by content hash), so an interrupted run resumes.
+    Exit status 1 when a file, folder or URL could not be used at all (records skipped inside
+    a web archive are reported, not failures).
 
     Example: polybius ingest CC-NEWS-20210304.warc.gz --workers 2 --db sqlite:///polybius.db
     """
-    from polybius.ingest.warc import is_warc
-
     from polybius.config import Config
 
-    network = network or Config.load().fetch
-    if workers or scheduler or out or network or any(
-            p.startswith(("http://", "https://")) or is_warc(Path(p)) for p in paths):
-        _ingest_scaled(paths, db_url, published, workers, scheduler, out, network)
-        return
-    added, skipped, failed = ingest_paths([Path(p) for p in paths], db_url, published)
-    click.echo(f"{added} articles added, {skipped} already stored, {failed} inputs failed")
-    if failed:
-        sys.exit(1)
-
-
-def _ingest_scaled(paths: tuple[str, ...], db_url: str, published: date | None, workers: int | None,
-                   scheduler: str | None, out: str | None, network: bool) -> None:
-    """Sources through ``polybius.scale``: in process, or on Dask with ``--workers``/``--scheduler``."""
-    from polybius import scale
-    from polybius.ingest.fetch import Fetcher, fetch_article
-    from polybius.ingest.items import SkipLog
-    from polybius.ingest.settings import fetch_policy, source_settings
-
-    settings = source_settings()
-    skips = SkipLog()
-    fetcher = Fetcher(policy=fetch_policy(settings)) if network else None
-    items = scale.iter_items(paths, skips, published=published,
-                             fetch=(lambda url: fetch_article(fetcher, url)) if fetcher else None,
-                             max_record_bytes=settings.warc_max_record_bytes)
-    sink = scale.open_sink(out, db_url, settings.scale_write_batch)
-    config = _pipeline().config
-    store_url = db_url if out is None else None
-    client = scale.dask_client(workers, scheduler) if (workers or scheduler) else None
-    try:
-        executor = (scale.DaskExecutor(client, config, store_url) if client is not None
-                    else scale.LocalExecutor(config, store_url))
-        with _progress() as progress:
-            task = progress.add_task("extracting", total=None)
-            report = scale.run(items, executor, sink, skips, partition_size=settings.scale_partition_size,
-                               on_progress=lambda n: progress.advance(task, n))
-    finally:
-        if client is not None:
-            _close_dask(client, shutdown=scheduler is None)
+    report = ingest_paths(paths, db_url, published, workers=workers, scheduler=scheduler, out=out,
+                          network=network or Config.load().fetch)
+    for skipped in report.failed_inputs:
+        fail(f"{skipped.source}: {skipped.reason}")
     click.echo(report.render())
-    if report.items == 0 and skips.items:
+    if report.failed_inputs or (report.items == 0 and report.skips.items):
         sys.exit(1)
 
 
@@ -539,8 +525,7 @@ def demo(db_url: str, out_dir: Path) -> None:
     from polybius.export import write_export
     from polybius.store import Store
 
-    added, skipped, failed = ingest_paths([SAMPLES], db_url)
-    click.echo(f"{added} articles added, {skipped} already stored, {failed} inputs failed")
+    click.echo(ingest_paths([SAMPLES], db_url).render())
     print_summary(db_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = Store(db_url).events()

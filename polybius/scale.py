@@ -1,5 +1,7 @@
 """Running the one Pipeline over many articles: in this process, or on Dask workers.
 
+This is the one way articles go from sources to the store: ``ingest`` below serves
+``polybius ingest`` (with or without ``--workers``/``--scheduler``/``--out``) and ``Store.ingest``.
 Sources (files, web archives, URLs) are read lazily into partitions of a few dozen items; each
 partition is extracted by ``extract_partition`` (here, or as a Dask task on a LocalCluster or an
 existing scheduler), and the documents come back to ONE writer that stores them in batches (one
@@ -20,17 +22,23 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from polybius.errors import InputError, PolybiusError
 from polybius.ingest.items import Item, RawPage, SkipLog, Skipped, to_article
 from polybius.model import Article, Document
 from polybius.pipeline import Config, Pipeline
 
+if TYPE_CHECKING:
+    from polybius.store import Store
+
 log = logging.getLogger(__name__)
 
 PARQUET_SCHEME = "parquet://"
+KnownIds = Callable[[list[str]], set[str]]
+"""Which of these article ids are already written (by the store or the Parquet folder)."""
 
 
 # -- reading sources -----------------------------------------------------------------------------
@@ -48,17 +56,17 @@ def iter_items(sources: Iterable[str], skips: SkipLog, *, published: date | None
     for source in sources:
         if source.startswith(("http://", "https://")):
             if fetch is None:
-                skips.add(source, "URL given but network fetching is off (use --network)")
+                skips.add(source, "URL given but network fetching is off (use --network)", whole=True)
                 continue
             try:
                 yield fetch(source)
             except InputError as err:
-                skips.add_error(err)
+                skips.add_error(err, whole=True)
             continue
         try:
             files = _files(Path(source))
         except InputError as err:
-            skips.add_error(err)
+            skips.add_error(err, whole=True)
             continue
         for path in files:
             if is_warc(path):
@@ -68,7 +76,7 @@ def iter_items(sources: Iterable[str], skips: SkipLog, *, published: date | None
             try:
                 yield from read_file(path, published=published)
             except InputError as err:
-                skips.add_error(err)
+                skips.add_error(err, whole=True)
 
 
 def _files(path: Path) -> list[Path]:
@@ -103,6 +111,13 @@ class PartitionResult:
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     already: int = 0
+    ids: list[str] = field(default_factory=list)
+    """Content ids of the partition's articles, in item order (new, repeated and already stored)."""
+
+    @property
+    def done(self) -> int:
+        """Items of the partition accounted for: extracted, skipped or already stored."""
+        return len(self.documents) + len(self.skipped) + self.already
 
 
 _PIPELINES: dict[Config, Pipeline] = {}
@@ -116,9 +131,9 @@ def _pipeline(config: Config) -> Pipeline:
     return _PIPELINES[config]
 
 
-def _known_ids(store_url: str | None, ids: list[str]) -> set[str]:
+def _known_ids(store_url: str, ids: list[str]) -> set[str]:
     """Ids already in the store, asked from the worker (one store handle per worker process)."""
-    if not store_url or not ids:
+    if not ids:
         return set()
     from polybius.store import Store
 
@@ -127,8 +142,13 @@ def _known_ids(store_url: str | None, ids: list[str]) -> set[str]:
     return set(_KNOWN[store_url].known_ids(ids))
 
 
-def extract_partition(items: list[Item], config: Config, store_url: str | None = None) -> PartitionResult:
-    """Extract one partition: raw pages to articles, stored ones dropped, the rest through the Pipeline."""
+def extract_partition(items: list[Item], pipeline: Pipeline | Config,
+                      known: KnownIds | None = None) -> PartitionResult:
+    """Extract one partition: raw pages to articles, stored ones dropped, the rest through the Pipeline.
+
+    ``pipeline`` is the Pipeline itself, or its Config (a Dask task gets the worker's Pipeline,
+    built once); ``known`` tells which raw pages' articles are already written.
+    """
     result = PartitionResult()
     articles: dict[str, Article] = {}
     for item in items:
@@ -137,14 +157,17 @@ def extract_partition(items: list[Item], config: Config, store_url: str | None =
         except InputError as err:
             result.skipped.append(Skipped(err.source, err.problem))
             continue
+        result.ids.append(article.id)
         if article.id in articles:
             result.already += 1
         else:
             articles[article.id] = article
-    known = _known_ids(store_url, list(articles)) if any(isinstance(i, RawPage) for i in items) else set()
-    result.already += len(known)
-    fresh = [a for aid, a in articles.items() if aid not in known]
-    result.documents = list(_pipeline(config).process_many(fresh))
+    pages = known is not None and any(isinstance(i, RawPage) for i in items)
+    stored = known(list(articles)) if pages and known is not None else set()
+    result.already += len(stored)
+    fresh = [a for aid, a in articles.items() if aid not in stored]
+    nlp = pipeline if isinstance(pipeline, Pipeline) else _pipeline(pipeline)
+    result.documents = list(nlp.process_many(fresh))
     return result
 
 
@@ -162,13 +185,17 @@ class Sink(Protocol):
 
 
 class StoreSink:
-    """Writes to the store in batches of ``batch`` documents, one transaction each."""
+    """Writes to the store in batches of ``batch`` documents, one transaction each.
 
-    def __init__(self, db_url: str, batch: int = 64) -> None:
+    ``store`` is an open Store (left open by ``close``) or a database URL (opened and closed here).
+    """
+
+    def __init__(self, store: Store | str, batch: int = 64) -> None:
         from polybius.store import Store
 
-        self.store = Store(db_url)
-        self.url, self.batch = db_url, batch
+        self._owned = isinstance(store, str)
+        self.store = Store(store) if isinstance(store, str) else store
+        self.url, self.batch = self.store.url, batch
         self._buffer: list[Document] = []
         self.added = self.duplicates = 0
 
@@ -187,9 +214,12 @@ class StoreSink:
         self.duplicates += result.skipped
 
     def close(self) -> None:
-        if self._buffer:
-            self._flush(len(self._buffer))
-        self.store.close()
+        try:
+            if self._buffer:
+                self._flush(len(self._buffer))
+        finally:
+            if self._owned:
+                self.store.close()
 
 
 class ParquetSink:
@@ -273,6 +303,10 @@ def open_sink(out: str | None, db_url: str, batch: int) -> StoreSink | ParquetSi
 
 # -- running -----------------------------------------------------------------------------------------
 
+Progress = Callable[[int, "int | None"], None]
+"""``on_progress(done, total)``: items accounted for so far, and of how many (None while reading)."""
+
+
 @dataclass
 class RunReport:
     """Counts of one run, for the summary line."""
@@ -283,8 +317,16 @@ class RunReport:
     events: int = 0
     seconds: float = 0.0
     skips: SkipLog = field(default_factory=SkipLog)
+    ids: list[str] = field(default_factory=list)
+    """Content ids of every article read (written, repeated or already stored), partition by partition."""
+
+    @property
+    def failed_inputs(self) -> list[Skipped]:
+        """Inputs that could not be used at all (a file, folder or URL), not records inside one."""
+        return [s for s in self.skips.items if s.whole]
 
     def render(self) -> str:
+        """The summary: counts, then what was skipped and why."""
         return (f"{self.written} articles added ({self.events} events), {self.already} already stored, "
                 f"{len(self.skips.items)} inputs skipped in {self.seconds:.1f} s\n{self.skips.render()}")
 
@@ -296,21 +338,29 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """Extracts partitions one after the other in this process (no Dask)."""
+    """Extracts partitions one after the other in this process (no Dask).
 
-    def __init__(self, config: Config, store_url: str | None) -> None:
-        self.config, self.store_url = config, store_url
+    ``pipeline`` is a Pipeline or a Config (this process's Pipeline for it is built once);
+    ``known`` is usually the sink's ``known``, so raw pages already written are not extracted again.
+    """
+
+    def __init__(self, pipeline: Pipeline | Config, known: KnownIds | None = None) -> None:
+        self.pipeline, self.known = pipeline, known
 
     def map_unordered(self, parts: Iterable[list[Item]]) -> Iterator[PartitionResult]:
         for part in parts:
-            yield extract_partition(part, self.config, self.store_url)
+            yield extract_partition(part, self.pipeline, self.known)
 
 
 class DaskExecutor:
-    """Extracts partitions as Dask tasks, keeping at most ``2 × workers`` in flight."""
+    """Extracts partitions as Dask tasks, keeping at most ``2 × workers`` in flight.
+
+    Workers ask the store at ``store_url`` (each through its own handle) which raw pages are done.
+    """
 
     def __init__(self, client: Any, config: Config, store_url: str | None) -> None:
-        self.client, self.config, self.store_url = client, config, store_url
+        self.client, self.config = client, config
+        self.known = partial(_known_ids, store_url) if store_url else None
 
     def map_unordered(self, parts: Iterable[list[Item]]) -> Iterator[PartitionResult]:
         from distributed import as_completed
@@ -330,41 +380,67 @@ class DaskExecutor:
                 pending.add(self._submit(nxt))
 
     def _submit(self, part: list[Item]) -> Any:
-        return self.client.submit(extract_partition, part, self.config, self.store_url, pure=False)
+        return self.client.submit(extract_partition, part, self.config, self.known, pure=False)
 
 
 def run(items: Iterable[Item], executor: Executor, sink: Sink, skips: SkipLog, *,
-        partition_size: int = 32, on_progress: Callable[[int], None] | None = None) -> RunReport:
+        partition_size: int = 32, on_progress: Progress | None = None) -> RunReport:
     """Extract every item through ``executor`` and write the documents through ``sink``."""
     report = RunReport(skips=skips)
     started = time.perf_counter()
+    sent = done = 0
+    reading = True
 
     def fresh_parts() -> Iterator[list[Item]]:
+        nonlocal sent, reading
         # Articles read from files know their id already: drop stored ones before any NLP.
         for part in partitions(items, partition_size):
             report.items += len(part)
             ids = [i.id for i in part if isinstance(i, Article)]
             known = sink.known(ids) if ids else set()
-            report.already += sum(1 for i in part if isinstance(i, Article) and i.id in known)
+            report.ids += [i for i in ids if i in known]
+            report.already += sum(1 for i in ids if i in known)
             keep = [i for i in part if not (isinstance(i, Article) and i.id in known)]
             if keep:
+                sent += len(keep)
                 yield keep
+        reading = False
 
     try:
+        if on_progress:
+            on_progress(0, None)
         for result in executor.map_unordered(fresh_parts()):
             for s in result.skipped:
                 skips.add(s.source, s.reason)
             report.already += result.already
+            report.ids += result.ids
             sink.write(result.documents)
             report.events += sum(len(d.events) for d in result.documents)
+            done += result.done
             if on_progress:
-                on_progress(len(result.documents))
+                on_progress(done, None if reading else sent)
     finally:
         sink.close()
     report.written = sink.added
     report.already += sink.duplicates
     report.seconds = time.perf_counter() - started
     return report
+
+
+def ingest(sources: Iterable[str | Path], executor: Executor, sink: Sink, *,
+           published: date | None = None, fetch: Callable[[str], Article] | None = None,
+           partition_size: int = 32, max_record_bytes: int | None = None,
+           on_progress: Progress | None = None) -> RunReport:
+    """Read ``sources`` (files, folders, web archives, and URLs with ``fetch``), extract, write.
+
+    The one ingest path: ``polybius ingest`` and ``Store.ingest`` both come here. Unusable
+    inputs are logged, skipped and summarised in the report's ``skips``; articles already
+    written are skipped before extraction, so an interrupted run, run again, resumes.
+    """
+    skips = SkipLog()
+    items = iter_items([str(s) for s in sources], skips, published=published, fetch=fetch,
+                       max_record_bytes=max_record_bytes)
+    return run(items, executor, sink, skips, partition_size=partition_size, on_progress=on_progress)
 
 
 def dask_client(workers: int | None, scheduler: str | None, *, timeout: float = 10.0) -> Any:

@@ -65,8 +65,8 @@ def dump(db: Path) -> dict[str, list[tuple[Any, ...]]]:
 def ingest_here(sources: list[str], db: Path, skips: SkipLog | None = None) -> Any:
     skips = skips or SkipLog()
     items = iter_items(sources, skips)
-    url = f"sqlite:///{db}"
-    return run(items, LocalExecutor(CONFIG, url), StoreSink(url, batch=2), skips, partition_size=3)
+    sink = StoreSink(f"sqlite:///{db}", batch=2)
+    return run(items, LocalExecutor(CONFIG, sink.known), sink, skips, partition_size=3)
 
 
 def test_sources_mix_files_archives_and_refused_urls(corpus: Path, tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_parquet_parts_load_into_the_same_store_as_a_direct_run(corpus: Path, tm
     ingest_here([str(corpus)], direct)
     parts = tmp_path / "parts"
     skips = SkipLog()
-    report = run(iter_items([str(corpus)], skips), LocalExecutor(CONFIG, None), ParquetSink(parts, batch=4),
+    report = run(iter_items([str(corpus)], skips), LocalExecutor(CONFIG), ParquetSink(parts, batch=4),
                  skips, partition_size=3)
     assert report.written == 9 and len(list(parts.glob("part-*.parquet"))) == 3
     loaded = tmp_path / "loaded.db"
@@ -116,7 +116,7 @@ def test_rerun_into_parquet_writes_no_part_twice(corpus: Path, tmp_path: Path) -
     parts = tmp_path / "parts"
     for _ in range(2):
         skips = SkipLog()
-        run(iter_items([str(corpus)], skips), LocalExecutor(CONFIG, None), ParquetSink(parts, batch=4),
+        run(iter_items([str(corpus)], skips), LocalExecutor(CONFIG), ParquetSink(parts, batch=4),
             skips, partition_size=3)
     with Store("sqlite://") as store:
         assert store.add(read_parquet(parts, SkipLog())).added == 9

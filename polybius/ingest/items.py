@@ -33,6 +33,8 @@ class Skipped:
 
     source: str
     reason: str
+    whole: bool = False
+    """The whole input (a file, folder or URL) was unusable, not one record or page inside it."""
 
 
 Item = Article | RawPage
@@ -53,14 +55,14 @@ class SkipLog:
 
     items: list[Skipped] = field(default_factory=list)
 
-    def add(self, source: str, reason: str) -> None:
-        """Record and log one skipped input."""
-        self.items.append(Skipped(source, reason))
+    def add(self, source: str, reason: str, *, whole: bool = False) -> None:
+        """Record and log one skipped input (``whole``: a whole file, folder or URL)."""
+        self.items.append(Skipped(source, reason, whole))
         log.warning("skipped %s: %s", source, reason)
 
-    def add_error(self, err: InputError) -> None:
+    def add_error(self, err: InputError, *, whole: bool = False) -> None:
         """Record an InputError (its source and problem)."""
-        self.add(err.source, err.problem)
+        self.add(err.source, err.problem, whole=whole)
 
     def reasons(self) -> Counter[str]:
         """How many inputs were skipped per kind of reason (the reason up to its first colon)."""

@@ -155,25 +155,33 @@ class Store:
 
     def ingest(self, sources: Iterable[str | Path] | str | Path, *, pipeline: Pipeline | None = None,
                published: date | None = None,
-               on_progress: Callable[[int, int], None] | None = None) -> IngestResult:
-        """Read, extract and store text, HTML and JSONL files or whole folders.
+               on_progress: Callable[[int, int | None], None] | None = None) -> IngestResult:
+        """Read, extract and store text, HTML, JSONL and WARC files or whole folders.
 
-        One model load, ``nlp.pipe`` batches, one transaction per batch; articles already stored
-        are skipped without extraction; unreadable inputs are listed in ``failed`` and the rest
-        go on. ``published`` applies to files that do not say; ``pipeline`` defaults to
-        ``Pipeline()``.
+        The same path as ``polybius ingest`` (``polybius.scale.ingest``) run in this process: one
+        model load, partitions through ``nlp.pipe``, one transaction per ``write_batch`` documents;
+        articles already stored are skipped without extraction, so an interrupted ingest resumes;
+        unusable inputs are listed in ``failed`` and the rest go on. ``published`` applies to files
+        that do not say; ``pipeline`` defaults to ``Pipeline()``; ``on_progress(done, total)``
+        hears of every partition (``total`` is None until every input has been read).
 
         Example::
 
             result = store.ingest("samples/articles")
             result.added, result.skipped, result.failed
         """
-        from polybius.batch import ingest_sources
+        from polybius import scale
         from polybius.pipeline import Pipeline
 
-        paths = [sources] if isinstance(sources, str | Path) else list(sources)
-        return ingest_sources(self, pipeline or Pipeline(), paths, published=published,
+        pipeline = pipeline or Pipeline()
+        sink = scale.StoreSink(self, batch=pipeline.config.write_batch)
+        report = scale.ingest([sources] if isinstance(sources, str | Path) else sources,
+                              scale.LocalExecutor(pipeline, sink.known), sink, published=published,
+                              partition_size=pipeline.config.partition_size,
+                              max_record_bytes=pipeline.config.warc_max_record_bytes,
                               on_progress=on_progress)
+        return IngestResult(added=report.written, skipped=report.already, ids=report.ids,
+                            failed=[f"{s.source}: {s.reason}" for s in report.skips.items])
 
     def relink(self) -> dict[str, str]:
         """Recompute every cluster from scratch (after the linking rules change); returns key → cluster.

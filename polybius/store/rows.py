@@ -32,9 +32,11 @@ class IngestResult:
     skipped: int = 0
     """Articles already stored (same content hash), including repeats within the batch."""
     ids: list[str] = field(default_factory=list)
-    """Content ids of every document in the batch, in input order (added and skipped)."""
+    """Content ids of every document in the batch, in input order (added and skipped); for
+    ``Store.ingest``, of every article read, partition by partition."""
     failed: list[str] = field(default_factory=list)
-    """``Store.ingest`` only: one message per input that could not be read, naming it."""
+    """``Store.ingest`` only: one message per input (file, URL, archive record) that could not be
+    used, naming it."""
 
 
 @dataclass(frozen=True)
