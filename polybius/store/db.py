@@ -533,6 +533,15 @@ def _insert_documents(conn: Connection, docs: list[Document],
     return [(d.article.id, e.id) for d in docs for e in d.events]
 
 
+_INT_MAX = 2**31 - 1  # INTEGER columns are 32-bit on PostgreSQL
+
+
+def _count(value: int | None) -> int | None:
+    """A figure for its INTEGER column: one beyond the column's range (no real count is) is left
+    out there, so it cannot fail the batch; the event's JSON keeps it as the article said."""
+    return value if value is None or -_INT_MAX <= value <= _INT_MAX else None
+
+
 def _event_values(article_id: str, ev: Event, names: dict[str, str],
                   where: dict[str, Place]) -> dict[str, Any]:
     place = where.get(ev.location.place) if ev.location.place else None
@@ -552,8 +561,8 @@ def _event_values(article_id: str, ev: Event, names: dict[str, str],
         "lat": place.lat if place else None, "lon": place.lon if place else None,
         "resolution": ev.location.resolution or (place.resolution if place else None),
         "factuality": ev.factuality.status,
-        "killed": size.killed, "injured": size.injured, "arrested": size.arrested,
-        "money_usd": size.money_usd,
+        "killed": _count(size.killed), "injured": _count(size.injured),
+        "arrested": _count(size.arrested), "money_usd": size.money_usd,
         "actor_names": actor_names, "recipient_names": recipient_names,
         "names_folded": "\n".join(n.casefold() for n in actor_names + recipient_names),
         "cluster_id": None, "event": ev,

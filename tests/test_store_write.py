@@ -1,0 +1,107 @@
+"""The store's write path: batches equal one-by-one writes, and the JSON columns hold the contract."""
+
+from __future__ import annotations
+
+import json
+import math
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from polybius.model import Document, Size
+from polybius.store import Store, codec
+from polybius.store.schema import actors, articles, events, places
+
+from builders import KENYA, LYON, Ev, make_doc
+from test_store import documents, empty_postgres
+
+
+def stored_rows(store: Store) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the four document tables, without surrogate keys and ingest times."""
+    out = {}
+    with store.engine.connect() as conn:
+        for table in (articles, events, actors, places):
+            cols = [c for c in table.c if c.name not in ("pk", "ingested_at")]
+            out[table.name] = sorted((tuple(json.dumps(v, sort_keys=True, default=str) for v in row)
+                                      for row in conn.execute(select(*cols))), key=repr)
+    return out
+
+
+def one_by_one_equals_batch(url_for: Any, docs: list[Document]) -> None:
+    with Store(url_for()) as batch:
+        batch.add(docs)
+        at_once = stored_rows(batch)
+    with Store(url_for()) as single:
+        for doc in docs:
+            single.add([doc])
+        assert stored_rows(single) == at_once
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents(), min_size=1, max_size=5))
+def test_a_batch_stores_the_same_rows_as_its_documents_one_by_one(docs: list[Document]) -> None:
+    # repeats in the list are skipped either way; events of different documents may link
+    one_by_one_equals_batch(lambda: "sqlite://", docs)
+
+
+def linked_documents() -> list[Document]:
+    """Five reports, three of one attack in Lyon (they cluster) and two unrelated events."""
+    return [make_doc(Ev(place=LYON, killed=2), salt="1"),
+            make_doc(Ev(place=LYON, killed=3), url="https://b.example/x", salt="2"),
+            make_doc(Ev(type="PROTEST", verb="protested", recipient=None, place=KENYA), salt="3"),
+            make_doc(Ev(place=LYON), Ev(type="AGREE", verb="agreed with", start=None,
+                                        precision="unknown"), url="https://c.example/y", salt="4"),
+            make_doc(salt="1")]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_linked_reports_cluster_the_same_in_one_batch_or_one_by_one(backend: str, tmp_path: Path) -> None:
+    names = count()
+    url_for = (empty_postgres if backend == "postgresql"
+               else lambda: f"sqlite:///{tmp_path / f'{next(names)}.db'}")
+    docs = linked_documents()
+    one_by_one_equals_batch(url_for, docs)
+    with Store(url_for()) as store:
+        store.add(docs)
+        clustered = [r.cluster_id for r in store.events() if r.place_name == "Lyon"]
+    assert len(clustered) == 3 and len(set(clustered)) == 1
+
+
+def test_json_columns_hold_the_contract_document_and_its_events(tmp_path: Path) -> None:
+    doc = make_doc(Ev(place=LYON, killed=2), Ev(type="PROTEST", verb="protested", recipient=None))
+    with Store(f"sqlite:///{tmp_path / 'j.db'}") as store:
+        store.add([doc])
+        with store.engine.connect() as conn:
+            text = conn.exec_driver_sql("select document from articles").scalar_one()
+            stored_events = conn.exec_driver_sql("select event from events order by pk").scalars().all()
+    assert json.loads(text) == doc.to_json()  # standard JSON, exactly the polybius/1 form
+    assert [json.loads(e) for e in stored_events] == doc.to_json()["events"]
+
+
+def test_a_figure_too_large_for_its_column_is_kept_in_the_event_json(tmp_path: Path) -> None:
+    doc = make_doc(Ev(killed=10**20), Ev(type="PROTEST", verb="protested", injured=3 * 10**9))
+    with Store(f"sqlite:///{tmp_path / 'big.db'}") as store:
+        store.add([doc])  # beyond 64 bits: orjson refuses, the json fallback writes it
+        assert store.article(doc.article.id) == doc
+        assert [r.size.killed for r in store.events()] == [10**20, None]
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("select killed, injured from events order by pk").all() == [
+                (None, None), (None, None)]
+
+
+def test_codec_reads_the_non_standard_numbers_older_stores_hold() -> None:
+    assert math.isnan(codec.loads('{"lat": NaN}')["lat"])
+    assert codec.loads(b'[1, 2]') == [1, 2]
+
+
+def test_codec_writes_dataclasses_as_their_plain_form() -> None:
+    size = Size(killed=1, spans={"killed": (3, 4)})
+    assert json.loads(codec.dumps({"size": size})) == {"size": {
+        "killed": 1, "injured": None, "arrested": None, "money_usd": None,
+        "spans": {"killed": [3, 4]}, "perpetrators_killed": None, "lower_bounds": []}}
+    assert codec.dumps_bytes(["é"]) == '["é"]'.encode()
