@@ -419,6 +419,8 @@ def run(items: Iterable[Item], executor: Executor, sink: Sink, skips: SkipLog, *
             done += result.done
             if on_progress:
                 on_progress(done, None if reading else sent)
+        if on_progress:  # the last partition can come back before reading is seen to end
+            on_progress(done, sent)
     finally:
         sink.close()
     report.written = sink.added

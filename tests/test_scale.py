@@ -200,3 +200,41 @@ def test_unreachable_scheduler_is_a_clear_error_naming_it() -> None:
 
     with pytest.raises(PolybiusError, match="tcp://127.0.0.1:9"):
         dask_client(None, "tcp://127.0.0.1:9", timeout=1)
+
+
+# -- one ingest path: Store.ingest and the CLI run the same scale.ingest ---------------------------
+
+def test_store_ingest_is_the_same_run_with_its_skips_and_progress(corpus: Path, tmp_path: Path) -> None:
+    from polybius.pipeline import Pipeline
+
+    direct = tmp_path / "direct.db"
+    ingest_here([str(corpus)], direct)
+    seen: list[tuple[int, int | None]] = []
+    db = tmp_path / "api.db"
+    with Store(f"sqlite:///{db}") as store:
+        result = store.ingest([corpus, tmp_path / "nope.txt"], pipeline=Pipeline(CONFIG),
+                              on_progress=lambda done, total: seen.append((done, total)))
+    assert (result.added, result.skipped, len(result.ids)) == (9, 0, 9)
+    assert sorted(m.split(": ", 1)[1].split(":")[0] for m in result.failed) == [
+        "HTTP 404 response, not an article", "no article text", "no such file or directory"]
+    assert dump(db) == dump(direct)
+    # 9 articles and a page without article text (the 404 record is left out while reading)
+    assert seen[0] == (0, None) and seen[-1] == (10, 10)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_cli_exit_status_is_1_when_a_named_input_fails_but_the_rest_are_stored(corpus: Path,
+                                                                                tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from polybius.cli import main
+
+    db = tmp_path / "cli.db"
+    result = CliRunner().invoke(main, ["ingest", str(corpus), str(tmp_path / "gone.txt"),
+                                       "--db", f"sqlite:///{db}"],
+                                env={"POLYBIUS_MODEL": FAST_MODEL}, catch_exceptions=False)
+    assert result.exit_code == 1
+    assert "gone.txt: no such file or directory" in result.output
+    assert "9 articles added" in result.output and "3 inputs skipped" in result.output
+    with Store(f"sqlite:///{db}") as store:
+        assert store.count_articles() == 9
