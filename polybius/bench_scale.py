@@ -202,9 +202,12 @@ def distinct(docs: list[Document]) -> list[Document]:
     return out
 
 
-def store_rate(url: str, docs: list[Document], *,
-               fresh_postgres: bool = False) -> tuple[int, float, float]:
-    """(events, wall seconds, writer CPU seconds) for writing ``docs`` in batches to a new store."""
+def store_rate(url: str, docs: list[Document], *, fresh_postgres: bool = False,
+               link: bool = True) -> tuple[int, float, float]:
+    """(events, wall seconds, writer CPU seconds) for writing ``docs`` in batches to a new store.
+
+    ``link=False`` leaves out the incremental cross-article relinking, to tell its share.
+    """
     from polybius.store import Store
 
     if fresh_postgres:
@@ -213,7 +216,7 @@ def store_rate(url: str, docs: list[Document], *,
     with Store(url) as store:
         start, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(batch), STORE_BATCH):
-            store.add(batch[i:i + STORE_BATCH])
+            store.add(batch[i:i + STORE_BATCH], link=link)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     return sum(len(d.events) for d in batch), seconds, cpu
 

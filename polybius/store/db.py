@@ -43,6 +43,7 @@ from polybius.model import (
     Trigger,
 )
 from polybius.store import codec
+from polybius.store.bulk import insert_rows
 from polybius.store import query as q_
 from polybius.store.query import lines_value
 from polybius.store.rows import (
@@ -503,7 +504,7 @@ def _present(conn: Connection, column: Any, values: Iterable[str]) -> set[str]:
 
 def _insert_documents(conn: Connection, docs: list[Document],
                       source: Callable[[Document], str | None]) -> list[tuple[str, str]]:
-    """Insert a batch of new documents with one multi-row INSERT per table; returns the event keys.
+    """Insert a batch of new documents, one bulk insert per table (``bulk``); returns the event keys.
 
     The JSON columns get the model's dataclasses as they are (``Document.to_json(native=True)``,
     the ``Event`` itself): the engine's orjson serialiser (``codec``) writes them in one pass.
@@ -528,8 +529,7 @@ def _insert_documents(conn: Connection, docs: list[Document],
         where = {p.id: p for p in doc.places}
         rows["events"] += [_event_values(art.id, ev, names, where) for ev in doc.events]
     for table in (articles, actors, places, events):  # parents first: foreign keys hold throughout
-        if rows[table.name]:
-            conn.execute(table.insert(), rows[table.name])
+        insert_rows(conn, table, rows[table.name])
     return [(d.article.id, e.id) for d in docs for e in d.events]
 
 
