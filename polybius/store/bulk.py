@@ -12,22 +12,23 @@ call, inside the caller's transaction. Database errors still surface as SQLAlche
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
 
-Processor = Callable[[Any], Any] | None
-
-
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys, in the same order) into ``table``."""
+    """Insert ``rows`` (dicts with the same keys) into ``table``."""
     if not rows:
         return
     names = list(rows[0])
     dialect = conn.dialect
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
-    values = [_row(row, names, processors) for row in rows]
+    convert = [(i, proc) for i, proc in enumerate(
+        table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names) if proc]
+    # one C call per row, a tuple in column order (itemgetter of one name gives the bare value)
+    pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+    values = [_converted(pick(row), convert) for row in rows] if convert else [pick(row) for row in rows]
     columns = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     target = dialect.identifier_preparer.format_table(table)
     if dialect.name == "postgresql":
@@ -37,9 +38,12 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
         conn.exec_driver_sql(f"INSERT INTO {target} ({columns}) VALUES ({marks})", values)
 
 
-def _row(row: dict[str, Any], names: list[str], processors: list[Processor]) -> tuple[Any, ...]:
-    return tuple(value if proc is None or value is None else proc(value)
-                 for value, proc in zip([row[n] for n in names], processors))
+def _converted(value: tuple[Any, ...], convert: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:
+    out = list(value)
+    for i, proc in convert:
+        if out[i] is not None:
+            out[i] = proc(out[i])
+    return tuple(out)
 
 
 def _copy(conn: Connection, statement: str, values: list[tuple[Any, ...]]) -> None:
