@@ -7,7 +7,9 @@
 2. WARC streaming: synthetic archives of 1,000 and 10,000 HTML records are read end to end in a
    fresh process each; the figure is that process's peak RSS.
 3. Store write rate: the documents from (1), given distinct ids, written in batches of 500 to a
-   new SQLite file and (when ``POLYBIUS_TEST_PG`` names a server) to PostgreSQL.
+   new SQLite file and (when ``POLYBIUS_TEST_PG`` names a server) to PostgreSQL, once as
+   ``Store.add`` does by default and once without cross-article relinking (its share).
+   ``polybius bench store`` measures this part alone.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from polybius.bench import bench_articles
 from polybius.evaluate.report import Table
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 
 MIN_ARTICLES = 1000
 STORE_BATCH = 500
+NO_LINK = " without relinking"
+T = TypeVar("T")
 
 
 @dataclass
@@ -77,19 +81,32 @@ class ScaleReport:
         one, two = self._time("dask-1"), self._time("dask-2")
         return one / two if one and two else 0.0
 
+    def relink_share(self, backend: str) -> float | None:
+        """Share of the writer's CPU time spent relinking (with vs without), when both were measured."""
+        with_link, without = self.store_rates.get(backend), self.store_rates.get(backend + NO_LINK)
+        if not with_link or not without or not with_link[2]:
+            return None
+        return max(0.0, 1 - without[2] / with_link[2])
+
     def render(self) -> str:
-        """Plain-text tables."""
-        lines = [f"corpus: {self.corpus}",
-                 Table(["pass", "articles", "seconds", "articles/s"],
-                       [[p.name, p.articles, round(p.seconds, 1), round(p.per_s, 2)]
-                        for p in self.passes]).render(),
-                 f"Dask overhead (1 worker vs plain): {self.overhead:+.1%}   "
-                 f"speed-up (2 vs 1 worker): {self.speedup:.2f}x",
-                 Table(["WARC records", "peak RSS MB"],
-                       [[n, round(mb)] for n, mb in sorted(self.warc_rss_mb.items())]).render(),
-                 Table(["store", "events", "seconds", "events/s", "writer CPU s", "events/CPU-s"],
-                       [[k, n, round(s, 2), round(n / s) if s else 0, round(c, 2), round(n / c) if c else 0]
-                        for k, (n, s, c) in self.store_rates.items()]).render()]
+        """Plain-text tables (those of the parts that were measured)."""
+        lines = [f"corpus: {self.corpus}"]
+        if self.passes:
+            lines += [Table(["pass", "articles", "seconds", "articles/s"],
+                            [[p.name, p.articles, round(p.seconds, 1), round(p.per_s, 2)]
+                             for p in self.passes]).render(),
+                      f"Dask overhead (1 worker vs plain): {self.overhead:+.1%}   "
+                      f"speed-up (2 vs 1 worker): {self.speedup:.2f}x"]
+        if self.warc_rss_mb:
+            lines.append(Table(["WARC records", "peak RSS MB"],
+                               [[n, round(mb)] for n, mb in sorted(self.warc_rss_mb.items())]).render())
+        lines.append(Table(["store", "events", "seconds", "events/s", "writer CPU s", "events/CPU-s"],
+                           [[k, n, round(s, 2), round(n / s) if s else 0, round(c, 2), round(n / c) if c else 0]
+                            for k, (n, s, c) in self.store_rates.items()]).render())
+        for backend in ("sqlite", "postgresql"):
+            share = self.relink_share(backend)
+            if share is not None:
+                lines.append(f"{backend}: relinking takes {share:.0%} of the writer's CPU time")
         return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
     def to_json(self) -> dict[str, Any]:
@@ -103,6 +120,8 @@ class ScaleReport:
                                            "events_per_s": round(n / s) if s else 0,
                                            "writer_cpu_seconds": round(c, 3)}
                                        for k, (n, s, c) in self.store_rates.items()},
+                "relink_share_of_writer_cpu": {b: round(v, 3) for b in ("sqlite", "postgresql")
+                                               if (v := self.relink_share(b)) is not None},
                 "notes": list(self.notes)}
 
 
@@ -124,7 +143,7 @@ class _CountingSink:
         pass
 
 
-def _repeat(articles: list[Article], n: int) -> list[Article]:
+def _repeat(articles: list[T], n: int) -> list[T]:
     """At least ``n`` articles: the corpus repeated (the same texts, so the same work each time)."""
     out = list(articles)
     while len(out) < n and articles:
@@ -178,13 +197,7 @@ def run_scale_bench(pipeline: Pipeline, data_dir: Path | None, *, limit: int | N
         report.passes.append(_dask_pass(f"dask-{workers}", workers, articles, pipeline, size)[0])
     for n in (1000, 10000):
         report.warc_rss_mb[n] = warc_peak_rss(n, base)
-    pg = pg_url or os.environ.get("POLYBIUS_TEST_PG")
-    with tempfile.TemporaryDirectory() as tmp:
-        report.store_rates["sqlite"] = store_rate(f"sqlite:///{tmp}/bench.db", docs)
-    if pg:
-        report.store_rates["postgresql"] = store_rate(pg, docs, fresh_postgres=True)
-    else:
-        report.notes.append("PostgreSQL not measured: set POLYBIUS_TEST_PG (source .ci/postgres start)")
+    measure_store(report, docs, pg_url)
     report.notes.append(f"measured {date.today().isoformat()} on {os.cpu_count()} cores, load average "
                         f"{os.getloadavg()[0]:.1f} at the end; partitions of {size} articles; store "
                         f"batches of {STORE_BATCH} documents")
@@ -192,6 +205,39 @@ def run_scale_bench(pipeline: Pipeline, data_dir: Path | None, *, limit: int | N
 
 
 # -- store write rate ------------------------------------------------------------------------------
+
+def run_store_bench(pipeline: Pipeline, data_dir: Path | None, *, limit: int | None = None,
+                    pg_url: str | None = None) -> ScaleReport:
+    """Only the store write rates (``polybius bench store``): the corpus extracted once in this
+    process, its documents repeated to at least 1,000 as the full benchmark's corpus is."""
+    import os
+
+    corpus, base = bench_articles(data_dir, limit)
+    docs = _repeat(list(pipeline.process_many(base)), MIN_ARTICLES)
+    report = ScaleReport(corpus=f"{corpus}, documents repeated to {len(docs)}")
+    measure_store(report, docs, pg_url)
+    report.notes.append(f"measured {date.today().isoformat()} on {os.cpu_count()} cores, load average "
+                        f"{os.getloadavg()[0]:.1f} at the end; batches of {STORE_BATCH} documents")
+    return report
+
+
+def measure_store(report: ScaleReport, docs: list[Document], pg_url: str | None) -> None:
+    """Write rates of ``docs`` into new SQLite and (if configured) PostgreSQL stores, with and
+    without relinking."""
+    import os
+
+    pg = pg_url or os.environ.get("POLYBIUS_TEST_PG")
+    with tempfile.TemporaryDirectory() as tmp:
+        for link in (True, False):
+            report.store_rates["sqlite" + ("" if link else NO_LINK)] = store_rate(
+                f"sqlite:///{tmp}/bench-{int(link)}.db", docs, link=link)
+    if not pg:
+        report.notes.append("PostgreSQL not measured: set POLYBIUS_TEST_PG (source .ci/postgres start)")
+        return
+    for link in (True, False):
+        report.store_rates["postgresql" + ("" if link else NO_LINK)] = store_rate(
+            pg, docs, fresh_postgres=True, link=link)
+
 
 def distinct(docs: list[Document]) -> list[Document]:
     """The documents with distinct article ids (a repeated corpus would otherwise be deduplicated)."""

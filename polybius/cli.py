@@ -612,7 +612,7 @@ def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale", "api", "link"]))
+@click.argument("which", required=False, default="pipeline", type=click.Choice(["pipeline", "batch", "scale", "store", "api", "link"]))
 @click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Gold data folder (uses india_police_events documents when present).")
 @click.option("--limit", type=int, help="pipeline/batch/scale: use only the first N articles; api: synthetic events (default 100000).")
@@ -628,6 +628,7 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
     Example: polybius bench --limit 100
     Example: polybius bench batch --limit 100
     Example: polybius bench scale --data ../shared/data
+    Example: polybius bench store --data ../shared/data   (store write rates only, as in scale)
     Example: polybius bench api
     Example: polybius bench link   (clustering 100k synthetic events; --limit N events)
     """
@@ -643,6 +644,10 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
         from polybius.bench_scale import run_scale_bench
 
         report = run_scale_bench(_pipeline(), data, limit=limit)
+    elif which == "store":
+        from polybius.bench_scale import run_store_bench
+
+        report = run_store_bench(_pipeline(), data, limit=limit)
     elif which == "api":
         from polybius.serve.bench import run_api_bench
 

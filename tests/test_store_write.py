@@ -105,3 +105,16 @@ def test_codec_writes_dataclasses_as_their_plain_form() -> None:
         "killed": 1, "injured": None, "arrested": None, "money_usd": None,
         "spans": {"killed": [3, 4]}, "perpetrators_killed": None, "lower_bounds": []}}
     assert codec.dumps_bytes(["é"]) == '["é"]'.encode()
+
+
+def test_store_bench_reports_rates_with_and_without_relinking(monkeypatch: pytest.MonkeyPatch) -> None:
+    from polybius.bench_scale import ScaleReport, measure_store
+
+    monkeypatch.delenv("POLYBIUS_TEST_PG", raising=False)
+    report = ScaleReport(corpus="linked test documents")
+    measure_store(report, linked_documents(), None)
+    assert {k: v[0] for k, v in report.store_rates.items()} == {
+        "sqlite": 6, "sqlite without relinking": 6}  # the repeated document is stored anew
+    text = report.render()
+    assert "relinking takes" in text and "PostgreSQL not measured" in text
+    assert report.to_json()["relink_share_of_writer_cpu"]["sqlite"] >= 0
