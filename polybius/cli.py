@@ -392,6 +392,7 @@ def feeds_poll(db_url: str, every: str | None, rounds: int | None) -> None:
 
     Example: polybius feeds poll --every 15m
     """
+    from polybius import scale
     from polybius.ingest.feeds import parse_interval, poll_all, poll_every
     from polybius.ingest.fetch import Fetcher
     from polybius.ingest.items import SkipLog
@@ -409,7 +410,10 @@ def feeds_poll(db_url: str, every: str | None, rounds: int | None) -> None:
             raise click.UsageError("no feeds subscribed; add one with `polybius feeds add URL`")
 
         def process(articles: list[Article]) -> int:
-            return store.add(pipeline.process_many(articles)).added
+            # the same run as `polybius ingest`: partitions, write batches, stored articles skipped
+            sink = scale.StoreSink(store, batch=pipeline.config.write_batch)
+            return scale.run(articles, scale.LocalExecutor(pipeline, sink.known), sink, SkipLog(),
+                             partition_size=pipeline.config.partition_size).written
 
         def one_round() -> list[Any]:
             skips = SkipLog()

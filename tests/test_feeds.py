@@ -208,3 +208,27 @@ def test_polling_every_interval_waits_the_rest_of_the_interval() -> None:
 
     assert poll_every(900, one_poll, rounds=3, sleep=sleep, clock=lambda: now[0]) == 3  # type: ignore[arg-type]
     assert waits == [860, 860]
+
+
+def test_cli_poll_stores_new_entries_through_the_ingest_run(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from polybius.cli import main
+    from polybius.ingest import fetch
+    from polybius.nlp import FAST_MODEL
+
+    site = Site({FEED: rss(("https://wire.example/a", "A"), ("https://wire.example/b", "B")),
+                 "https://wire.example/a": page("Police arrested two men in Lyon on Monday."),
+                 "https://wire.example/b": page("Farmers protested in Paris on Tuesday.")})
+    real = fetch.Fetcher
+    monkeypatch.setattr(fetch, "Fetcher", lambda policy=None: real(
+        site, FetchPolicy(min_interval=0), resolver=lambda h, p: ["93.184.216.34"]))
+    db = f"sqlite:///{tmp_path / 'poll.db'}"
+    env = {"POLYBIUS_MODEL": FAST_MODEL}
+    assert CliRunner().invoke(main, ["feeds", "add", FEED, "--db", db], env=env).exit_code == 0
+    result = CliRunner().invoke(main, ["feeds", "poll", "--db", db], env=env, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    with Store(db) as store:
+        assert store.count_articles() == 2
+        assert [f.n_entries for f in store.feeds()] == [2]
