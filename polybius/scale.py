@@ -162,12 +162,13 @@ def extract_partition(items: list[Item], pipeline: Pipeline | Config,
             result.already += 1
         else:
             articles[article.id] = article
-    pages = known is not None and any(isinstance(i, RawPage) for i in items)
-    stored = known(list(articles)) if pages and known is not None else set()
+    # articles read from files were checked before the task; raw pages only now have an id
+    pages = any(isinstance(i, RawPage) for i in items)
+    stored = known(list(articles)) if known is not None and pages else set()
     result.already += len(stored)
     fresh = [a for aid, a in articles.items() if aid not in stored]
-    nlp = pipeline if isinstance(pipeline, Pipeline) else _pipeline(pipeline)
-    result.documents = list(nlp.process_many(fresh))
+    runner = pipeline if isinstance(pipeline, Pipeline) else _pipeline(pipeline)
+    result.documents = list(runner.process_many(fresh))
     return result
 
 
