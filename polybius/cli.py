@@ -632,9 +632,9 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
     Example: polybius bench --limit 100
     Example: polybius bench batch --limit 100
     Example: polybius bench scale --data ../shared/data
-    Example: polybius bench store --data ../shared/data   (store write rates only, as in scale)
     Example: polybius bench api
     Example: polybius bench link   (clustering 100k synthetic events; --limit N events)
+    Example: polybius bench store --data ../shared/data   (store write rates only, as in scale)
     """
     from polybius import evaluate as ev
     from polybius.bench import run_bench
