@@ -118,3 +118,17 @@ def test_store_bench_reports_rates_with_and_without_relinking(monkeypatch: pytes
     text = report.render()
     assert "relinking takes" in text and "PostgreSQL not measured" in text
     assert report.to_json()["relink_share_of_writer_cpu"]["sqlite"] >= 0
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_text_with_copy_delimiters_and_escapes_round_trips(backend: str, tmp_path: Path) -> None:
+    # COPY's text format has its own delimiters (tab, newline) and escapes (backslash, \N)
+    url = empty_postgres() if backend == "postgresql" else f"sqlite:///{tmp_path / 'esc.db'}"
+    doc = make_doc(Ev(actor="Tab\there \\N back\\slash", recipient="new\nline «é» 'q' \"dq\""),
+                   title="\\N", url="https://x.example/a?b=\\t")
+    with Store(url) as store:
+        store.add([doc])
+        assert store.article(doc.article.id) == doc
+        row = store.events()[0]
+        assert row.actor_names == ["Tab\there \\N back\\slash"] and row.title == "\\N"
+        assert store.events(actor="back\\slash")[0].key == row.key
