@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 from polybius.link.agglomerative import average_link
 
-__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "pair_score",
-           "same_event"]
+__all__ = ["LinkItem", "assign_clusters", "attach", "cluster_id", "clusters", "date_window",
+           "group_links", "kind", "pair_score", "place_key", "same_event"]
 
 THRESHOLD = 0.5
 """Average pair score two groups of reports need to merge."""
@@ -107,7 +107,7 @@ def cluster_id(member_keys: Iterable[str]) -> str:
     return "c-" + hashlib.sha256(min(member_keys).encode("utf-8")).hexdigest()[:12]
 
 
-def _place_key(it: LinkItem) -> object:
+def place_key(it: LinkItem) -> object:
     """The city an event is placed in (None when only a country or nothing is known)."""
     if it.resolution != "city":
         return None
@@ -132,7 +132,7 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
         for i in members:
             it = items[i]
             start = it.window[0]  # type: ignore[index]
-            country, city = it.country, _place_key(it)
+            country, city = it.country, place_key(it)
             if country is None:  # an unlocated event may match any place (through a shared actor)
                 keys = list(active)
             elif city is None:
@@ -187,17 +187,102 @@ def _within_caps(group: Sequence[LinkItem]) -> bool:
     return len(cities) <= 1
 
 
-def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
-    """Map each item's key to its cluster id (average link on ``pair_score``, with caps)."""
+SPECIFIC = "specific"
+"""Placed in a city and dated within MAX_SPREAD_DAYS: such reports form the clusters."""
+NO_CITY = "no-city"
+"""Dated within MAX_SPREAD_DAYS but placed no finer than a country (or not at all)."""
+COARSE_DATE = "coarse-date"
+"""Placed in a city but dated only to a week or a month (a window of at most ATTACH_DAYS)."""
+VAGUE = "vague"
+"""Neither a city nor a short date, or a window longer than ATTACH_DAYS: never attached."""
+ATTACH_DAYS = 31
+"""Longest window (days) a city-placed report may have and still join a specific cluster."""
+
+
+def kind(it: LinkItem) -> str | None:
+    """How precisely a report pins its event down (None: undated, never linked)."""
+    if it.window is None:
+        return None
+    span = (it.window[1] - it.window[0]).days
+    city = place_key(it) is not None
+    if span <= MAX_SPREAD_DAYS:
+        return SPECIFIC if city else NO_CITY
+    return COARSE_DATE if city and span < ATTACH_DAYS else VAGUE
+
+
+def attach(vague: LinkItem, candidates: Iterable[LinkItem], cluster_of: Mapping[str, str],
+           members: Mapping[str, Sequence[LinkItem]]) -> str | None:
+    """The specific cluster a less precise report joins, or None.
+
+    ``candidates`` are specific reports it may link to, ``cluster_of`` their cluster ids and
+    ``members`` each such cluster's specific members. The report joins the cluster with the best
+    average ``pair_score`` over all its members (≥ THRESHOLD, caps kept; ties: smaller id).
+    """
+    sums: dict[str, float] = {}
+    for c in candidates:
+        score = pair_score(vague, c)
+        if score > 0:
+            cid = cluster_of[c.key]
+            sums[cid] = sums.get(cid, 0.0) + score
+    best: tuple[float, str] | None = None
+    for cid, total in sums.items():
+        avg = total / len(members[cid])
+        if avg >= THRESHOLD and (best is None or (-avg, cid) < best) \
+                and _within_caps([*members[cid], vague]):
+            best = (-avg, cid)
+    return best[1] if best is not None else None
+
+
+def group_links(items: Sequence[LinkItem]) -> dict[str, str]:
+    """Average-link clusters of same-kind items (with caps): key → cluster id.
+
+    Vague reports (``kind`` VAGUE) and undated ones stay on their own.
+    """
     by_key = {it.key: it for it in items}
     sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
-        score = pair_score(items[i], items[j])
-        if score > 0:
-            sim[(items[i].key, items[j].key)] = score
+        a, b = items[i], items[j]
+        if kind(a) == kind(b) and kind(a) in (SPECIFIC, NO_CITY, COARSE_DATE):
+            score = pair_score(a, b)
+            if score > 0:
+                sim[(a.key, b.key)] = score
     groups = average_link(list(by_key), sim, THRESHOLD,
                           allowed=lambda keys: _within_caps([by_key[k] for k in keys]))
     return {key: cluster_id(keys) for keys in groups for key in keys}
+
+
+def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
+    """Map each item's key to its cluster id.
+
+    Specific reports (a city and a date within a few days) cluster by average link on
+    ``pair_score``, with caps. Each less precise report then joins the specific cluster it fits
+    best (``attach``); those that fit none cluster with reports as imprecise as themselves. The
+    vaguest (no city and no short date, or a window over ATTACH_DAYS) never join a specific
+    cluster. So a vague report cannot chain distinct events together, and a cluster depends
+    only on a bounded neighbourhood in type, time and place: ``polybius.link.incremental``
+    updates a store by reclustering that neighbourhood only, with the same result.
+    """
+    specific = [it for it in items if kind(it) == SPECIFIC]
+    out = group_links(specific)
+    members: dict[str, list[LinkItem]] = {}
+    for it in specific:
+        members.setdefault(out[it.key], []).append(it)
+    attachable = [it for it in items if kind(it) in (NO_CITY, COARSE_DATE)]
+    near: dict[str, list[LinkItem]] = {it.key: [] for it in attachable}
+    pool = [*specific, *attachable]
+    for i, j in _candidate_pairs(pool):
+        a, b = pool[i], pool[j]
+        if kind(a) == SPECIFIC and b.key in near:
+            near[b.key].append(a)
+        elif kind(b) == SPECIFIC and a.key in near:
+            near[a.key].append(b)
+    for it in attachable:
+        cid = attach(it, near[it.key], out, members)
+        if cid is not None:
+            out[it.key] = cid
+    leftover = [it for it in items if it.key not in out]
+    out.update(group_links(leftover))
+    return out
 
 
 def assign_clusters(source: Store | Iterable[LinkItem | _Linkable]) -> dict[str, str]:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -29,7 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import LinkItem, clusters, date_window, pair_score
+from polybius.link import LinkItem, clusters, date_window, incremental, kind, place_key
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -560,54 +560,65 @@ def _link_item(r: Any) -> LinkItem:
 
 
 def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
-    """Recluster the new events together with every event they are linked to, transitively.
+    """Update the clusters around newly inserted events (``polybius.link.incremental``).
 
-    Average-link clusters depend only on the connected group of linkable pairs (``pair_score``)
-    an event belongs to, so the new events are reclustered with that whole group, found by
-    following linkable pairs from them until no new event turns up: the same result as
-    clustering the whole store, whatever the ingest order.
+    Only the new events' neighbourhood is read, through indexed lookups by type, date window
+    and country or city; the result equals reclustering the whole store, whatever the order.
     """
     e = events
     new_articles = sorted({a for a, _ in new_keys})
-    frontier: list[Any] = []
+    new: list[LinkItem] = []
     for i in range(0, len(new_articles), _CHUNK):
-        frontier += conn.execute(_link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK]))).all()
-    rows = {(r.article_id, r.event_id): r for r in frontier}
-    while frontier:
-        # Where these events could find partners: per (type, country), the union of their windows.
-        reach: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
-        for r in frontier:
-            if r.window_start is not None:
-                reach.setdefault((r.type, r.country), []).append((r.window_start, r.window_end))
-        found: list[Any] = []
-        for (type_, country), windows in reach.items():
-            for lo, hi in _merge(windows):
-                where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo]
-                if country is not None:  # link.same_event never joins two known countries
-                    where.append(or_(e.c.country == country, e.c.country.is_(None)))
-                found += [r for r in conn.execute(_link_select().where(and_(*where)))
-                          if (r.article_id, r.event_id) not in rows]
-        linked = [_link_item(f) for f in frontier]
-        frontier = []
-        for r in found:
-            if (r.article_id, r.event_id) not in rows and any(
-                    pair_score(_link_item(r), f) > 0 for f in linked):
-                rows[(r.article_id, r.event_id)] = r
-                frontier.append(r)
-    items = [_link_item(r) for r in rows.values()]
-    _save_clusters(conn, clusters(items),
-                   {f"{a}/{ev}": r.cluster_id for (a, ev), r in rows.items()})
+        new += [_link_item(r) for r in conn.execute(
+            _link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK])))]
+    assigned, current = incremental.relink(new, _StoreNeighbourhood(conn))
+    _save_clusters(conn, assigned, current)
 
 
-def _merge(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    """Overlapping date windows merged into disjoint ones."""
-    merged: list[tuple[date, date]] = []
-    for lo, hi in sorted(windows):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return merged
+class _StoreNeighbourhood:
+    """``polybius.link.incremental.Neighbourhood`` over the events table.
+
+    A lookup first reads narrow rows through the (type, window_start, window_end, country)
+    index, keeps those of the wanted kinds and place, then reads the full rows of those only.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def near(self, type_: str, lo: date, hi: date, *, before: int, country: str | None,
+             city: LinkItem | None, kinds: Collection[str]) -> list[tuple[LinkItem, str | None]]:
+        e = events
+        where = [e.c.type == type_, e.c.window_start >= lo - timedelta(days=before),
+                 e.c.window_start <= hi, e.c.window_end >= lo]
+        if country is not None:
+            where.append(or_(e.c.country == country, e.c.country.is_(None)))
+        if city is not None:
+            where.append(e.c.resolution == "city")
+            if city.geonameid is not None:
+                where.append(e.c.geonameid == city.geonameid)
+        narrow = self.conn.execute(select(e.c.pk, e.c.window_start, e.c.window_end, e.c.country,
+                                          e.c.resolution, e.c.geonameid, e.c.place_name)
+                                   .where(and_(*where)))
+        city_key = place_key(city) if city is not None else None
+        wanted = []
+        for r in narrow:
+            probe = LinkItem(key="", article_id="", type=type_, window=(r.window_start, r.window_end),
+                             country=r.country, resolution=r.resolution, geonameid=r.geonameid,
+                             place_name=r.place_name)
+            if kind(probe) in kinds and (city_key is None or place_key(probe) == city_key):
+                wanted.append(r.pk)
+        return self._rows(e.c.pk, wanted)
+
+    def in_clusters(self, ids: Collection[str]) -> list[tuple[LinkItem, str | None]]:
+        return self._rows(events.c.cluster_id, ids)
+
+    def _rows(self, column: Any, values: Collection[Any]) -> list[tuple[LinkItem, str | None]]:
+        wanted = sorted(values)
+        out = []
+        for i in range(0, len(wanted), _CHUNK):
+            out += [(_link_item(r), r.cluster_id) for r in self.conn.execute(
+                _link_select().where(column.in_(wanted[i:i + _CHUNK])))]
+        return out
 
 
 def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None]) -> None:
