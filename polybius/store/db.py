@@ -257,8 +257,18 @@ class Store:
             [(c.type, c.n_sources, c.killed.values) for c in store.canonical_events(type="ASSAULT")]
         """
         hits = self.events(type=type, country=country, since=since, until=until, actor=actor)
-        wanted = sorted({r.cluster_id for r in hits if r.cluster_id})
-        members: list[EventRow] = []
+        merged = self.canonical_of(hits)
+        return CanonicalEventList(merged[:limit] if limit is not None else merged)
+
+    def canonical_of(self, rows: Iterable[EventRow]) -> CanonicalEventList:
+        """The canonical events the given event rows belong to, each with ALL its members.
+
+        For callers that select rows their own way (``find_events``, the API's export) and want
+        the merged events behind them. Sorted by date like ``canonical_events``.
+        """
+        rows = list(rows)
+        wanted = sorted({r.cluster_id for r in rows if r.cluster_id})
+        members: list[EventRow] = [r for r in rows if not r.cluster_id]
         for i in range(0, len(wanted), _CHUNK):
             members += self.events(cluster_ids=wanted[i:i + _CHUNK])
         groups: dict[str, list[EventRow]] = {}
@@ -266,9 +276,9 @@ class Store:
             groups.setdefault(row.cluster_id or row.key, []).append(row)
         with self._read() as conn:
             texts = _article_texts(conn, {r.article_id for r in members})
-        merged = sorted((_canonical(cid, rows, texts) for cid, rows in groups.items()),
-                        key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
-        return CanonicalEventList(merged[:limit] if limit is not None else merged)
+        return CanonicalEventList(sorted(
+            (_canonical(cid, rows, texts) for cid, rows in groups.items()),
+            key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id)))
 
     def find_events(self, query: EventQuery, *, limit: int = 50, offset: int = 0) -> EventPage:
         """One page of the events matching ``query``, sorted by date, with the total count."""
@@ -733,5 +743,10 @@ def _canonical(cid: str, rows: list[EventRow], texts: dict[str, str]) -> Canonic
         arrested=_figures(rows, "arrested"), duplicates=corroboration.duplicates,
         best=corroboration.best, disagreements=corroboration.disagreements,
         reported_by=corroboration.reported_by, denied_by=corroboration.denied_by,
-        notes=sorted({f"{r.source or r.article_id}: {r.factuality.note}" for r in rows if r.factuality.note}))
+        notes=sorted({f"{r.source or r.article_id}: {r.factuality.note}" for r in rows if r.factuality.note}),
+        mode=_ranked_names(r.mode for r in rows), context=_ranked_names(r.context for r in rows),
+        admin1=located.place_admin1,
+        evidence=[f"{r.source or r.article_id}: " + " … ".join(" ".join(t.split()) for t in r.evidence_text)
+                  for r in sorted(rows, key=lambda r: r.key)],
+        urls=sorted({r.url for r in rows if r.url}))
 
