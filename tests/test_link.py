@@ -298,3 +298,11 @@ def test_merged_reports_keep_each_outlets_factuality_note(store_path: Path) -> N
         paris = [c for c in s.canonical_events(country="FR") if c.place_name == "Paris"][0]
     assert paris.notes == ["lemonde.fr: killed: 2 according to police vs 4 according to medics"]
     assert paris.to_json()["notes"] == paris.notes
+
+
+def test_counted_or_role_described_people_do_not_identify_an_event() -> None:
+    from polybius.link import link_names
+
+    assert link_names(["At least 19 people", "the victims", "residents", "50 people"]) == set()
+    assert link_names(["at least 39\n\nGunmen", "Police", "The Islamic State"]) == {
+        "gunmen", "police", "islamic state"}

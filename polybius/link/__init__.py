@@ -17,6 +17,7 @@ import calendar
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 from polybius.link.agglomerative import average_link
 
 __all__ = ["LinkItem", "assign_clusters", "attach", "cluster_id", "clusters", "date_window",
-           "group_links", "kind", "pair_score", "place_key", "same_event"]
+           "group_links", "kind", "link_names", "pair_score", "place_key", "same_event"]
 
+GENERIC_NAMES = "link_generic_names.yaml"
 THRESHOLD = 0.5
 """Average pair score two groups of reports need to merge."""
 MAX_SPREAD_DAYS = 3
@@ -54,6 +56,55 @@ class LinkItem:
 class _Linkable(Protocol):
     @property
     def link_item(self) -> LinkItem: ...
+
+
+@dataclass(frozen=True)
+class _GenericNames:
+    quantifiers: tuple[str, ...]
+    generic: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _generic_names() -> _GenericNames:
+    from polybius.errors import ResourceError
+    from polybius.resources import load_yaml
+
+    data = load_yaml(GENERIC_NAMES)
+    if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), list) and all(isinstance(x, str) for x in data[k])
+            for k in ("quantifiers", "generic")):
+        raise ResourceError(f"resources/{GENERIC_NAMES}: needs lists of strings 'quantifiers' "
+                            "and 'generic'")
+    # longest first, so "more than" is removed before "more"
+    quantifiers = tuple(sorted((q.casefold() for q in data["quantifiers"]), key=len, reverse=True))
+    return _GenericNames(quantifiers, frozenset(g.casefold() for g in data["generic"]))
+
+
+def link_names(names: Iterable[str]) -> frozenset[str]:
+    """The casefolded names that identify participants, for linking.
+
+    Whitespace is normalised and a leading number or quantifier removed ("at least 39 gunmen"
+    → "gunmen"); counted or role-described people ("at least 19 people", "the victims",
+    "residents": ``resources/link_generic_names.yaml``) are left out.
+    """
+    table = _generic_names()
+    out = set()
+    for name in names:
+        words = " ".join(name.casefold().split())
+        stripped = True
+        while stripped and words:
+            stripped = False
+            head = words.split(" ", 1)[0]
+            if head.replace(",", "").replace(".", "").isdigit():
+                words, stripped = words[len(head):].lstrip(), True
+                continue
+            for q in table.quantifiers:
+                if words == q or words.startswith(q + " "):
+                    words, stripped = words[len(q):].lstrip(), True
+                    break
+        if words and words not in table.generic:
+            out.add(words)
+    return frozenset(out)
 
 
 def date_window(start: date | None, end: date | None, precision: str) -> tuple[date, date] | None:

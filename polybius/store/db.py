@@ -29,7 +29,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import LinkItem, clusters, date_window, incremental, kind, place_key
+from polybius.link import (LinkItem, clusters, date_window, incremental, kind, link_names,
+                           place_key)
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -566,7 +567,7 @@ def _link_item(r: Any) -> LinkItem:
     return LinkItem(key=f"{r.article_id}/{r.event_id}", article_id=r.article_id, type=r.type,
                     window=window, country=r.country, resolution=r.resolution,
                     geonameid=r.geonameid, place_name=r.place_name,
-                    names=frozenset(n.casefold() for n in [*r.actor_names, *r.recipient_names]))
+                    names=link_names([*r.actor_names, *r.recipient_names]))
 
 
 def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
