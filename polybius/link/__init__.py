@@ -3,12 +3,21 @@
 Two events can link when they have the same PLOVER type, overlapping date windows (a date is
 widened to its precision, so "in August" overlaps "on 14 August"), the same place (both
 city-level) or the same country, and a shared actor/recipient name (or neither names anyone);
-``pair_score`` grades such pairs by how many names they share. Clusters come from average-link
-clustering (``polybius.link.agglomerative``), which does not chain, with caps: every member's
-window lies within ``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two
-countries or two different cities. The result depends only on the set of events, so not on
-ingest order; a cluster's id is derived from its smallest member key. Events without a date, or
-without a place and a shared name, are never linked (text alone never merges them).
+``pair_score`` grades such pairs by how many names they share. Counted or role-described
+people ("50 people", "residents") are not names here (``link_names``).
+
+Reports differ in how precisely they pin an event down (``kind``). Specific reports (a city and
+a date within MAX_SPREAD_DAYS) form the clusters, by average link (``polybius.link.
+agglomerative``, which does not chain) with caps: every member's window lies within
+``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two countries or two cities.
+A report without a city, or dated only to a week or month, then joins the specific cluster it
+fits best (``attach``), so it cannot bridge two of them; those that fit none cluster with
+reports as imprecise as themselves. Reports with neither a city nor a short date, or dated only
+to a year, stay on their own. The result depends only on the set of events (not on ingest
+order), and a cluster only on a bounded neighbourhood in type, time and place, which is what
+lets ``polybius.link.incremental`` update a store in milliseconds. A cluster's id is derived
+from its smallest specific (else smallest) member key. Events without a date, or without a
+place and a shared name, are never linked (text alone never merges them).
 """
 
 from __future__ import annotations
@@ -87,24 +96,26 @@ def link_names(names: Iterable[str]) -> frozenset[str]:
     → "gunmen"); counted or role-described people ("at least 19 people", "the victims",
     "residents": ``resources/link_generic_names.yaml``) are left out.
     """
+    return frozenset(n for n in (_link_name(name) for name in names) if n)
+
+
+@lru_cache(maxsize=65536)
+def _link_name(name: str) -> str | None:
+    """One name as ``link_names`` keeps it, or None (names repeat: cached)."""
     table = _generic_names()
-    out = set()
-    for name in names:
-        words = " ".join(name.casefold().split())
-        stripped = True
-        while stripped and words:
-            stripped = False
-            head = words.split(" ", 1)[0]
-            if head.replace(",", "").replace(".", "").isdigit():
-                words, stripped = words[len(head):].lstrip(), True
-                continue
-            for q in table.quantifiers:
-                if words == q or words.startswith(q + " "):
-                    words, stripped = words[len(q):].lstrip(), True
-                    break
-        if words and words not in table.generic:
-            out.add(words)
-    return frozenset(out)
+    words = " ".join(name.casefold().split())
+    stripped = True
+    while stripped and words:
+        stripped = False
+        head = words.split(" ", 1)[0]
+        if head.replace(",", "").replace(".", "").isdigit():
+            words, stripped = words[len(head):].lstrip(), True
+            continue
+        for q in table.quantifiers:
+            if words == q or words.startswith(q + " "):
+                words, stripped = words[len(q):].lstrip(), True
+                break
+    return words if words and words not in table.generic else None
 
 
 def date_window(start: date | None, end: date | None, precision: str) -> tuple[date, date] | None:

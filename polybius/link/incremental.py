@@ -58,6 +58,8 @@ class _Work:
     hood: Neighbourhood
     items: dict[str, LinkItem] = field(default_factory=dict)
     stored: dict[str, str | None] = field(default_factory=dict)
+    seen: dict[tuple[object, ...], list[LinkItem]] = field(default_factory=dict)
+    """Lookups already made: reports of one day and place share their neighbourhood."""
 
     def keep(self, found: Iterable[Stored]) -> list[LinkItem]:
         out = []
@@ -69,8 +71,12 @@ class _Work:
 
     def near(self, it: LinkItem, *, before: int, city: bool, kinds: Collection[str]) -> list[LinkItem]:
         assert it.window is not None
-        return self.keep(self.hood.near(it.type, it.window[0], it.window[1], before=before,
-                                        country=it.country, city=it if city else None, kinds=kinds))
+        key = (it.type, it.window, it.country, place_key(it) if city else None, before, tuple(kinds))
+        if key not in self.seen:
+            self.seen[key] = self.keep(self.hood.near(
+                it.type, it.window[0], it.window[1], before=before, country=it.country,
+                city=it if city else None, kinds=kinds))
+        return self.seen[key]
 
 
 def _specific_component(work: _Work, seeds: list[LinkItem]) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -29,8 +30,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import (LinkItem, clusters, date_window, incremental, kind, link_names,
-                           place_key)
+from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, LinkItem, clusters, date_window,
+                           incremental, kind, link_names, place_key)
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -589,8 +590,8 @@ def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
 class _StoreNeighbourhood:
     """``polybius.link.incremental.Neighbourhood`` over the events table.
 
-    A lookup first reads narrow rows through the (type, window_start, window_end, country)
-    index, keeps those of the wanted kinds and place, then reads the full rows of those only.
+    Lookups go through the (type, city or country, window) indexes of migration 0004, with the
+    wanted kinds narrowed in SQL as far as a portable query allows and exactly in Python.
     """
 
     def __init__(self, conn: Connection) -> None:
@@ -598,27 +599,21 @@ class _StoreNeighbourhood:
 
     def near(self, type_: str, lo: date, hi: date, *, before: int, country: str | None,
              city: LinkItem | None, kinds: Collection[str]) -> list[tuple[LinkItem, str | None]]:
-        e = events
-        where = [e.c.type == type_, e.c.window_start >= lo - timedelta(days=before),
-                 e.c.window_start <= hi, e.c.window_end >= lo]
-        if country is not None:
-            where.append(or_(e.c.country == country, e.c.country.is_(None)))
-        if city is not None:
-            where.append(e.c.resolution == "city")
-            if city.geonameid is not None:
-                where.append(e.c.geonameid == city.geonameid)
-        narrow = self.conn.execute(select(e.c.pk, e.c.window_start, e.c.window_end, e.c.country,
-                                          e.c.resolution, e.c.geonameid, e.c.place_name)
-                                   .where(and_(*where)))
+        wanted = frozenset(kinds)
+        gid = city.geonameid if city is not None else None
+        statement = _near_statement(country is not None, city is not None, gid is not None,
+                                    "city" if wanted <= {SPECIFIC, COARSE_DATE}
+                                    else "no-city" if wanted <= {NO_CITY, VAGUE} else "any")
+        params = {"type": type_, "first": lo - timedelta(days=before), "hi": hi, "lo": lo,
+                  "country": country, "gid": gid}
+        found = self.conn.execute(statement, params)
         city_key = place_key(city) if city is not None else None
-        wanted = []
-        for r in narrow:
-            probe = LinkItem(key="", article_id="", type=type_, window=(r.window_start, r.window_end),
-                             country=r.country, resolution=r.resolution, geonameid=r.geonameid,
-                             place_name=r.place_name)
-            if kind(probe) in kinds and (city_key is None or place_key(probe) == city_key):
-                wanted.append(r.pk)
-        return self._rows(e.c.pk, wanted)
+        out = []
+        for r in found:
+            it = _link_item(r)
+            if kind(it) in kinds and (city_key is None or place_key(it) == city_key):
+                out.append((it, r.cluster_id))
+        return out
 
     def in_clusters(self, ids: Collection[str]) -> list[tuple[LinkItem, str | None]]:
         return self._rows(events.c.cluster_id, ids)
@@ -630,6 +625,25 @@ class _StoreNeighbourhood:
             out += [(_link_item(r), r.cluster_id) for r in self.conn.execute(
                 _link_select().where(column.in_(wanted[i:i + _CHUNK])))]
         return out
+
+
+@lru_cache(maxsize=32)
+def _near_statement(by_country: bool, in_city: bool, by_geonameid: bool, place: str) -> Any:
+    """The neighbour lookup of ``_StoreNeighbourhood.near`` for one combination of filters,
+    built once (bound parameters: type, first, hi, lo, country, gid)."""
+    e = events
+    where = [e.c.type == bindparam("type"), e.c.window_start >= bindparam("first"),
+             e.c.window_start <= bindparam("hi"), e.c.window_end >= bindparam("lo")]
+    if by_country:
+        where.append(or_(e.c.country == bindparam("country"), e.c.country.is_(None)))
+    if in_city or place == "city":  # SPECIFIC and COARSE_DATE both need a city
+        where.append(e.c.resolution == "city")
+    if by_geonameid:
+        where.append(e.c.geonameid == bindparam("gid"))
+    if place == "no-city":  # a superset of "no city"; kind() decides exactly
+        where.append(or_(e.c.resolution.is_(None), e.c.resolution != "city",
+                         and_(e.c.geonameid.is_(None), e.c.place_name.is_(None))))
+    return _link_select().where(and_(*where))
 
 
 def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None]) -> None:
