@@ -301,10 +301,11 @@ def group_links(items: Sequence[LinkItem]) -> dict[str, str]:
     Vague reports (``kind`` VAGUE) and undated ones stay on their own.
     """
     by_key = {it.key: it for it in items}
+    kinds = [kind(it) for it in items]
     sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
         a, b = items[i], items[j]
-        if kind(a) == kind(b) and kind(a) in (SPECIFIC, NO_CITY, COARSE_DATE):
+        if kinds[i] == kinds[j] and kinds[i] in (SPECIFIC, NO_CITY, COARSE_DATE):
             score = pair_score(a, b)
             if score > 0:
                 sim[(a.key, b.key)] = score
@@ -334,9 +335,9 @@ def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
     pool = [*specific, *attachable]
     for i, j in _candidate_pairs(pool):
         a, b = pool[i], pool[j]
-        if kind(a) == SPECIFIC and b.key in near:
+        if i < len(specific) <= j:  # the pool lists the specific reports first
             near[b.key].append(a)
-        elif kind(b) == SPECIFIC and a.key in near:
+        elif j < len(specific) <= i:
             near[a.key].append(b)
     for it in attachable:
         cid = attach(it, near[it.key], out, members)

@@ -189,7 +189,7 @@ def relink(new: Sequence[LinkItem], hood: Neighbourhood) -> tuple[dict[str, str]
 
 
 class MemoryNeighbourhood:
-    """A ``Neighbourhood`` over items in memory (tests and ``polybius bench link``)."""
+    """A ``Neighbourhood`` over items in memory (for tests and experiments; the store has its own)."""
 
     def __init__(self, assigned: dict[str, str], items: Iterable[LinkItem]) -> None:
         self.assigned = dict(assigned)
