@@ -308,21 +308,10 @@ def test_counted_or_role_described_people_do_not_identify_an_event() -> None:
         "gunmen", "police", "islamic state"}
 
 
-def test_a_report_without_a_city_joins_a_city_report_dated_a_day_apart() -> None:
-    from polybius.link import SLACK_DAYS
-
+def test_day_level_reports_a_day_apart_link_but_not_two_days_apart() -> None:
     monday = item("A/e1", window=(date(2024, 5, 6), date(2024, 5, 6)))
-    tuesday = item("B/e1", window=(date(2024, 5, 7), date(2024, 5, 7)))
-    assert same_event(monday, tuesday, SLACK_DAYS) and not same_event(monday, tuesday)
-    assert not same_event(monday, item("B/e1", window=(date(2024, 5, 8), date(2024, 5, 8))),
-                          SLACK_DAYS)
+    assert same_event(monday, item("B/e1", window=(date(2024, 5, 7), date(2024, 5, 7))))
+    assert not same_event(monday, item("B/e1", window=(date(2024, 5, 8), date(2024, 5, 8))))
     # a month has exact bounds: the first of the next month is outside it
     may = item("A/e1", window=date_window(date(2024, 5, 1), None, "month"))
-    assert not same_event(may, item("B/e1", window=(date(2024, 6, 1), date(2024, 6, 1))),
-                          SLACK_DAYS)
-    paris = {"resolution": "city", "geonameid": 2988507, "place_name": "Paris"}
-    found = clusters([item("A/e1", **paris), item("B/e1", window=(date(2024, 5, 7),) * 2)])
-    assert found["A/e1"] == found["B/e1"]
-    # two city reports a day apart stay apart: specific clusters never chain from day to day
-    found = clusters([item("A/e1", **paris), item("B/e1", window=(date(2024, 5, 7),) * 2, **paris)])
-    assert found["A/e1"] != found["B/e1"]
+    assert not same_event(may, item("B/e1", window=(date(2024, 6, 1), date(2024, 6, 1))))

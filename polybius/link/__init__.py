@@ -1,7 +1,8 @@
 """Cross-article linking: group event mentions that report the same happening.
 
 Two events can link when they have the same PLOVER type, overlapping date windows (a date is
-widened to its precision, so "in August" overlaps "on 14 August"), the same place (both city-level) or the same country, and a shared
+widened to its precision, so "in August" overlaps "on 14 August"; day-level dates may be
+SLACK_DAYS apart), the same place (both city-level) or the same country, and a shared
 actor/recipient name (or neither names anyone);
 ``pair_score`` grades such pairs by how many names they share. Counted or role-described
 people ("50 people", "residents") are not names here (``link_names``).
@@ -11,8 +12,7 @@ a date within MAX_SPREAD_DAYS) form the clusters, by average link (``polybius.li
 agglomerative``, which does not chain) with caps: every member's window lies within
 ``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two countries or two cities.
 A report without a city, or dated only to a week or month, then joins the specific cluster it
-fits best (``attach``; day-level dates may be SLACK_DAYS apart there), so it cannot bridge two
-of them; those that fit none cluster with
+fits best (``attach``), so it cannot bridge two of them; those that fit none cluster with
 reports as imprecise as themselves. Reports with neither a city nor a short date, or dated only
 to a year, stay on their own. The result depends only on the set of events (not on ingest
 order), and a cluster only on a bounded neighbourhood in type, time and place, which is what
@@ -44,9 +44,7 @@ THRESHOLD = 0.5
 """Average pair score two groups of reports need to merge."""
 SLACK_DAYS = 1
 """Reports of one event often date it a day apart (overnight events, time zones, "yesterday"
-counted from another day): a less precise report joins a specific cluster whose day-level
-windows miss its own by this many days (``attach``). Not used between specific reports, which
-would then chain from day to day."""
+counted from another day): short windows that miss each other by this many days still link."""
 MAX_SPREAD_DAYS = 3
 """Cap on a cluster's time diameter: latest window start minus earliest window end."""
 
@@ -157,17 +155,12 @@ def _span(it: LinkItem) -> int:
     return (it.window[1] - it.window[0]).days if it.window is not None else 0
 
 
-def same_event(a: LinkItem, b: LinkItem, slack: int = 0) -> bool:
-    """Whether two event mentions from different articles report the same happening.
-
-    ``slack``: day-level windows this many days apart still count as overlapping (``attach``
-    passes SLACK_DAYS; clusters themselves form on overlapping windows, so they do not chain
-    from day to day).
-    """
+def same_event(a: LinkItem, b: LinkItem) -> bool:
+    """Whether two event mentions from different articles report the same happening."""
     if a.article_id == b.article_id or a.type != b.type or a.window is None or b.window is None:
         return False
     # day-level dates may be a day apart; a week, month or year already has exact bounds
-    slack = slack if max(_span(a), _span(b)) <= MAX_SPREAD_DAYS else 0
+    slack = SLACK_DAYS if max(_span(a), _span(b)) <= MAX_SPREAD_DAYS else 0
     if (a.window[0] - b.window[1]).days > slack or (b.window[0] - a.window[1]).days > slack:
         return False
     shared = bool(a.names & b.names)
@@ -242,14 +235,14 @@ def _same_city_and_day(a: LinkItem, b: LinkItem) -> bool:
     return a.window[0] <= b.window[1] and b.window[0] <= a.window[1]
 
 
-def pair_score(a: LinkItem, b: LinkItem, slack: int = 0) -> float:
+def pair_score(a: LinkItem, b: LinkItem) -> float:
     """How strongly two reports look like one event; 0 = never linked directly.
 
     ``same_event`` pairs score 0.6 plus up to 0.4 for the share of names in common; pairs that
     name different (or no) participants but share type, city and day score just ``THRESHOLD``
     (actor extraction is noisy), enough to join a report but not to outvote disagreeing ones.
     """
-    if same_event(a, b, slack):
+    if same_event(a, b):
         union = a.names | b.names
         return 0.6 + 0.4 * (len(a.names & b.names) / len(union) if union else 1.0)
     return THRESHOLD if _same_city_and_day(a, b) else 0.0
@@ -300,7 +293,7 @@ def attach(vague: LinkItem, candidates: Iterable[LinkItem], cluster_of: Mapping[
     """
     sums: dict[str, float] = {}
     for c in candidates:
-        score = pair_score(vague, c, SLACK_DAYS)
+        score = pair_score(vague, c)
         if score > 0:
             cid = cluster_of[c.key]
             sums[cid] = sums.get(cid, 0.0) + score

@@ -70,16 +70,15 @@ class _Work:
             out.append(self.items[it.key])
         return out
 
-    def near(self, it: LinkItem, *, before: int, city: bool, kinds: Collection[str],
-             slack: int = 0) -> list[LinkItem]:
-        """Stored reports near ``it``; ``slack`` widens its window (attachment's SLACK_DAYS)."""
+    def near(self, it: LinkItem, *, before: int, city: bool, kinds: Collection[str]) -> list[LinkItem]:
         assert it.window is not None
-        key = (it.type, it.window, it.country, place_key(it) if city else None, before,
-               tuple(kinds), slack)
+        key = (it.type, it.window, it.country, place_key(it) if city else None, before, tuple(kinds))
         if key not in self.seen:
+            # SLACK_DAYS: a report may link to windows that miss its own by a day
             self.seen[key] = self.keep(self.hood.near(
-                it.type, it.window[0] - timedelta(days=slack), it.window[1] + timedelta(days=slack),
-                before=before, country=it.country, city=it if city else None, kinds=kinds))
+                it.type, it.window[0] - timedelta(days=SLACK_DAYS),
+                it.window[1] + timedelta(days=SLACK_DAYS), before=before, country=it.country,
+                city=it if city else None, kinds=kinds))
         return self.seen[key]
 
 
@@ -108,9 +107,9 @@ def _affected(work: _Work, new: Sequence[LinkItem], comp: set[str]) -> dict[str,
             out[it.key] = it
     for key in sorted(comp):
         s = work.items[key]
-        near = (work.near(s, before=MAX_SPREAD_DAYS, city=False, kinds=(NO_CITY,), slack=SLACK_DAYS)
-                + work.near(s, before=ATTACH_DAYS, city=True, kinds=(COARSE_DATE,), slack=SLACK_DAYS))
-        out.update((it.key, it) for it in near if pair_score(it, s, SLACK_DAYS) > 0)
+        near = (work.near(s, before=MAX_SPREAD_DAYS, city=False, kinds=(NO_CITY,))
+                + work.near(s, before=ATTACH_DAYS, city=True, kinds=(COARSE_DATE,)))
+        out.update((it.key, it) for it in near if pair_score(it, s) > 0)
     return out
 
 
@@ -124,8 +123,7 @@ def _attachments(work: _Work, affected: dict[str, LinkItem],
     for key in sorted(affected):
         v = affected[key]
         candidates = [c for c in work.near(v, before=MAX_SPREAD_DAYS, city=kind(v) == COARSE_DATE,
-                                           kinds=(SPECIFIC,), slack=SLACK_DAYS)
-                      if pair_score(v, c, SLACK_DAYS) > 0]
+                                           kinds=(SPECIFIC,)) if pair_score(v, c) > 0]
         cluster_of = {}
         for c in candidates:
             cid = specific.get(c.key) or work.stored.get(c.key)
