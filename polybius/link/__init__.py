@@ -1,9 +1,8 @@
 """Cross-article linking: group event mentions that report the same happening.
 
 Two events can link when they have the same PLOVER type, overlapping date windows (a date is
-widened to its precision, so "in August" overlaps "on 14 August"; day-level dates may be
-SLACK_DAYS apart), the same place (both city-level) or the same country, and a shared
-actor/recipient name (or neither names anyone);
+widened to its precision, so "in August" overlaps "on 14 August"), the same place (both
+city-level) or the same country, and a shared actor/recipient name (or neither names anyone);
 ``pair_score`` grades such pairs by how many names they share. Counted or role-described
 people ("50 people", "residents") are not names here (``link_names``).
 
