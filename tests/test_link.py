@@ -306,12 +306,3 @@ def test_counted_or_role_described_people_do_not_identify_an_event() -> None:
     assert link_names(["At least 19 people", "the victims", "residents", "50 people"]) == set()
     assert link_names(["at least 39\n\nGunmen", "Police", "The Islamic State"]) == {
         "gunmen", "police", "islamic state"}
-
-
-def test_day_level_reports_a_day_apart_link_but_not_two_days_apart() -> None:
-    monday = item("A/e1", window=(date(2024, 5, 6), date(2024, 5, 6)))
-    assert same_event(monday, item("B/e1", window=(date(2024, 5, 7), date(2024, 5, 7))))
-    assert not same_event(monday, item("B/e1", window=(date(2024, 5, 8), date(2024, 5, 8))))
-    # a month has exact bounds: the first of the next month is outside it
-    may = item("A/e1", window=date_window(date(2024, 5, 1), None, "month"))
-    assert not same_event(may, item("B/e1", window=(date(2024, 6, 1), date(2024, 6, 1))))
