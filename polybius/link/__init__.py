@@ -41,9 +41,6 @@ __all__ = ["LinkItem", "assign_clusters", "attach", "cluster_id", "clusters", "d
 GENERIC_NAMES = "link_generic_names.yaml"
 THRESHOLD = 0.5
 """Average pair score two groups of reports need to merge."""
-SLACK_DAYS = 1
-"""Reports of one event often date it a day apart (overnight events, time zones, "yesterday"
-counted from another day): short windows that miss each other by this many days still link."""
 MAX_SPREAD_DAYS = 3
 """Cap on a cluster's time diameter: latest window start minus earliest window end."""
 
@@ -150,17 +147,11 @@ def _same_place(a: LinkItem, b: LinkItem) -> bool | None:
     return True
 
 
-def _span(it: LinkItem) -> int:
-    return (it.window[1] - it.window[0]).days if it.window is not None else 0
-
-
 def same_event(a: LinkItem, b: LinkItem) -> bool:
     """Whether two event mentions from different articles report the same happening."""
     if a.article_id == b.article_id or a.type != b.type or a.window is None or b.window is None:
         return False
-    # day-level dates may be a day apart; a week, month or year already has exact bounds
-    slack = SLACK_DAYS if max(_span(a), _span(b)) <= MAX_SPREAD_DAYS else 0
-    if (a.window[0] - b.window[1]).days > slack or (b.window[0] - a.window[1]).days > slack:
+    if a.window[0] > b.window[1] or b.window[0] > a.window[1]:
         return False
     shared = bool(a.names & b.names)
     place = _same_place(a, b)
@@ -215,8 +206,7 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
                 pool = active.get(key)
                 if not pool:
                     continue
-                pool[:] = [j for j in pool  # type: ignore[index]
-                           if (start - items[j].window[1]).days <= SLACK_DAYS]
+                pool[:] = [j for j in pool if items[j].window[1] >= start]  # type: ignore[index]
                 for j in pool:
                     yield j, i
             active.setdefault((country, city), []).append(i)

@@ -21,7 +21,6 @@ from polybius.link import (
     COARSE_DATE,
     MAX_SPREAD_DAYS,
     NO_CITY,
-    SLACK_DAYS,
     SPECIFIC,
     LinkItem,
     attach,
@@ -74,10 +73,8 @@ class _Work:
         assert it.window is not None
         key = (it.type, it.window, it.country, place_key(it) if city else None, before, tuple(kinds))
         if key not in self.seen:
-            # SLACK_DAYS: a report may link to windows that miss its own by a day
             self.seen[key] = self.keep(self.hood.near(
-                it.type, it.window[0] - timedelta(days=SLACK_DAYS),
-                it.window[1] + timedelta(days=SLACK_DAYS), before=before, country=it.country,
+                it.type, it.window[0], it.window[1], before=before, country=it.country,
                 city=it if city else None, kinds=kinds))
         return self.seen[key]
 
