@@ -440,18 +440,25 @@ FORMATS = ["table", "json", "csv"]
 @click.option("--until", callback=parse_date, help="Events on or before YYYY-MM-DD.")
 @click.option("--actor", help="Actor or recipient name contains this text.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@click.option("--canonical", is_flag=True,
-              help="One row per real-world event (reports merged), with sources and disagreements.")
+@click.option("--reports", is_flag=True,
+              help="One row per event report (as each article gives it) instead of one per real-world event.")
+@click.option("--canonical", is_flag=True, hidden=True,
+              help="Accepted for compatibility: canonical events are the default.")
 def events(db_url: str, type_: str | None, country: str | None, since: date | None,
-           until: date | None, actor: str | None, fmt: str, canonical: bool) -> None:
-    """List stored events, filtered.
+           until: date | None, actor: str | None, fmt: str, reports: bool, canonical: bool) -> None:
+    """List stored events, filtered: one row per real-world event (reports merged), by default.
+
+    Each row gives the sources, the best-supported figures and who disagrees; --reports lists
+    every article's own event record instead.
 
     Example: polybius events --type ASSAULT --country FR --since 2018-01-01 --format csv
-    Example: polybius events --canonical --format json
+    Example: polybius events --reports --format json
     """
     from polybius.store import Store
 
-    if canonical:
+    if reports and canonical:
+        raise click.UsageError("--reports and --canonical exclude each other")
+    if not reports:
         merged = Store(db_url).canonical_events(type=type_.upper() if type_ else None,
                                                 country=country, since=since, until=until,
                                                 actor=actor)
@@ -475,17 +482,28 @@ def events(db_url: str, type_: str | None, country: str | None, since: date | No
 @click.option("--format", "fmt", required=True,
               type=click.Choice(["plover-json", "csv", "acled-csv", "geojson", "parquet"]),
               help="csv and acled-csv are the same ACLED-style CSV (docs/EXPORTS.md).")
+@click.option("--reports", is_flag=True,
+              help="One record per event report instead of one per real-world event.")
 @click.argument("out", type=click.Path(path_type=Path, dir_okay=False))
-def export(db_url: str, fmt: str, out: Path) -> None:
-    """Export every stored event as PLOVER JSON, ACLED-style CSV, GeoJSON or Parquet.
+def export(db_url: str, fmt: str, reports: bool, out: Path) -> None:
+    """Export the stored events as PLOVER JSON, ACLED-style CSV, GeoJSON or Parquet.
+
+    One record per real-world event (reports merged, sources joined, best-supported figures,
+    disagreements kept) by default; --reports writes one record per article's event report.
 
     Example: polybius export --format parquet events.parquet
+    Example: polybius export --reports --format acled-csv reports.csv
     """
     from polybius.export import write_export
     from polybius.store import Store
 
-    n = write_export(Store(db_url).events(), fmt, out)
-    click.echo(f"{n} events written to {out}")
+    store = Store(db_url)
+    if reports:
+        n = write_export(store.events(), fmt, out, level="reports")
+        click.echo(f"{n} event reports written to {out}")
+    else:
+        n = write_export(store.canonical_events(), fmt, out, level="canonical")
+        click.echo(f"{n} canonical events written to {out}")
 
 
 def print_summary(db_url: str) -> None:
@@ -532,11 +550,11 @@ def demo(db_url: str, out_dir: Path) -> None:
     click.echo(ingest_paths([SAMPLES], db_url).render())
     print_summary(db_url)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = Store(db_url).events()
+    merged = Store(db_url).canonical_events()
     for fmt, name in (("plover-json", "events.plover.json"), ("csv", "events.csv"),
                       ("geojson", "events.geojson")):
-        n = write_export(rows, fmt, out_dir / name)
-        click.echo(f"wrote {n} events to {out_dir / name}")
+        n = write_export(merged, fmt, out_dir / name, level="canonical")
+        click.echo(f"wrote {n} canonical events to {out_dir / name}")
 
 
 @main.command(name="eval")

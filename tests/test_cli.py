@@ -161,44 +161,64 @@ def _dump(url: str) -> list[str]:
         con.close()
 
 
-def test_events_filters_by_type_country_and_date(store: str):
+def test_events_lists_canonical_events_filtered_by_type_country_and_date(store: str):
     result = run("events", "--db", store, "--type", "assault", "--country", "FR", "--format", "json")
     rows = json.loads(result.output)
     assert rows and all(r["type"] == "ASSAULT" for r in rows)
+    assert {"cluster_id", "n_sources", "members", "disagreements"} <= set(rows[0])
     result = run("events", "--db", store, "--since", "2019-01-01", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and {"cluster_id", "type", "n_sources"} <= set(rows[0])
+    # --canonical is still accepted (it is the default)
+    same = run("events", "--db", store, "--since", "2019-01-01", "--format", "csv", "--canonical")
+    assert same.output == result.output
+
+
+def test_events_reports_lists_each_articles_event(store: str):
+    result = run("events", "--db", store, "--reports", "--since", "2019-01-01", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
     assert rows and all(r["date"] >= "2019-01-01" for r in rows if r["date"])
-    assert {"id", "type", "actors", "place", "factuality"} <= set(rows[0])
+    assert {"id", "type", "actors", "place", "factuality", "cluster"} <= set(rows[0])
+    canonical = json.loads(run("events", "--db", store, "--since", "2019-01-01", "--format", "json").output)
+    assert sum(len(c["members"]) for c in canonical) >= len(rows) >= len(canonical)
 
 
 def test_events_filter_by_actor(store: str):
-    rows = json.loads(run("events", "--db", store, "--actor", "POLICE", "--format", "json").output)
+    rows = json.loads(run("events", "--db", store, "--reports", "--actor", "POLICE", "--format", "json").output)
     assert rows and all("police" in " ".join(r["actor_names"] + r["recipient_names"]).lower() for r in rows)
 
 
 def test_events_table_lists_events(store: str):
     result = run("events", "--db", store, "--type", "PROTEST")
     assert result.exit_code == 0 and "PROTEST" in result.output
+    assert "PROTEST" in run("events", "--db", store, "--type", "PROTEST", "--reports").output
 
 
+@pytest.mark.parametrize("level", ["canonical", "reports"])
 @pytest.mark.parametrize("fmt, name", [("plover-json", "e.json"), ("csv", "e.csv"), ("geojson", "e.geojson"),
                                        ("acled-csv", "e.acled.csv"), ("parquet", "e.parquet")])
-def test_export_writes_each_format(store: str, tmp_path: Path, fmt: str, name: str):
+def test_export_writes_each_format(store: str, tmp_path: Path, fmt: str, name: str, level: str):
     out = tmp_path / name
-    result = run("export", "--db", store, "--format", fmt, str(out))
+    flags = ["--reports"] if level == "reports" else []
+    result = run("export", "--db", store, "--format", fmt, *flags, str(out))
     assert result.exit_code == 0 and out.exists()
+    assert ("canonical events written" in result.output) == (level == "canonical")
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         table = pq.read_table(out)
-        assert table.num_rows > 0 and "event_json" in table.column_names
+        assert table.num_rows > 0
+        assert ("event_json" if level == "reports" else "canonical_json") in table.column_names
     elif fmt in ("csv", "acled-csv"):
         with out.open() as f:
             rows = list(csv.DictReader(f))
         assert rows and "event_date" in rows[0] and "sub_event_type" in rows[0]
+        assert ("n_sources" in rows[0]) == (level == "canonical")
     else:
         data = json.loads(out.read_text())
         assert data if fmt == "plover-json" else data["type"] == "FeatureCollection"
+        if fmt == "plover-json" and level == "canonical":
+            assert {"clusterId", "nSources", "members", "disagreements"} <= set(data[0])
 
 
 def test_serve_with_a_bad_setting_is_a_one_line_error(store: str, monkeypatch: pytest.MonkeyPatch):

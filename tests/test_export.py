@@ -164,3 +164,56 @@ def test_parquet_keeps_types_lists_and_the_full_event(rows: list[EventRow], tmp_
     assert json.loads(first["event_json"])["size"]["injured"] == 5
     unlocated = [r for r in table if r["place"] is None]
     assert all(r["latitude"] is None for r in unlocated)
+
+
+# -- canonical events: one record per real-world event -------------------------------------
+
+@pytest.fixture
+def merged(tmp_path: Path) -> Iterator[Store]:
+    """One Paris attack told by two outlets (2 vs 3 killed) and an unrelated Kenya protest."""
+    with Store(f"sqlite:///{tmp_path / 'c.db'}") as s:
+        s.add([make_doc(Ev(actor="Gunmen", killed=2), url="https://a-news.com/1", salt="1"),
+               make_doc(Ev(actor="Gunmen", killed=3), url="https://b-daily.org/2", salt="2"),
+               make_doc(Ev(type="PROTEST", actor="Farmers", verb="protested", recipient=None,
+                           place=KENYA), url="https://c.org/3", salt="3")])
+        yield s
+
+
+def test_canonical_csv_has_one_row_per_event_with_its_sources_joined(merged: Store) -> None:
+    out = io.StringIO()
+    assert write_export(merged.canonical_events(), "acled-csv", out, level="canonical") == 2
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    paris = [r for r in rows if r["location"] == "Paris"][0]
+    assert paris["source"] == "a-news.com; b-daily.org" and paris["n_sources"] == "2"
+    assert paris["disagreements"] == "killed: 2 (a-news.com) vs 3 (b-daily.org)"
+    assert paris["fatalities"] == "3"  # two values with one source each: the larger is kept
+    assert set(COLUMNS) <= set(rows[0])
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_exports_canonical_events(merged: Store, fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"c.{fmt}"
+    n = write_export(merged.canonical_events(), fmt, out, level="canonical")
+    assert n == 2 and out.stat().st_size > 0
+    if fmt == "plover-json":
+        records = json.loads(out.read_text())
+        paris = [r for r in records if r["eventLoc"]["name"] == "Paris"][0]
+        assert paris["nArticles"] == 2 and paris["killedBySource"] == {"a-news.com": [2],
+                                                                      "b-daily.org": [3]}
+    if fmt == "geojson":
+        features = json.loads(out.read_text())["features"]
+        assert {f["properties"]["n_sources"] for f in features} == {1, 2}
+
+
+def test_export_rows_turns_a_selection_into_its_whole_canonical_events(merged: Store) -> None:
+    from polybius.export import export_rows
+
+    one_report = [r for r in merged.events() if r.source == "a-news.com"]
+    out = io.StringIO()
+    assert export_rows(merged, one_report, "plover-json", out) == 1
+    [record] = json.loads(out.getvalue())
+    assert record["nArticles"] == 2  # the other outlet's report comes with it
+    out = io.StringIO()
+    assert export_rows(merged, one_report, "plover-json", out, level="reports") == 1
+    with pytest.raises(ValueError, match="unknown export level"):
+        write_export([], "csv", io.StringIO(), level="clusters")

@@ -139,9 +139,10 @@ def test_a_vague_late_article_does_not_chain_two_distinct_events(tmp_path: Path,
     s.add([late])
     assert len(set(clustering(s).values())) == 2
     s.add([bridge])
-    # the month-long report matches both, but the two events a week apart stay apart
+    # the month-long, country-level report matches both but pins down neither: it stays on
+    # its own, and the two events a week apart stay apart
     found = clustering(s)
-    assert len(set(found.values())) == 2
+    assert len(set(found.values())) == 3
     assert found[f"{early.article.id}/e1"] != found[f"{late.article.id}/e1"]
     assert found == assign_clusters(s.events())
 
@@ -297,3 +298,11 @@ def test_merged_reports_keep_each_outlets_factuality_note(store_path: Path) -> N
         paris = [c for c in s.canonical_events(country="FR") if c.place_name == "Paris"][0]
     assert paris.notes == ["lemonde.fr: killed: 2 according to police vs 4 according to medics"]
     assert paris.to_json()["notes"] == paris.notes
+
+
+def test_counted_or_role_described_people_do_not_identify_an_event() -> None:
+    from polybius.link import link_names
+
+    assert link_names(["At least 19 people", "the victims", "residents", "50 people"]) == set()
+    assert link_names(["at least 39\n\nGunmen", "Police", "The Islamic State"]) == {
+        "gunmen", "police", "islamic state"}

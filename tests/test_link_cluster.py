@@ -60,6 +60,7 @@ def test_the_link_benchmark_runs_on_a_small_synthetic_store() -> None:
 
     items, real = synthetic(300)
     assert len(items) == 300 and 0 < real <= 300
-    report = run_link_bench(300)
-    assert report.n_clusters >= 1 and report.incremental_group >= 1
+    report = run_link_bench(300, additions=20)
+    assert report.n_clusters >= 1 and report.n_additions >= 1
+    assert report.incremental_exact  # one article at a time ends where clustering all at once does
     assert "add one article" in report.render()

@@ -1,7 +1,9 @@
 """ACLED-style CSV: ACLED's column names, PLOVER types mapped through resources/acled_map.yaml.
 
 Unknown numbers stay empty (ACLED would write 0); ``polybius_*`` columns keep what the ACLED
-columns cannot say (PLOVER type and mode, factuality, how the date was set).
+columns cannot say (PLOVER type and mode, factuality, how the date was set). Canonical events
+(``canonical_record``) give one row per real-world event, its sources joined, like ACLED's own
+rows, with the cluster's size and disagreements in extra columns.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import yaml
 
 from polybius.errors import ResourceError
 from polybius.export._common import evidence_text, export_id, has_coordinates
-from polybius.store.rows import EventRow
+from polybius.store.rows import CanonicalEvent, EventRow
 
 MAP_FILE = "acled_map.yaml"
 
@@ -27,6 +29,11 @@ COLUMNS = (
     "country", "admin1", "location", "latitude", "longitude", "geo_precision", "source", "notes",
     "fatalities",
     "polybius_type", "polybius_mode", "factuality", "date_basis", "date_precision", "article_url",
+)
+
+CANONICAL_COLUMNS = (
+    *COLUMNS, "polybius_cluster_id", "n_articles", "n_sources", "first_reported", "disagreements",
+    "denied_by",
 )
 
 # ACLED geo-precision: 1 = the town itself, 2 = a part of a region / near a town, 3 = only a
@@ -166,5 +173,56 @@ def write(rows: Iterable[EventRow], out: TextIO) -> int:
     n = 0
     for row in rows:
         writer.writerow(record(row))
+        n += 1
+    return n
+
+
+def canonical_record(event: CanonicalEvent) -> dict[str, Any]:
+    """One canonical event as an ACLED-style CSV row: sources and evidence joined."""
+    acled = acled_map().lookup(event.type, event.mode)
+    located = event.lat is not None and event.lon is not None and (event.lat, event.lon) != (0, 0)
+    digest = event.cluster_id.removeprefix("c-")
+    statuses = sorted(event.factuality, key=lambda s: (-event.factuality[s], s))
+    return {
+        "event_id_cnty": f"{_iso3(event.country)}-{digest}",
+        "event_date": _blank(event.date_start),
+        "year": event.date_start[:4] if event.date_start else "",
+        "event_type": acled.event_type if acled else "",
+        "sub_event_type": acled.sub_event_type if acled else "",
+        "actor1": "; ".join(event.actor_names),
+        "actor2": "; ".join(event.recipient_names),
+        "country": country_name(event.country) if event.country else "",
+        "admin1": _blank(event.admin1),
+        "location": _blank(event.place_name),
+        "latitude": event.lat if located else "",
+        "longitude": event.lon if located else "",
+        "geo_precision": GEO_PRECISION.get(event.resolution or "", ""),
+        "source": "; ".join(event.sources),
+        "notes": " | ".join(event.evidence),
+        "fatalities": _blank(event.best.get("killed")),
+        "polybius_type": event.type,
+        "polybius_mode": ";".join(event.mode),
+        "factuality": ";".join(statuses),
+        "date_basis": event.date_basis,
+        "date_precision": event.date_precision,
+        "article_url": " ".join(event.urls),
+        "polybius_cluster_id": event.cluster_id,
+        "n_articles": event.n_articles,
+        "n_sources": event.n_sources,
+        "first_reported": event.first_reported.isoformat() if event.first_reported else "",
+        "disagreements": "; ".join(
+            f"{f}: " + " vs ".join(f"{v} ({', '.join(who)})" for v, who in d.items())
+            for f, d in event.disagreements.items()),
+        "denied_by": "; ".join(event.denied_by),
+    }
+
+
+def write_canonical(events: Iterable[CanonicalEvent], out: TextIO) -> int:
+    """Write a header and one row per canonical event; returns the number of rows."""
+    writer = csv.DictWriter(out, fieldnames=CANONICAL_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    n = 0
+    for event in events:
+        writer.writerow(canonical_record(event))
         n += 1
     return n

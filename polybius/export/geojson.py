@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from polybius.export._common import evidence_text, export_id, has_coordinates
-from polybius.store.rows import EventRow
+from polybius.store.rows import CanonicalEvent, EventRow
 
 
 def feature(row: EventRow) -> dict[str, Any]:
@@ -40,6 +40,30 @@ def write(rows: Iterable[EventRow], out: TextIO) -> int:
         else:
             unlocated += 1
     # "unlocated" is a GeoJSON foreign member (RFC 7946 §6.1): readers ignore it, people see it.
+    json.dump({"type": "FeatureCollection", "unlocated": unlocated, "features": features},
+              out, ensure_ascii=False)
+    out.write("\n")
+    return len(features)
+
+
+def canonical_feature(event: CanonicalEvent) -> dict[str, Any]:
+    """One located canonical event as a GeoJSON Point feature with the cluster's fields."""
+    props = event.to_json()
+    for key in ("lat", "lon"):
+        props.pop(key)
+    return {"type": "Feature", "id": event.cluster_id,
+            "geometry": {"type": "Point", "coordinates": [event.lon, event.lat]},
+            "properties": props}
+
+
+def write_canonical(events: Iterable[CanonicalEvent], out: TextIO) -> int:
+    """Write the FeatureCollection of located canonical events; returns the number of features."""
+    features, unlocated = [], 0
+    for event in events:
+        if event.lat is not None and event.lon is not None and (event.lat, event.lon) != (0, 0):
+            features.append(canonical_feature(event))
+        else:
+            unlocated += 1
     json.dump({"type": "FeatureCollection", "unlocated": unlocated, "features": features},
               out, ensure_ascii=False)
     out.write("\n")

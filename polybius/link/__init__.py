@@ -3,20 +3,30 @@
 Two events can link when they have the same PLOVER type, overlapping date windows (a date is
 widened to its precision, so "in August" overlaps "on 14 August"), the same place (both
 city-level) or the same country, and a shared actor/recipient name (or neither names anyone);
-``pair_score`` grades such pairs by how many names they share. Clusters come from average-link
-clustering (``polybius.link.agglomerative``), which does not chain, with caps: every member's
-window lies within ``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two
-countries or two different cities. The result depends only on the set of events, so not on
-ingest order; a cluster's id is derived from its smallest member key. Events without a date, or
-without a place and a shared name, are never linked (text alone never merges them).
+``pair_score`` grades such pairs by how many names they share. Counted or role-described
+people ("50 people", "residents") are not names here (``link_names``).
+
+Reports differ in how precisely they pin an event down (``kind``). Specific reports (a city and
+a date within MAX_SPREAD_DAYS) form the clusters, by average link (``polybius.link.
+agglomerative``, which does not chain) with caps: every member's window lies within
+``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two countries or two cities.
+A report without a city, or dated only to a week or month, then joins the specific cluster it
+fits best (``attach``), so it cannot bridge two of them; those that fit none cluster with
+reports as imprecise as themselves. Reports with neither a city nor a short date, or dated only
+to a year, stay on their own. The result depends only on the set of events (not on ingest
+order), and a cluster only on a bounded neighbourhood in type, time and place, which is what
+lets ``polybius.link.incremental`` update a store in milliseconds. A cluster's id is derived
+from its smallest specific (else smallest) member key. Events without a date, or without a
+place and a shared name, are never linked (text alone never merges them).
 """
 
 from __future__ import annotations
 
 import calendar
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -25,9 +35,10 @@ if TYPE_CHECKING:
 
 from polybius.link.agglomerative import average_link
 
-__all__ = ["LinkItem", "assign_clusters", "cluster_id", "clusters", "date_window", "pair_score",
-           "same_event"]
+__all__ = ["LinkItem", "assign_clusters", "attach", "cluster_id", "clusters", "date_window",
+           "group_links", "kind", "link_names", "pair_score", "place_key", "same_event"]
 
+GENERIC_NAMES = "link_generic_names.yaml"
 THRESHOLD = 0.5
 """Average pair score two groups of reports need to merge."""
 MAX_SPREAD_DAYS = 3
@@ -54,6 +65,57 @@ class LinkItem:
 class _Linkable(Protocol):
     @property
     def link_item(self) -> LinkItem: ...
+
+
+@dataclass(frozen=True)
+class _GenericNames:
+    quantifiers: tuple[str, ...]
+    generic: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _generic_names() -> _GenericNames:
+    from polybius.errors import ResourceError
+    from polybius.resources import load_yaml
+
+    data = load_yaml(GENERIC_NAMES)
+    if not isinstance(data, dict) or not all(
+            isinstance(data.get(k), list) and all(isinstance(x, str) for x in data[k])
+            for k in ("quantifiers", "generic")):
+        raise ResourceError(f"resources/{GENERIC_NAMES}: needs lists of strings 'quantifiers' "
+                            "and 'generic'")
+    # longest first, so "more than" is removed before "more"
+    quantifiers = tuple(sorted((q.casefold() for q in data["quantifiers"]), key=len, reverse=True))
+    return _GenericNames(quantifiers, frozenset(g.casefold() for g in data["generic"]))
+
+
+def link_names(names: Iterable[str]) -> frozenset[str]:
+    """The casefolded names that identify participants, for linking.
+
+    Whitespace is normalised and a leading number or quantifier removed ("at least 39 gunmen"
+    → "gunmen"); counted or role-described people ("at least 19 people", "the victims",
+    "residents": ``resources/link_generic_names.yaml``) are left out.
+    """
+    return frozenset(n for n in (_link_name(name) for name in names) if n)
+
+
+@lru_cache(maxsize=65536)
+def _link_name(name: str) -> str | None:
+    """One name as ``link_names`` keeps it, or None (names repeat: cached)."""
+    table = _generic_names()
+    words = " ".join(name.casefold().split())
+    stripped = True
+    while stripped and words:
+        stripped = False
+        head = words.split(" ", 1)[0]
+        if head.replace(",", "").replace(".", "").isdigit():
+            words, stripped = words[len(head):].lstrip(), True
+            continue
+        for q in table.quantifiers:
+            if words == q or words.startswith(q + " "):
+                words, stripped = words[len(q):].lstrip(), True
+                break
+    return words if words and words not in table.generic else None
 
 
 def date_window(start: date | None, end: date | None, precision: str) -> tuple[date, date] | None:
@@ -107,7 +169,7 @@ def cluster_id(member_keys: Iterable[str]) -> str:
     return "c-" + hashlib.sha256(min(member_keys).encode("utf-8")).hexdigest()[:12]
 
 
-def _place_key(it: LinkItem) -> object:
+def place_key(it: LinkItem) -> object:
     """The city an event is placed in (None when only a country or nothing is known)."""
     if it.resolution != "city":
         return None
@@ -132,7 +194,7 @@ def _candidate_pairs(items: Sequence[LinkItem]) -> Iterator[tuple[int, int]]:
         for i in members:
             it = items[i]
             start = it.window[0]  # type: ignore[index]
-            country, city = it.country, _place_key(it)
+            country, city = it.country, place_key(it)
             if country is None:  # an unlocated event may match any place (through a shared actor)
                 keys = list(active)
             elif city is None:
@@ -187,17 +249,103 @@ def _within_caps(group: Sequence[LinkItem]) -> bool:
     return len(cities) <= 1
 
 
-def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
-    """Map each item's key to its cluster id (average link on ``pair_score``, with caps)."""
+SPECIFIC = "specific"
+"""Placed in a city and dated within MAX_SPREAD_DAYS: such reports form the clusters."""
+NO_CITY = "no-city"
+"""Dated within MAX_SPREAD_DAYS but placed no finer than a country (or not at all)."""
+COARSE_DATE = "coarse-date"
+"""Placed in a city but dated only to a week or a month (a window of at most ATTACH_DAYS)."""
+VAGUE = "vague"
+"""Neither a city nor a short date, or a window longer than ATTACH_DAYS: never attached."""
+ATTACH_DAYS = 31
+"""Longest window (days) a city-placed report may have and still join a specific cluster."""
+
+
+def kind(it: LinkItem) -> str | None:
+    """How precisely a report pins its event down (None: undated, never linked)."""
+    if it.window is None:
+        return None
+    span = (it.window[1] - it.window[0]).days
+    city = place_key(it) is not None
+    if span <= MAX_SPREAD_DAYS:
+        return SPECIFIC if city else NO_CITY
+    return COARSE_DATE if city and span < ATTACH_DAYS else VAGUE
+
+
+def attach(vague: LinkItem, candidates: Iterable[LinkItem], cluster_of: Mapping[str, str],
+           members: Mapping[str, Sequence[LinkItem]]) -> str | None:
+    """The specific cluster a less precise report joins, or None.
+
+    ``candidates`` are specific reports it may link to, ``cluster_of`` their cluster ids and
+    ``members`` each such cluster's specific members. The report joins the cluster with the best
+    average ``pair_score`` over all its members (≥ THRESHOLD, caps kept; ties: smaller id).
+    """
+    sums: dict[str, float] = {}
+    for c in candidates:
+        score = pair_score(vague, c)
+        if score > 0:
+            cid = cluster_of[c.key]
+            sums[cid] = sums.get(cid, 0.0) + score
+    best: tuple[float, str] | None = None
+    for cid, total in sums.items():
+        avg = total / len(members[cid])
+        if avg >= THRESHOLD and (best is None or (-avg, cid) < best) \
+                and _within_caps([*members[cid], vague]):
+            best = (-avg, cid)
+    return best[1] if best is not None else None
+
+
+def group_links(items: Sequence[LinkItem]) -> dict[str, str]:
+    """Average-link clusters of same-kind items (with caps): key → cluster id.
+
+    Vague reports (``kind`` VAGUE) and undated ones stay on their own.
+    """
     by_key = {it.key: it for it in items}
+    kinds = [kind(it) for it in items]
     sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
-        score = pair_score(items[i], items[j])
-        if score > 0:
-            sim[(items[i].key, items[j].key)] = score
+        a, b = items[i], items[j]
+        if kinds[i] == kinds[j] and kinds[i] in (SPECIFIC, NO_CITY, COARSE_DATE):
+            score = pair_score(a, b)
+            if score > 0:
+                sim[(a.key, b.key)] = score
     groups = average_link(list(by_key), sim, THRESHOLD,
                           allowed=lambda keys: _within_caps([by_key[k] for k in keys]))
     return {key: cluster_id(keys) for keys in groups for key in keys}
+
+
+def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
+    """Map each item's key to its cluster id.
+
+    Specific reports (a city and a date within a few days) cluster by average link on
+    ``pair_score``, with caps. Each less precise report then joins the specific cluster it fits
+    best (``attach``); those that fit none cluster with reports as imprecise as themselves. The
+    vaguest (no city and no short date, or a window over ATTACH_DAYS) never join a specific
+    cluster. So a vague report cannot chain distinct events together, and a cluster depends
+    only on a bounded neighbourhood in type, time and place: ``polybius.link.incremental``
+    updates a store by reclustering that neighbourhood only, with the same result.
+    """
+    specific = [it for it in items if kind(it) == SPECIFIC]
+    out = group_links(specific)
+    members: dict[str, list[LinkItem]] = {}
+    for it in specific:
+        members.setdefault(out[it.key], []).append(it)
+    attachable = [it for it in items if kind(it) in (NO_CITY, COARSE_DATE)]
+    near: dict[str, list[LinkItem]] = {it.key: [] for it in attachable}
+    pool = [*specific, *attachable]
+    for i, j in _candidate_pairs(pool):
+        a, b = pool[i], pool[j]
+        if i < len(specific) <= j:  # the pool lists the specific reports first
+            near[b.key].append(a)
+        elif j < len(specific) <= i:
+            near[a.key].append(b)
+    for it in attachable:
+        cid = attach(it, near[it.key], out, members)
+        if cid is not None:
+            out[it.key] = cid
+    leftover = [it for it in items if it.key not in out]
+    out.update(group_links(leftover))
+    return out
 
 
 def assign_clusters(source: Store | Iterable[LinkItem | _Linkable]) -> dict[str, str]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, timezone
+from functools import lru_cache
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -29,7 +30,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import LinkItem, clusters, date_window, pair_score
+from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, LinkItem, clusters, date_window,
+                           incremental, kind, link_names, place_key)
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -269,8 +271,18 @@ class Store:
             [(c.type, c.n_sources, c.killed.values) for c in store.canonical_events(type="ASSAULT")]
         """
         hits = self.events(type=type, country=country, since=since, until=until, actor=actor)
-        wanted = sorted({r.cluster_id for r in hits if r.cluster_id})
-        members: list[EventRow] = []
+        merged = self.canonical_of(hits)
+        return CanonicalEventList(merged[:limit] if limit is not None else merged)
+
+    def canonical_of(self, rows: Iterable[EventRow]) -> CanonicalEventList:
+        """The canonical events the given event rows belong to, each with ALL its members.
+
+        For callers that select rows their own way (``find_events``, the API's export) and want
+        the merged events behind them. Sorted by date like ``canonical_events``.
+        """
+        rows = list(rows)
+        wanted = sorted({r.cluster_id for r in rows if r.cluster_id})
+        members: list[EventRow] = [r for r in rows if not r.cluster_id]
         for i in range(0, len(wanted), _CHUNK):
             members += self.events(cluster_ids=wanted[i:i + _CHUNK])
         groups: dict[str, list[EventRow]] = {}
@@ -278,9 +290,9 @@ class Store:
             groups.setdefault(row.cluster_id or row.key, []).append(row)
         with self._read() as conn:
             texts = _article_texts(conn, {r.article_id for r in members})
-        merged = sorted((_canonical(cid, rows, texts) for cid, rows in groups.items()),
-                        key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id))
-        return CanonicalEventList(merged[:limit] if limit is not None else merged)
+        return CanonicalEventList(sorted(
+            (_canonical(cid, rows, texts) for cid, rows in groups.items()),
+            key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id)))
 
     def find_events(self, query: EventQuery, *, limit: int = 50, offset: int = 0) -> EventPage:
         """One page of the events matching ``query``, sorted by date, with the total count."""
@@ -585,58 +597,82 @@ def _link_item(r: Any) -> LinkItem:
     return LinkItem(key=f"{r.article_id}/{r.event_id}", article_id=r.article_id, type=r.type,
                     window=window, country=r.country, resolution=r.resolution,
                     geonameid=r.geonameid, place_name=r.place_name,
-                    names=frozenset(n.casefold() for n in [*r.actor_names, *r.recipient_names]))
+                    names=link_names([*r.actor_names, *r.recipient_names]))
 
 
 def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
-    """Recluster the new events together with every event they are linked to, transitively.
+    """Update the clusters around newly inserted events (``polybius.link.incremental``).
 
-    Average-link clusters depend only on the connected group of linkable pairs (``pair_score``)
-    an event belongs to, so the new events are reclustered with that whole group, found by
-    following linkable pairs from them until no new event turns up: the same result as
-    clustering the whole store, whatever the ingest order.
+    Only the new events' neighbourhood is read, through indexed lookups by type, date window
+    and country or city; the result equals reclustering the whole store, whatever the order.
     """
     e = events
     new_articles = sorted({a for a, _ in new_keys})
-    frontier: list[Any] = []
+    new: list[LinkItem] = []
     for i in range(0, len(new_articles), _CHUNK):
-        frontier += conn.execute(_link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK]))).all()
-    rows = {(r.article_id, r.event_id): r for r in frontier}
-    while frontier:
-        # Where these events could find partners: per (type, country), the union of their windows.
-        reach: dict[tuple[str, str | None], list[tuple[date, date]]] = {}
-        for r in frontier:
-            if r.window_start is not None:
-                reach.setdefault((r.type, r.country), []).append((r.window_start, r.window_end))
-        found: list[Any] = []
-        for (type_, country), windows in reach.items():
-            for lo, hi in _merge(windows):
-                where = [e.c.type == type_, e.c.window_start <= hi, e.c.window_end >= lo]
-                if country is not None:  # link.same_event never joins two known countries
-                    where.append(or_(e.c.country == country, e.c.country.is_(None)))
-                found += [r for r in conn.execute(_link_select().where(and_(*where)))
-                          if (r.article_id, r.event_id) not in rows]
-        linked = [_link_item(f) for f in frontier]
-        frontier = []
+        new += [_link_item(r) for r in conn.execute(
+            _link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK])))]
+    assigned, current = incremental.relink(new, _StoreNeighbourhood(conn))
+    _save_clusters(conn, assigned, current)
+
+
+class _StoreNeighbourhood:
+    """``polybius.link.incremental.Neighbourhood`` over the events table.
+
+    Lookups go through the (type, city or country, window) indexes of migration 0004, with the
+    wanted kinds narrowed in SQL as far as a portable query allows and exactly in Python.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def near(self, type_: str, lo: date, hi: date, *, before: int, country: str | None,
+             city: LinkItem | None, kinds: Collection[str]) -> list[tuple[LinkItem, str | None]]:
+        wanted = frozenset(kinds)
+        gid = city.geonameid if city is not None else None
+        statement = _near_statement(country is not None, city is not None, gid is not None,
+                                    "city" if wanted <= {SPECIFIC, COARSE_DATE}
+                                    else "no-city" if wanted <= {NO_CITY, VAGUE} else "any")
+        params = {"type": type_, "first": lo - timedelta(days=before), "hi": hi, "lo": lo,
+                  "country": country, "gid": gid}
+        found = self.conn.execute(statement, params)
+        city_key = place_key(city) if city is not None else None
+        out = []
         for r in found:
-            if (r.article_id, r.event_id) not in rows and any(
-                    pair_score(_link_item(r), f) > 0 for f in linked):
-                rows[(r.article_id, r.event_id)] = r
-                frontier.append(r)
-    items = [_link_item(r) for r in rows.values()]
-    _save_clusters(conn, clusters(items),
-                   {f"{a}/{ev}": r.cluster_id for (a, ev), r in rows.items()})
+            it = _link_item(r)
+            if kind(it) in kinds and (city_key is None or place_key(it) == city_key):
+                out.append((it, r.cluster_id))
+        return out
+
+    def in_clusters(self, ids: Collection[str]) -> list[tuple[LinkItem, str | None]]:
+        return self._rows(events.c.cluster_id, ids)
+
+    def _rows(self, column: Any, values: Collection[Any]) -> list[tuple[LinkItem, str | None]]:
+        wanted = sorted(values)
+        out = []
+        for i in range(0, len(wanted), _CHUNK):
+            out += [(_link_item(r), r.cluster_id) for r in self.conn.execute(
+                _link_select().where(column.in_(wanted[i:i + _CHUNK])))]
+        return out
 
 
-def _merge(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
-    """Overlapping date windows merged into disjoint ones."""
-    merged: list[tuple[date, date]] = []
-    for lo, hi in sorted(windows):
-        if merged and lo <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
-        else:
-            merged.append((lo, hi))
-    return merged
+@lru_cache(maxsize=32)
+def _near_statement(by_country: bool, in_city: bool, by_geonameid: bool, place: str) -> Any:
+    """The neighbour lookup of ``_StoreNeighbourhood.near`` for one combination of filters,
+    built once (bound parameters: type, first, hi, lo, country, gid)."""
+    e = events
+    where = [e.c.type == bindparam("type"), e.c.window_start >= bindparam("first"),
+             e.c.window_start <= bindparam("hi"), e.c.window_end >= bindparam("lo")]
+    if by_country:
+        where.append(or_(e.c.country == bindparam("country"), e.c.country.is_(None)))
+    if in_city or place == "city":  # SPECIFIC and COARSE_DATE both need a city
+        where.append(e.c.resolution == "city")
+    if by_geonameid:
+        where.append(e.c.geonameid == bindparam("gid"))
+    if place == "no-city":  # a superset of "no city"; kind() decides exactly
+        where.append(or_(e.c.resolution.is_(None), e.c.resolution != "city",
+                         and_(e.c.geonameid.is_(None), e.c.place_name.is_(None))))
+    return _link_select().where(and_(*where))
 
 
 def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None]) -> None:
@@ -751,5 +787,10 @@ def _canonical(cid: str, rows: list[EventRow], texts: dict[str, str]) -> Canonic
         arrested=_figures(rows, "arrested"), duplicates=corroboration.duplicates,
         best=corroboration.best, disagreements=corroboration.disagreements,
         reported_by=corroboration.reported_by, denied_by=corroboration.denied_by,
-        notes=sorted({f"{r.source or r.article_id}: {r.factuality.note}" for r in rows if r.factuality.note}))
+        notes=sorted({f"{r.source or r.article_id}: {r.factuality.note}" for r in rows if r.factuality.note}),
+        mode=_ranked_names(r.mode for r in rows), context=_ranked_names(r.context for r in rows),
+        admin1=located.place_admin1,
+        evidence=[f"{r.source or r.article_id}: " + " … ".join(" ".join(t.split()) for t in r.evidence_text)
+                  for r in sorted(rows, key=lambda r: r.key)],
+        urls=sorted({r.url for r in rows if r.url}))
 

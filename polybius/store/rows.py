@@ -209,6 +209,16 @@ class CanonicalEvent:
     notes: list[str] = field(default_factory=list)
     """Each member's factuality note (claims, disputes, figures its sources disagree on),
     prefixed with the outlet that printed it: kept side by side when reports merge."""
+    mode: list[str] = field(default_factory=list)
+    """PLOVER modes any member gives, most frequent first."""
+    context: list[str] = field(default_factory=list)
+    """PLOVER contexts any member gives, most frequent first."""
+    admin1: str | None = None
+    """First-level region of the best-located member."""
+    evidence: list[str] = field(default_factory=list)
+    """Each member's evidence sentence(s), prefixed with its outlet (or article id)."""
+    urls: list[str] = field(default_factory=list)
+    """The member articles' URLs, where known."""
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict; ``first_reported`` as an ISO date."""

@@ -96,6 +96,9 @@ events = Table(
     Index("ix_events_type_window", "type", "window_start", "window_end", "country", "factuality"),
     Index("ix_events_country_window", "country", "window_start", "window_end", "type", "factuality"),
     Index("ix_events_names_folded", "names_folded", "window_start"),
+    # Migration 0004 (incremental linking): an event's neighbours by type + city or country.
+    Index("ix_events_link_city", "type", "geonameid", "window_start", "window_end"),
+    Index("ix_events_link_country", "type", "country", "window_start", "window_end"),
 )
 
 actors = Table(
