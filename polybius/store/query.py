@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, or_, select, true
+from sqlalchemy import Connection, String, and_, cast, distinct, func, literal, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from polybius.store.rows import EventQuery, NameCount, Stats
+from polybius.store.rows import EventQuery, NameCount, Position, Stats
 from polybius.store.schema import articles, events
 
 
@@ -92,16 +92,108 @@ def _source(q: EventQuery) -> Any:
     return events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events
 
 
-def page_keys(q: EventQuery, limit: int, offset: int) -> Any:
-    """The primary keys of one page of matching events, in date order (a subquery)."""
-    return (select(events.c.pk).select_from(_source(q)).where(*conditions(q))
-            .order_by(*order(q)).limit(limit).offset(offset))
+def _after(q: EventQuery, p: Position) -> ColumnElement[bool]:
+    """Events strictly after ``p`` in the order of ``order(q)`` (keyset pagination)."""
+    e = events.c
+    if p.window_start is None:  # undated events come last, in pk order
+        return and_(e.window_start.is_(None), e.pk < p.pk if q.descending else e.pk > p.pk)
+    later = e.window_start < p.window_start if q.descending else e.window_start > p.window_start
+    tie = e.pk < p.pk if q.descending else e.pk > p.pk
+    return or_(e.window_start.is_(None), later, and_(e.window_start == p.window_start, tie))
+
+
+def _at_or_before(q: EventQuery, p: Position) -> ColumnElement[bool]:
+    """Events at ``p`` or before it in the order of ``order(q)`` (the complement of ``_after``)."""
+    e = events.c
+    tie = e.pk >= p.pk if q.descending else e.pk <= p.pk
+    if p.window_start is None:
+        return or_(e.window_start.is_not(None), tie)
+    earlier = e.window_start > p.window_start if q.descending else e.window_start < p.window_start
+    return and_(e.window_start.is_not(None), or_(earlier, and_(e.window_start == p.window_start, tie)))
+
+
+def _narrow(q: EventQuery, after: Position | None) -> Any:
+    query = (select(events.c.pk, events.c.window_start, events.c.cluster_id)
+             .select_from(_source(q)).where(*conditions(q)))
+    if after is not None:
+        query = query.where(_after(q, after))
+    return query.order_by(*order(q))
+
+
+def page_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int = 0,
+              after: Position | None = None) -> list[Position]:
+    """Positions of up to ``limit`` matching events in date order, after ``offset`` or ``after``.
+
+    Reads only narrow rows (index-only for the usual filters); the caller fetches wide rows
+    of the page by primary key.
+    """
+    rows = conn.execute(_narrow(q, after).limit(limit).offset(offset))
+    return [Position(w, pk) for pk, w, _ in rows]
+
+
+def cluster_key(pk: int, cluster_id: str | None) -> str:
+    """The canonical event an event belongs to: its cluster, or itself when not clustered."""
+    return cluster_id if cluster_id is not None else f"#{pk}"
+
+
+def canonical_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int = 0,
+                   after: Position | None = None) -> list[tuple[str, Position]]:
+    """Up to ``limit`` canonical events (clusters with a matching member) in date order.
+
+    A cluster sits where its first matching member does in ``order(q)``, so the events are
+    scanned in that order and each cluster is taken when it first turns up; its position is
+    the cursor of the next page. After a cursor, clusters that have a matching member at or
+    before it were listed on an earlier page and are skipped. ``offset`` skips that many
+    clusters (a scan: deep pages should use the cursor).
+    """
+    out: list[tuple[str, Position]] = []
+    seen: set[str] = set()
+    skip, start, batch = offset, after, max(4 * limit, 200)
+    while True:
+        rows = conn.execute(_narrow(q, start).limit(batch)).all()
+        fresh = {r.cluster_id for r in rows if r.cluster_id is not None} - seen
+        if after is not None and fresh:
+            seen |= _listed_before(conn, q, after, fresh)
+        for pk, window_start, cluster_id in rows:
+            key = cluster_key(pk, cluster_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            if skip:
+                skip -= 1
+                continue
+            out.append((key, Position(window_start, pk)))
+            if len(out) == limit:
+                return out
+        if len(rows) < batch:
+            return out
+        start = Position(rows[-1].window_start, rows[-1].pk)
+
+
+def _listed_before(conn: Connection, q: EventQuery, p: Position, clusters: set[str]) -> set[str]:
+    """Which of ``clusters`` have a matching member at or before ``p`` (so an earlier page had them)."""
+    found: set[str] = set()
+    wanted = sorted(clusters)
+    for i in range(0, len(wanted), 500):
+        query = (select(distinct(events.c.cluster_id)).select_from(_source(q))
+                 .where(events.c.cluster_id.in_(wanted[i:i + 500]), _at_or_before(q, p),
+                        *conditions(q)))
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def count(conn: Connection, q: EventQuery) -> int:
     """Number of events matching ``q``."""
     query = select(func.count()).select_from(_source(q))
     return int(conn.execute(query.where(*conditions(q))).scalar_one())
+
+
+def count_canonical(conn: Connection, q: EventQuery) -> int:
+    """Number of canonical events (clusters, unclustered events alone) with a matching member."""
+    e = events.c
+    key = func.coalesce(e.cluster_id, literal("#") + cast(e.pk, String))
+    query = select(func.count(distinct(key))).select_from(_source(q)).where(*conditions(q))
+    return int(conn.execute(query).scalar_one())
 
 
 def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None,
