@@ -175,7 +175,7 @@ def _listed_before(conn: Connection, q: EventQuery, p: Position, clusters: set[s
     found: set[str] = set()
     wanted = sorted(clusters)
     for i in range(0, len(wanted), 500):
-        query = (select(distinct(events.c.cluster_id)).select_from(_source(q))
+        query = (select(events.c.cluster_id).distinct().select_from(_source(q))
                  .where(events.c.cluster_id.in_(wanted[i:i + 500]), _at_or_before(q, p),
                         *conditions(q)))
         found.update(conn.execute(query).scalars())
