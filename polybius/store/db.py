@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
@@ -23,6 +24,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -476,7 +478,9 @@ def _open_engine(url: str) -> Engine:
         # psycopg 3 is the driver we ship; SQLAlchemy's bare "postgresql" would mean psycopg2
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() == "postgresql")
+        # orjson reads the JSON columns (event, names) 4x faster than json: API pages read 50 a request
+        engine = create_engine(parsed, pool_pre_ping=parsed.get_backend_name() == "postgresql",
+                               json_deserializer=orjson.loads)
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot open store {_describe(url)}: {exc}") from exc
     if engine.dialect.name == "sqlite":
@@ -663,7 +667,7 @@ def _wide() -> Any:
 def _rows_by_pk(conn: Connection, pks: list[int]) -> list[EventRow]:
     """Event rows with these primary keys, in the order given."""
     found = {r["pk"]: r for r in conn.execute(_wide().where(events.c.pk.in_(pks))).mappings()}
-    names = _actors_of(conn, {r["article_id"] for r in found.values()})
+    names = _parties_of(conn, found.values())
     return [_event_row(found[pk], names.get(found[pk]["article_id"], {})) for pk in pks if pk in found]
 
 
@@ -676,7 +680,7 @@ def _cluster_members(conn: Connection, keys: list[str]) -> dict[str, list[EventR
         found += conn.execute(_wide().where(events.c.cluster_id.in_(clusters[i:i + _CHUNK]))).mappings().all()
     for i in range(0, len(pks), _CHUNK):
         found += conn.execute(_wide().where(events.c.pk.in_(pks[i:i + _CHUNK]))).mappings().all()
-    names = _actors_of(conn, {r["article_id"] for r in found})
+    names = _parties_of(conn, found)
     out: dict[str, list[EventRow]] = {}
     for r in sorted(found, key=lambda r: (r["window_start"] is None, r["window_start"] or date.min, r["pk"])):
         out.setdefault(q_.cluster_key(r["pk"], r["cluster_id"]), []).append(
@@ -691,6 +695,35 @@ def _actors_of(conn: Connection, article_ids: set[str]) -> dict[str, dict[str, P
         for r in conn.execute(select(actors).where(actors.c.article_id.in_(ids[i:i + _CHUNK]))):
             out.setdefault(r.article_id, {})[r.actor_id] = Party(
                 id=r.actor_id, name=r.name, kind=r.kind, country=r.country, sector=r.sector)
+    return out
+
+
+def _parties_of(conn: Connection, rows: Iterable[Any]) -> dict[str, dict[str, Party]]:
+    """The actors these event rows name (actors, recipients, sources), per article.
+
+    Only those, not every actor of their articles: a page of 50 events read 600 actor rows
+    (a quarter of the page's time) to use 100.
+    """
+    wanted: dict[str, set[str]] = {}
+    for r in rows:
+        ev = r["event"]
+        wanted.setdefault(r["article_id"], set()).update(
+            ev["actors"], ev["recipients"], ev["factuality"]["attributed_to"])
+    groups = sorted((art, sorted(ids)) for art, ids in wanted.items() if ids)
+    out: dict[str, dict[str, Party]] = {}
+    # One (article_id = ? AND actor_id IN (...)) term per article, ORed: each term walks the
+    # (article_id, actor_id) index; a row-value IN of the pairs made SQLite scan the table.
+    for i in range(0, len(groups), 100):
+        terms, params = [], {}
+        for n, (art, ids) in enumerate(groups[i:i + 100]):
+            params[f"a{n}"] = art
+            params |= {f"a{n}_{k}": actor_id for k, actor_id in enumerate(ids)}
+            terms.append(f"(article_id = :a{n} AND actor_id IN "
+                         f"({', '.join(f':a{n}_{k}' for k in range(len(ids)))}))")
+        query = text("SELECT article_id, actor_id, name, kind, country, sector FROM actors WHERE "
+                     + " OR ".join(terms))
+        for article_id, actor_id, name, kind, country, sector in conn.execute(query, params):
+            out.setdefault(article_id, {})[actor_id] = Party(actor_id, name, kind, country, sector)
     return out
 
 
