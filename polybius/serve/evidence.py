@@ -49,7 +49,10 @@ def event_json(row: EventRow) -> dict[str, Any]:
 def corroboration(event: CanonicalEvent) -> str:
     """Who reports a canonical event, in plain words, e.g. "reported by 3 outlets; denied by x.org"."""
     outlets = f"{event.n_sources} outlet{'s' if event.n_sources != 1 else ''}"
-    parts = [f"reported by {outlets}" + (f" ({_join(event.sources)})" if event.sources else "")]
+    named = list(event.sources)
+    if named and len(named) < event.n_sources:  # articles with no URL have no outlet name
+        named.append(f"{event.n_sources - len(named)} unnamed")
+    parts = [f"reported by {outlets}" + (f" ({_join(named)})" if named else "")]
     if event.duplicates:
         copies = sum(len(g) for g in event.duplicates) - len(event.duplicates)
         parts.append(f"{copies} more article{'s' if copies != 1 else ''} copied from the same source")
