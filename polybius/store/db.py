@@ -24,9 +24,9 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    text,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -720,7 +720,7 @@ def _parties_of(conn: Connection, rows: Iterable[Any]) -> dict[str, dict[str, Pa
             params |= {f"a{n}_{k}": actor_id for k, actor_id in enumerate(ids)}
             terms.append(f"(article_id = :a{n} AND actor_id IN "
                          f"({', '.join(f':a{n}_{k}' for k in range(len(ids)))}))")
-        query = text("SELECT article_id, actor_id, name, kind, country, sector FROM actors WHERE "
+        query = sql_text("SELECT article_id, actor_id, name, kind, country, sector FROM actors WHERE "
                      + " OR ".join(terms))
         for article_id, actor_id, name, kind, country, sector in conn.execute(query, params):
             out.setdefault(article_id, {})[actor_id] = Party(actor_id, name, kind, country, sector)
