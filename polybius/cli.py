@@ -640,8 +640,11 @@ def _explanation_json(result: Any, limit: int) -> dict[str, Any]:
 @click.option("--limit", type=int, help="pipeline/batch/scale: use only the first N articles; api: synthetic events (default 100000).")
 @click.option("--single", type=int, default=5, show_default=True,
               help="batch: files timed through the single-file path (one process each).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="api: server worker processes.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt: str) -> None:
+def bench(which: str, data_dir: Path | None, limit: int | None, single: int, workers: int,
+          fmt: str) -> None:
     """Measure throughput: `pipeline` (default) = full pipeline against bare spaCy on the same
     articles, and peak memory; `batch` = files/s of `extract FILES --out DIR` next to the
     single-file path; `scale` = Dask workers, WARC streaming memory and store write rates;
@@ -650,7 +653,7 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
     Example: polybius bench --limit 100
     Example: polybius bench batch --limit 100
     Example: polybius bench scale --data ../shared/data
-    Example: polybius bench api
+    Example: polybius bench api --workers 2
     Example: polybius bench link   (clustering 100k synthetic events; --limit N events)
     Example: polybius bench store --data ../shared/data   (store write rates only, as in scale)
     """
@@ -673,7 +676,7 @@ def bench(which: str, data_dir: Path | None, limit: int | None, single: int, fmt
     elif which == "api":
         from polybius.serve.bench import run_api_bench
 
-        report = run_api_bench(events=limit or 100_000)
+        report = run_api_bench(events=limit or 100_000, workers=workers)
     elif which == "link":
         from polybius.bench_link import run_link_bench
 
@@ -713,21 +716,25 @@ def config_command(fmt: str) -> None:
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-def serve(db_url: str, host: str, port: int) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port (reads scale with the CPU cores).")
+def serve(db_url: str, host: str, port: int, workers: int) -> None:
     """Serve the REST API (docs at /docs) and the web page over the store.
 
     Settings come from POLYBIUS_TOKEN, POLYBIUS_PRIVATE_READS, POLYBIUS_MAX_BODY and
     POLYBIUS_PAGE_MAX (see docs/REST.md).
 
     Example: POLYBIUS_TOKEN=secret polybius serve --db sqlite:///polybius.db --port 8000
+    Example: polybius serve --workers 2
     """
     from polybius import serve as api
 
     settings = api.from_env()
     ensure_gazetteer()  # built now, not on the first POST /articles
-    click.echo(f"Polybius is serving {db_url} at http://{host}:{port}/ (API docs at /docs); "
-               "Ctrl-C stops it", err=True)
-    api.run(db_url, host, port, settings=settings, log_level="warning")
+    click.echo(f"Polybius is serving {db_url} at http://{host}:{port}/ (API docs at /docs) with "
+               f"{workers} worker{'s' if workers > 1 else ''}; Ctrl-C stops it", err=True)
+    api.run(db_url, host, port, settings=settings if workers == 1 else None,
+            log_level="warning", workers=workers)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ TOKEN = "browser-test-token"
 HOSTILE = ("Gunmen attacked a police station in Mombasa on Monday, killing two officers, the "
            "county police commander said. <script>window.__xss = 'script ran'</script> The "
            "attackers fled <img src=x onerror=\"window.__xss = 'onerror ran'\"> towards the coast.")
+# The same attack told by a second outlet with another death toll: one canonical event, two reports.
+SECOND = ("Gunmen attacked a police station in Mombasa on Monday, killing three officers, a "
+          "local official said. The attackers escaped towards the coast.")
 
 
 def until(tab: Any, check: Callable[[], bool], seconds: float = 20) -> None:
@@ -58,6 +61,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                             json={"text": HOSTILE, "published": "2024-02-13", "title": "<b>Attack</b>"},
                             headers={"Authorization": f"Bearer {TOKEN}"})
         assert posted.status_code == 201, posted.text
+        second = httpx.post(f"{base}/articles", timeout=300, headers={"Authorization": f"Bearer {TOKEN}"},
+                            json={"text": SECOND, "published": "2024-02-13",
+                                  "url": "https://coast-news.example/attack", "title": "Police station attacked"})
+        assert second.status_code == 201, second.text
         yield base
     finally:
         stop_server(proc)
@@ -90,13 +97,30 @@ def test_page_filters_shows_evidence_and_takes_a_screenshot(page: object) -> Non
     until(tab, lambda: set(tab.locator("#list li .type").all_text_contents()) == {"ASSAULT"})
     types = tab.locator("#list li .type").all_text_contents()  # type: ignore[attr-defined]
     assert types and set(types) == {"ASSAULT"}
+    assert all("reported by" in t for t in tab.locator("#list li .outlets").all_text_contents())
     tab.locator("#list li").first.click()  # type: ignore[attr-defined]
-    tab.wait_for_selector("#article-text mark.hl-evidence")  # type: ignore[attr-defined]
-    assert tab.locator("#article-text mark.hl-trigger").count() >= 1  # type: ignore[attr-defined]
-    assert tab.locator("#attribution").inner_text()  # type: ignore[attr-defined]
+    tab.wait_for_selector(".report .article-text mark.hl-evidence")  # type: ignore[attr-defined]
+    assert tab.locator(".article-text mark.hl-trigger").count() >= 1  # type: ignore[attr-defined]
+    assert tab.locator("#attribution").inner_text().startswith("reported by")  # type: ignore[attr-defined]
     OUTPUT.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(OUTPUT / "evidence.png"), full_page=True)  # type: ignore[attr-defined]
     assert (OUTPUT / "evidence.png").stat().st_size > 10_000
+
+
+def test_a_merged_event_shows_the_evidence_of_each_outlets_report(page: object) -> None:
+    tab = page
+    tab.click("#f-reset")  # type: ignore[attr-defined]
+    tab.fill("#f-q", "Mombasa")  # type: ignore[attr-defined]
+    tab.click("#f-apply")  # type: ignore[attr-defined]
+    until(tab, lambda: "reported by 2 outlets" in tab.locator("#list").inner_text())
+    tab.locator("#list li", has_text="reported by 2 outlets").first.click()  # type: ignore[attr-defined]
+    until(tab, lambda: tab.locator("#detail .report").count() == 2)
+    detail = tab.locator("#detail").inner_text()  # type: ignore[attr-defined]
+    assert "reported by 2 outlets" in detail and "Police station attacked" in detail
+    assert "figures" in detail and "2 articles" in detail
+    assert tab.locator("#detail .report mark.hl-evidence").count() >= 2  # type: ignore[attr-defined]
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(OUTPUT / "merged.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_article_markup_is_shown_as_text_and_never_runs(page: object) -> None:
@@ -106,8 +130,8 @@ def test_article_markup_is_shown_as_text_and_never_runs(page: object) -> None:
     tab.click("#f-apply")  # type: ignore[attr-defined]
     until(tab, lambda: all("Mombasa" in t for t in tab.locator("#list li").all_text_contents()))
     tab.locator("#list li").first.click()  # type: ignore[attr-defined]
-    tab.wait_for_selector("#article-text mark.hl-evidence")  # type: ignore[attr-defined]
-    text = tab.locator("#article-text").inner_text()  # type: ignore[attr-defined]
+    tab.wait_for_selector(".report .article-text mark.hl-evidence")  # type: ignore[attr-defined]
+    text = "\n".join(tab.locator(".article-text").all_inner_texts())  # type: ignore[attr-defined]
     assert "<script>" in text and "onerror" in text  # shown literally
     assert tab.evaluate("window.__xss") is None  # type: ignore[attr-defined]
     assert tab.locator("#detail script, #detail img, #list img").count() == 0  # type: ignore[attr-defined]

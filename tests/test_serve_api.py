@@ -15,14 +15,16 @@ from pathlib import Path
 import httpx
 import pyarrow.parquet as pq
 import pytest
+from pydantic import TypeAdapter
 
 from polybius.contract import problems
 from polybius.serve.bench import free_port, start_server, stop_server
 from polybius.serve.evidence import attribution
+from polybius.serve.models import EventPageOut
 from polybius.serve.settings import SettingsError, from_env
 from polybius.store import Store
 
-from builders import KENYA, LYON, Ev, make_doc
+from builders import KENYA, LYON, PARIS, Ev, make_doc
 
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -93,8 +95,8 @@ def db(server: tuple[str, Path]) -> Path:
 # -- reading ------------------------------------------------------------------------------------
 
 def test_events_are_polybius_1_events_with_their_context(client: httpx.Client) -> None:
-    body = client.get("/events").json()
-    assert body["total"] == 4 and body["next_offset"] is None
+    body = client.get("/events?level=report").json()
+    assert body["total"] == 4 and body["next_offset"] is None and body["level"] == "report"
     first = body["events"][0]
     for field in ("id", "type", "mode", "context", "actors", "recipients", "date", "location",
                   "size", "factuality", "evidence", "rule", "confidence"):
@@ -104,9 +106,9 @@ def test_events_are_polybius_1_events_with_their_context(client: httpx.Client) -
 
 
 def test_events_are_sorted_by_date_with_undated_last_and_can_be_reversed(client: httpx.Client) -> None:
-    starts = [e["date"]["start"] for e in client.get("/events").json()["events"]]
+    starts = [e["date"]["start"] for e in client.get("/events?level=report").json()["events"]]
     assert starts == ["2024-05-01", "2024-05-06", "2024-06-10", None]
-    newest = [e["date"]["start"] for e in client.get("/events?sort=-date").json()["events"]]
+    newest = [e["date"]["start"] for e in client.get("/events?level=report&sort=-date").json()["events"]]
     assert newest == ["2024-06-10", "2024-05-06", "2024-05-01", None]
 
 
@@ -125,21 +127,23 @@ def test_events_are_sorted_by_date_with_undated_last_and_can_be_reversed(client:
     ("min_sources=2", []),
 ])
 def test_each_filter_narrows_the_events(client: httpx.Client, query: str, types: list[str]) -> None:
-    response = client.get(f"/events?{query}")
-    assert response.status_code == 200, response.text
-    assert [e["type"] for e in response.json()["events"]] == types
+    for level in ("report", "canonical"):  # no two reports here are merged: the levels agree
+        response = client.get(f"/events?{query}&level={level}")
+        assert response.status_code == 200, response.text
+        assert [e["type"] for e in response.json()["events"]] == types
 
 
 def test_pages_follow_each_other_without_overlap(client: httpx.Client) -> None:
-    first = client.get("/events?limit=3").json()
+    first = client.get("/events?level=report&limit=3&count=true").json()
     assert first["next_offset"] == 3 and first["total"] == 4
-    rest = client.get(f"/events?limit=3&offset={first['next_offset']}").json()
+    assert client.get("/events?level=report&limit=3").json()["total"] is None  # not counted
+    rest = client.get(f"/events?level=report&limit=3&offset={first['next_offset']}").json()
     keys = [e["key"] for e in first["events"] + rest["events"]]
     assert len(keys) == len(set(keys)) == 4 and rest["next_offset"] is None
 
 
 def test_event_detail_has_article_text_highlights_and_plain_attribution(client: httpx.Client) -> None:
-    key = client.get("/events?status=claimed").json()["events"][0]["key"]
+    key = client.get("/events?level=report&status=claimed").json()["events"][0]["key"]
     detail = client.get(f"/events/{key}").json()
     text = detail["article"]["text"]
     kinds = {m["kind"] for m in detail["mentions"]}
@@ -150,7 +154,7 @@ def test_event_detail_has_article_text_highlights_and_plain_attribution(client: 
 
 
 def test_article_is_its_polybius_1_document(client: httpx.Client) -> None:
-    article_id = client.get("/events").json()["events"][0]["article"]["id"]
+    article_id = client.get("/events?level=report").json()["events"][0]["article"]["id"]
     doc = client.get(f"/articles/{article_id}").json()
     assert doc["schema"] == "polybius/1" and problems(doc) == []
 
@@ -179,6 +183,150 @@ def test_exports_in_every_format(client: httpx.Client) -> None:
     assert len(client.get("/export?format=plover-json").json()) == 4
     table = pq.read_table(io.BytesIO(client.get("/export?format=parquet").content))
     assert table.num_rows == 4 and sorted(table.column("type").to_pylist()).count("ASSAULT") == 2
+
+
+# -- canonical events, cursors -----------------------------------------------------------------
+
+def fill_merged(db: Path) -> None:
+    """Seven reports: one attack told by three outlets (two figures), four lone events."""
+    with Store(f"sqlite:///{db}") as store:
+        store.add([
+            make_doc(Ev(actor="Al-Shabaab", recipient="villagers", killed=3, start="2024-05-06"),
+                     url="https://one.example/a", salt="m1"),
+            make_doc(Ev(actor="Al-Shabaab", recipient="villagers", killed=4, start="2024-05-06"),
+                     url="https://two.example/b", salt="m2"),
+            make_doc(Ev(actor="Al-Shabaab", recipient="villagers", killed=4, start="2024-05-06",
+                        status="denied"), url="https://three.example/c", salt="m3"),
+            make_doc(Ev(type="PROTEST", actor="Farmers", verb="protested", recipient=None,
+                        place=LYON, start="2024-06-10"),
+                     Ev(type="PROTEST", actor="Nurses", verb="protested", recipient=None,
+                        place=KENYA, start="2024-06-11"), salt="m4"),
+            make_doc(Ev(type="AGREE", actor="Kenya", verb="agreed with", recipient="Somalia",
+                        place=None, start=None, precision="unknown"),
+                     Ev(type="ASSAULT", actor="Gunmen", recipient="a bus", place=PARIS,
+                        start="2024-04-02"), salt="m5"),
+        ])
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    """A server with two worker processes (polybius serve --workers 2) over a store with a merged event."""
+    db = tmp_path_factory.mktemp("merged") / "merged.db"
+    fill_merged(db)
+    port = free_port()
+    proc = start_server(f"sqlite:///{db}", port, workers=2)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+            yield c
+    finally:
+        stop_server(proc)
+
+
+def test_events_are_canonical_by_default_with_their_reports_one_step_away(merged: httpx.Client) -> None:
+    body = merged.get("/events").json()
+    assert body["level"] == "canonical" and body["total"] == 5
+    attack = next(e for e in body["events"] if e["n_articles"] == 3)
+    assert attack["n_sources"] == 3 and attack["sources"] == ["one.example", "three.example", "two.example"]
+    assert attack["killed"]["values"] == [3, 4] and attack["best"]["killed"] == 4
+    assert attack["denied_by"] == ["three.example"]
+    assert attack["attribution"].startswith("reported by 3 outlets") and "denied by three.example" in attack["attribution"]
+    assert sorted(r["key"] for r in attack["reports"]) == attack["members"]
+    for ref in attack["reports"]:
+        detail = merged.get(f"/events/{ref['key']}").json()  # the report's evidence: one request
+        assert detail["event"]["key"] == ref["key"] and detail["mentions"]
+        assert detail["event"]["cluster_id"] == attack["cluster_id"]
+    reports = merged.get("/events?level=report").json()
+    assert reports["total"] == 7 and len(reports["events"]) == 7
+
+
+def test_exports_give_canonical_events_by_default_and_reports_on_request(merged: httpx.Client) -> None:
+    canonical = merged.get("/export?format=acled-csv").text.splitlines()
+    reports = merged.get("/export?format=acled-csv&level=report").text.splitlines()
+    assert (len(canonical), len(reports)) == (1 + 5, 1 + 7)
+    assert len(merged.get("/export?format=plover-json&type=ASSAULT").json()) == 2
+    assert len(merged.get("/export?format=plover-json&type=ASSAULT&level=report").json()) == 4
+
+
+@pytest.mark.parametrize("query, canonical, reports", [
+    ("type=ASSAULT", 2, 4),
+    ("status=denied", 1, 1),          # a cluster matches through any of its members ...
+    ("actor=nurses", 1, 1),
+    ("min_sources=2", 1, 3),
+    ("since=2024-06-01", 2, 2),
+    ("country=FR&type=PROTEST", 1, 1),
+])
+def test_filters_work_on_both_levels(merged: httpx.Client, query: str, canonical: int, reports: int) -> None:
+    found = merged.get(f"/events?{query}").json()
+    assert len(found["events"]) == found["total"] == canonical
+    assert merged.get(f"/events?{query}&level=report").json()["total"] == reports
+    if query == "status=denied":  # ... and is shown whole, with every member report
+        assert found["events"][0]["n_articles"] == 3
+
+
+@pytest.mark.parametrize("level", ["canonical", "report"])
+@pytest.mark.parametrize("sort", ["date", "-date"])
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_cursor_pages_cover_every_event_exactly_once(merged: httpx.Client, level: str, sort: str,
+                                                     limit: int) -> None:
+    everything = merged.get(f"/events?level={level}&sort={sort}&limit=100").json()["events"]
+    keys: list[str] = []
+    cursor = None
+    for _ in range(20):
+        params = {"level": level, "sort": sort, "limit": limit, **({"cursor": cursor} if cursor else {})}
+        page = merged.get("/events", params=params)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert len(body["events"]) <= limit and body["next_offset"] in (None, limit)
+        keys += [e["key"] for e in body["events"]]
+        cursor = body["next_cursor"]
+        if cursor is None:
+            break
+    assert keys == [e["key"] for e in everything]  # same order, none twice, none left out
+    assert len(set(keys)) == len(keys) == (5 if level == "canonical" else 7)
+
+
+def test_offset_pages_of_canonical_events_follow_each_other(merged: httpx.Client) -> None:
+    first = merged.get("/events?limit=2").json()
+    assert first["next_offset"] == 2 and first["total"] is None
+    second = merged.get("/events?limit=2&offset=2").json()
+    everything = merged.get("/events").json()["events"]
+    assert [e["key"] for e in first["events"] + second["events"]] == [e["key"] for e in everything[:4]]
+
+
+@pytest.mark.parametrize("level", ["canonical", "report"])
+def test_pages_match_their_typed_response_models(merged: httpx.Client, level: str) -> None:
+    body = merged.get(f"/events?level={level}&count=true").json()
+    page = TypeAdapter(EventPageOut).validate_python(body)
+    assert page.level == level and len(page.events) == page.total
+
+
+@pytest.mark.parametrize("cursor", ["zzz", "bm90IGpzb24", "WzEsImFiYyIsbnVsbCwiMSJd", "%00", "a" * 201])
+def test_bad_cursor_is_422_in_the_error_shape(merged: httpx.Client, cursor: str) -> None:
+    error = assert_error(merged.get("/events", params={"cursor": cursor}), 422)
+    assert "cursor" in str(error["message"])
+    assert any(d["field"] == "cursor" for d in error["details"])  # type: ignore[union-attr, index]
+
+
+def test_cursor_is_tied_to_its_filters_and_not_mixed_with_offset(merged: httpx.Client) -> None:
+    cursor = merged.get("/events?limit=1&type=ASSAULT").json()["next_cursor"]
+    assert cursor
+    assert merged.get("/events", params={"limit": 1, "type": "ASSAULT", "cursor": cursor}).status_code == 200
+    for other in ({"type": "PROTEST"}, {"type": "ASSAULT", "level": "report"},
+                  {"type": "ASSAULT", "sort": "-date"}):
+        error = assert_error(merged.get("/events", params={"limit": 1, "cursor": cursor, **other}), 422)
+        assert "other filters" in str(error["message"])
+    assert_error(merged.get("/events", params={"type": "ASSAULT", "cursor": cursor, "offset": 1}), 422)
+
+
+def test_openapi_describes_both_levels_of_event_pages(client: httpx.Client) -> None:
+    spec = client.get("/openapi.json").json()
+    ok = spec["paths"]["/events"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    refs = {s["$ref"].rsplit("/", 1)[-1] for s in ok["oneOf"]}
+    assert refs == {"CanonicalList", "EventList"} and ok["discriminator"]["propertyName"] == "level"
+    params = {p["name"] for p in spec["paths"]["/events"]["get"]["parameters"]}
+    assert {"level", "cursor", "count", "limit", "offset"} <= params
+    canonical = spec["components"]["schemas"]["CanonicalOut"]["properties"]
+    assert {"n_sources", "n_articles", "reports", "members"} <= set(canonical)
 
 
 # -- bad requests ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import random
 from pathlib import Path
 
 from polybius.contract import problems
-from polybius.serve.bench import ApiBenchReport, fill, synthetic_doc, typical_queries
+from polybius.serve.bench import ApiBenchReport, Run, fill, synthetic_doc, typical_queries
 from polybius.store import Store
 
 
@@ -29,8 +29,9 @@ def test_typical_queries_are_event_list_paths() -> None:
     assert any("type=" in p for p in paths) and any("since=" in p for p in paths)
 
 
-def test_report_gives_percentiles_of_both_runs() -> None:
-    report = ApiBenchReport(events=10, clients=2, requests=4, errors=0, seconds=1.0,
-                            latencies_ms=[1.0, 2.0, 3.0, 40.0], single_ms=[1.0, 1.0])
-    assert report.percentile(50) == 2.5 and report.to_json()["single_client_p50_ms"] == 1.0
-    assert "p95" in report.render()
+def test_report_gives_percentiles_of_every_run() -> None:
+    report = ApiBenchReport(events=10, canonical=8, workers=2, runs=[
+        Run("canonical", 2, 0, 1.0, [1.0, 2.0, 3.0, 40.0]), Run("report", 1, 0, 1.0, [1.0, 1.0])])
+    assert report.runs[0].percentile(50) == 2.5
+    assert [r["p50_ms"] for r in report.to_json()["runs"]] == [2.5, 1.0]
+    assert "level=report" in report.render() and "p95" in report.render()

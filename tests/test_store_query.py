@@ -46,6 +46,47 @@ def test_page_is_cut_after_sorting_and_total_counts_all(store: Store) -> None:
     assert (len(short.rows), short.total) == (1, 2)
 
 
+def test_keyset_pages_continue_where_the_last_one_ended(store: Store) -> None:
+    for descending in (False, True):
+        query = EventQuery(descending=descending)
+        whole = [r.key for r in store.find_events(query).rows]
+        keys, after = [], None
+        while True:
+            page = store.find_events(query, limit=1, after=after, count=False)
+            keys += [r.key for r in page.rows]
+            if page.next is None:
+                break
+            after = page.next
+        assert keys == whole and len(whole) == 3
+
+
+def test_uncounted_pages_leave_the_total_out_unless_it_is_free(store: Store) -> None:
+    assert store.find_events(EventQuery(), limit=1, count=False).total is None
+    assert store.find_events(EventQuery(), limit=5, count=False).total == 3  # the last page
+
+
+def test_canonical_page_merges_the_two_outlets_and_keeps_members(store: Store) -> None:
+    page = store.find_canonical(EventQuery())
+    assert page.total == 2 and [c.type for c in page.events] == ["ASSAULT", "PROTEST"]
+    attack = page.events[0]
+    assert (attack.n_articles, attack.n_sources, attack.killed.values) == (2, 2, [3, 4])
+    assert sorted(r.key for r in page.members[attack.cluster_id]) == attack.members
+    first = store.find_canonical(EventQuery(), limit=1, count=False)
+    assert first.total is None and first.next is not None
+    rest = store.find_canonical(EventQuery(), limit=1, after=first.next)
+    assert [c.type for c in rest.events] == ["PROTEST"] and rest.next is None
+    assert store.find_canonical(EventQuery(), limit=1, offset=1).events == rest.events
+
+
+def test_canonical_event_is_listed_once_where_its_first_matching_report_is(store: Store) -> None:
+    # a cluster whose reports both match appears once; after a cursor it is not repeated
+    newest = store.find_canonical(EventQuery(descending=True), limit=1)
+    assert [c.type for c in newest.events] == ["PROTEST"]
+    after = store.find_canonical(EventQuery(descending=True), limit=5, after=newest.next)
+    assert [c.type for c in after.events] == ["ASSAULT"]
+    assert store.find_canonical(EventQuery(min_sources=2), count=True).total == 1
+
+
 def test_mode_and_context_match_whole_values_only(store: Store) -> None:
     assert store.find_events(EventQuery(mode="primitive")).total == 3
     assert store.find_events(EventQuery(mode="primi")).total == 0

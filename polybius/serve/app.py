@@ -24,10 +24,11 @@ from polybius.serve.models import (
     ArticleStored,
     DocumentOut,
     EventDetail,
-    EventList,
+    EventPageOut,
     NameCountOut,
     StatsOut,
 )
+from polybius.serve.pages import event_page
 from polybius.serve.params import EventFilters, EventListParams, ExportParams, NameListParams
 from polybius.serve.settings import ServeSettings
 from polybius.store import Store
@@ -98,26 +99,16 @@ def create_app(store: Store, settings: ServeSettings | None = None) -> FastAPI:
     return app
 
 
-def _page(server: Server, params: EventListParams) -> dict[str, Any]:
-    if params.limit > server.settings.page_max:
-        raise ApiError(422, f"limit {params.limit} is above the maximum page size "
-                            f"{server.settings.page_max}", "invalid_request",
-                       [{"field": "limit", "problem": f"at most {server.settings.page_max}",
-                         "type": "less_than_equal"}])
-    page = server.store.find_events(params.query(descending=params.sort == "-date"),
-                                    limit=params.limit, offset=params.offset)
-    following = params.offset + len(page.rows)
-    # a plain dict: FastAPI validates it once against EventList (a model would be validated twice)
-    return {"total": page.total, "limit": page.limit, "offset": page.offset,
-            "next_offset": following if following < page.total else None,
-            "events": [event_json(r) for r in page.rows]}
-
-
 def _add_read_routes(app: FastAPI, server: Server, deps: list[Any]) -> None:
-    @app.get("/events", response_model=EventList, dependencies=deps, tags=["events"])
-    def list_events(params: Annotated[EventListParams, Query()]) -> dict[str, Any]:
-        """Events matching every filter, by date (undated last), one page at a time."""
-        return _page(server, params)
+    @app.get("/events", response_model=EventPageOut, dependencies=deps, tags=["events"])
+    def list_events(params: Annotated[EventListParams, Query()]) -> Response:
+        """Events matching every filter, by date (undated last), one page at a time.
+
+        By default canonical events (one per real-world happening, merged across articles and
+        outlets, each listing its member reports); ``level=report`` lists every article's report.
+        """
+        return Response(event_page(server.store, params, server.settings.page_max),
+                        media_type="application/json")
 
     @app.get("/events/{article_id}/{event_id}", response_model=EventDetail, dependencies=deps,
              tags=["events"])
@@ -167,17 +158,19 @@ def _add_read_routes(app: FastAPI, server: Server, deps: list[Any]) -> None:
              responses={200: {"content": {m: {} for m, _ in _MEDIA.values()}}})
     def export(params: Annotated[ExportParams, Query()]) -> Response:
         """Matching events as PLOVER JSON, ACLED-style CSV, GeoJSON or Parquet (a download)."""
-        from polybius.export import write_export
+        from polybius.export import export_rows
 
         rows = server.store.find_events(params.query(), limit=params.limit).rows
         media, name = _MEDIA[params.format]
+        # the export module names the per-report level "reports", as the CLI's --reports flag
+        level = "canonical" if params.level == "canonical" else "reports"
         if params.format == "parquet":
             raw = io.BytesIO()
-            write_export(rows, "parquet", raw)
+            export_rows(server.store, rows, "parquet", raw, level=level)
             body = raw.getvalue()
         else:
             text = io.StringIO(newline="")
-            write_export(rows, params.format, text)
+            export_rows(server.store, rows, params.format, text, level=level)
             body = text.getvalue().encode("utf-8")
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -121,42 +121,53 @@ def typical_queries(rng: random.Random, n: int) -> list[str]:
 
 
 @dataclass
-class ApiBenchReport:
-    """Latencies of GET /events in milliseconds."""
+class Run:
+    """Latencies (ms) of one load: a level of GET /events from a number of concurrent clients."""
 
-    events: int
+    level: str
     clients: int
-    requests: int
     errors: int
     seconds: float
     latencies_ms: list[float] = field(default_factory=list, repr=False)
-    single_ms: list[float] = field(default_factory=list, repr=False)
-    """Latencies with one client: the service time, without queueing behind other clients."""
 
-    def percentile(self, p: float, which: list[float] | None = None) -> float:
-        values = self.latencies_ms if which is None else which
+    def percentile(self, p: int) -> float:
+        values = self.latencies_ms
         if not values:
             return float("nan")
-        return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1] \
-            if len(values) > 1 else values[0]
-
-    def render(self) -> str:
-        return (f"GET /events on {self.events} synthetic events, {self.clients} concurrent clients, "
-                f"{self.requests} requests in {self.seconds:.1f} s ({self.requests / self.seconds:.0f} req/s), "
-                f"{self.errors} errors\n"
-                f"latency p50 {self.percentile(50):.1f} ms, p95 {self.percentile(95):.1f} ms, "
-                f"p99 {self.percentile(99):.1f} ms, max {max(self.latencies_ms, default=0):.1f} ms "
-                f"(aim: p95 < 50 ms)\n"
-                f"one client alone: p50 {self.percentile(50, self.single_ms):.1f} ms, "
-                f"p95 {self.percentile(95, self.single_ms):.1f} ms over {len(self.single_ms)} requests")
+        return statistics.quantiles(values, n=100, method="inclusive")[p - 1] if len(values) > 1 else values[0]
 
     def to_json(self) -> dict[str, Any]:
-        return {"events": self.events, "clients": self.clients, "requests": self.requests,
+        return {"level": self.level, "clients": self.clients, "requests": len(self.latencies_ms),
                 "errors": self.errors, "seconds": round(self.seconds, 2),
+                "requests_per_s": round(len(self.latencies_ms) / self.seconds, 1) if self.seconds else None,
                 "p50_ms": round(self.percentile(50), 2), "p95_ms": round(self.percentile(95), 2),
-                "p99_ms": round(self.percentile(99), 2),
-                "single_client_p50_ms": round(self.percentile(50, self.single_ms), 2),
-                "single_client_p95_ms": round(self.percentile(95, self.single_ms), 2)}
+                "p99_ms": round(self.percentile(99), 2)}
+
+
+@dataclass
+class ApiBenchReport:
+    """GET /events latencies per level (canonical, report) and client count."""
+
+    events: int
+    canonical: int
+    """Canonical events (clusters) the synthetic reports form after linking."""
+    workers: int
+    runs: list[Run] = field(default_factory=list)
+
+    def render(self) -> str:
+        lines = [f"GET /events on {self.events} synthetic event reports ({self.canonical} canonical "
+                 f"events), {self.workers} server worker(s), typical queries drawn at random, no "
+                 f"response cache; aim: p95 < 50 ms at 32 clients"]
+        for run in self.runs:
+            j = run.to_json()
+            lines.append(f"  level={run.level:<9} {run.clients:>2} client(s): {j['requests']} requests "
+                         f"in {run.seconds:.1f} s ({j['requests_per_s']} req/s), {run.errors} errors; "
+                         f"p50 {j['p50_ms']:.1f} ms, p95 {j['p95_ms']:.1f} ms, p99 {j['p99_ms']:.1f} ms")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"events": self.events, "canonical": self.canonical, "workers": self.workers,
+                "runs": [r.to_json() for r in self.runs]}
 
 
 def free_port() -> int:
@@ -167,11 +178,11 @@ def free_port() -> int:
 
 
 def start_server(db_url: str, port: int, env: dict[str, str] | None = None,
-                 timeout: float = 60.0) -> subprocess.Popen[bytes]:
+                 timeout: float = 60.0, workers: int = 1) -> subprocess.Popen[bytes]:
     """``polybius.serve.run`` in a child process; returns once it answers on 127.0.0.1:port."""
     code = ("import sys; from polybius.serve import run; "
-            "run(sys.argv[1], '127.0.0.1', int(sys.argv[2]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, db_url, str(port)], env=env,
+            "run(sys.argv[1], '127.0.0.1', int(sys.argv[2]), workers=int(sys.argv[3]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, db_url, str(port), str(workers)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -238,21 +249,32 @@ def load(port: int, paths: list[str], clients: int, time_limit: float) -> tuple[
 
 
 def run_api_bench(events: int = 100_000, clients: int = 32, requests: int = 3200,
-                  time_limit: float = 120.0, seed: int = 8) -> ApiBenchReport:
-    """Fill a temporary store, serve it, and time GET /events; everything is removed afterwards."""
+                  time_limit: float = 120.0, seed: int = 8, workers: int = 2) -> ApiBenchReport:
+    """Fill and link a temporary store, serve it, and time GET /events at both levels.
+
+    Every request is a distinct draw of typical filters (there is no response cache to hit);
+    each level is timed with ``clients`` concurrent clients and then with one client alone
+    (the service time without queueing). Everything is removed afterwards.
+    """
+    from polybius.store import Store
+
     rng = random.Random(seed)
+    report = ApiBenchReport(events=0, canonical=0, workers=workers)
     with tempfile.TemporaryDirectory(prefix="polybius-bench-") as tmp:
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        written = fill(db_url, events, seed)
+        report.events = fill(db_url, events, seed)
+        with Store(db_url) as store:
+            report.canonical = len(set(store.relink().values()))
         port = free_port()
-        proc = start_server(db_url, port)
+        proc = start_server(db_url, port, workers=workers)
         try:
-            load(port, typical_queries(rng, clients * 2), clients, 30.0)  # warm-up: caches, pools
-            latencies, errors, seconds = load(port, typical_queries(rng, requests), clients, time_limit)
-            single, single_errors, _ = load(port, typical_queries(rng, 100), 1, 60.0)
+            for level in ("canonical", "report"):
+                extra = "" if level == "canonical" else "&level=report"
+                load(port, [p + extra for p in typical_queries(rng, clients * 2)], clients, 30.0)  # warm-up
+                for n, count in ((clients, requests), (1, 100)):
+                    paths = [p + extra for p in typical_queries(rng, count)]
+                    latencies, errors, seconds = load(port, paths, n, time_limit)
+                    report.runs.append(Run(level, n, errors, seconds, latencies))
         finally:
             stop_server(proc)
-    return ApiBenchReport(events=written, clients=clients, requests=len(latencies),
-                          errors=errors + single_errors, seconds=seconds, latencies_ms=latencies,
-                          single_ms=single)
-
+    return report

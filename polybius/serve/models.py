@@ -7,7 +7,7 @@ An event is the ``polybius/1`` event (docs/CONTRACT.md) plus read-only context t
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -98,12 +98,89 @@ class EventOut(BaseModel):
     attribution: str = Field(description="factuality and who says so, in plain words")
 
 
-class EventList(BaseModel):
-    total: int = Field(description="events matching the filters, over all pages")
+class _Page(BaseModel):
+    total: int | None = Field(description="events matching the filters over all pages: with "
+                                          "count=true, and on the last page; else null")
     limit: int
     offset: int
-    next_offset: int | None = Field(description="offset of the next page; null on the last page")
+    next_offset: int | None = Field(description="offset of the next page; null on the last page "
+                                                "and when paging by cursor")
+    next_cursor: str | None = Field(description="cursor of the next page; null on the last page")
+
+
+class EventList(_Page):
+    """A page of per-report events (``level=report``)."""
+
+    level: Literal["report"]
     events: list[EventOut]
+
+
+class Figures(BaseModel):
+    values: list[int] = Field(description="distinct reported values, ascending")
+    by_source: dict[str, list[int]]
+
+
+class ReportRef(BaseModel):
+    """A member report of a canonical event: ``GET /events/{key}`` shows its evidence."""
+
+    key: str
+    article_id: str
+    event_id: str
+    type: str
+    date_start: str | None
+    status: str = Field(description="the report's factuality status")
+    source: str | None
+    title: str | None
+    url: str | None
+    published: date | None
+    attribution: str
+
+
+class CanonicalOut(BaseModel):
+    """One real-world event merged from the reports of one or more articles and outlets."""
+
+    key: str = Field(description="the cluster id (a lone report's own key when it is not clustered)")
+    cluster_id: str
+    type: str
+    date_start: str | None
+    date_end: str | None
+    date_precision: str
+    date_basis: str
+    country: str | None
+    place_name: str | None
+    lat: float | None
+    lon: float | None
+    resolution: str | None
+    actor_names: list[str]
+    recipient_names: list[str]
+    n_articles: int
+    n_sources: int = Field(description="independent outlets (copies of one wire story count once)")
+    sources: list[str]
+    first_reported: date | None
+    members: list[str] = Field(description="keys of the member reports")
+    factuality: dict[str, int] = Field(description="member reports per factuality status")
+    killed: Figures
+    injured: Figures
+    arrested: Figures
+    duplicates: list[list[str]]
+    best: dict[str, int | None] = Field(description="per figure, the value most sources give")
+    disagreements: dict[str, dict[str, list[str]]] = Field(
+        description="per figure reported with several values: value -> who says so")
+    reported_by: int
+    denied_by: list[str]
+    notes: list[str]
+    attribution: str = Field(description="who reports it, in plain words")
+    reports: list[ReportRef]
+
+
+class CanonicalList(_Page):
+    """A page of canonical events (``level=canonical``, the default)."""
+
+    level: Literal["canonical"]
+    events: list[CanonicalOut]
+
+
+EventPageOut = Annotated[CanonicalList | EventList, Field(discriminator="level")]
 
 
 class Mention(BaseModel):

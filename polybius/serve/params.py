@@ -95,9 +95,19 @@ class EventFilters(BaseModel):
                           bbox=box, text=self.q, descending=descending)  # type: ignore[arg-type]
 
 
+_LEVEL = Field("canonical", description="canonical = one merged event per real-world happening "
+                                        "(its member reports listed); report = one event per "
+                                        "article's report")
+
+
 class EventListParams(EventFilters):
+    level: Literal["canonical", "report"] = _LEVEL
     limit: int = Field(50, ge=1, description="page size (at most POLYBIUS_PAGE_MAX, default 500)")
-    offset: int = Field(0, ge=0, le=1_000_000, description="events to skip")
+    offset: int = Field(0, ge=0, le=1_000_000, description="events to skip (prefer cursor for deep pages)")
+    cursor: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        None, description="the previous page's next_cursor, with the same filters, sort and level")
+    count: bool = Field(False, description="count every matching event (total); otherwise total "
+                                           "is given on the last page only")
     sort: Literal["date", "-date"] = Field("date", description="date = oldest first; -date = newest first")
 
 
@@ -108,4 +118,5 @@ class NameListParams(EventFilters):
 
 class ExportParams(EventFilters):
     format: Literal["plover-json", "acled-csv", "geojson", "parquet"] = "plover-json"
+    level: Literal["canonical", "report"] = _LEVEL
     limit: int = Field(100_000, ge=1, le=1_000_000, description="at most this many events")

@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -50,6 +51,7 @@ from polybius.store import query as q_
 from polybius.store.query import lines_value
 from polybius.store.rows import (
     CanonicalEvent,
+    CanonicalPage,
     EventPage,
     EventQuery,
     EventRow,
@@ -58,6 +60,7 @@ from polybius.store.rows import (
     IngestResult,
     NameCount,
     Party,
+    Position,
     Stats,
     Summary,
 )
@@ -294,23 +297,54 @@ class Store:
             (_canonical(cid, rows, texts) for cid, rows in groups.items()),
             key=lambda c: (c.date_start is None, c.date_start or "", c.cluster_id)))
 
-    def find_events(self, query: EventQuery, *, limit: int = 50, offset: int = 0) -> EventPage:
-        """One page of the events matching ``query``, sorted by date, with the total count."""
-        # Two steps: sort and cut the page on narrow rows (index-only for the usual filters),
-        # then read the wide rows of that page only; sorting wide rows costs ~10x more.
-        page = (select(events, articles.c.url, articles.c.title, articles.c.published,
-                       articles.c.source, articles.c.text)
-                .join(articles, events.c.article_id == articles.c.id)
-                .where(events.c.pk.in_(q_.page_keys(query, limit, offset)))
-                .order_by(*q_.order(query)))
+    def find_events(self, query: EventQuery, *, limit: int = 50, offset: int = 0,
+                    after: Position | None = None, count: bool = True) -> EventPage:
+        """One page of the events matching ``query``, sorted by date, with the total count.
+
+        ``after`` (a page's ``next``) starts the page after that position (keyset pagination:
+        as fast on page 1000 as on page 1); ``offset`` skips events instead. ``count=False``
+        leaves ``total`` None unless this page is the last one (then it is known for free).
+        """
         with self._read() as conn:
-            found = conn.execute(page).mappings().all()
-            # a short page ends the list, so it already tells the total: skip the count
-            short = len(found) < limit and (found or offset == 0)
-            total = offset + len(found) if short else q_.count(conn, query)
-            names = _actors_of(conn, {r["article_id"] for r in found})
-        return EventPage(rows=[_event_row(r, names.get(r["article_id"], {})) for r in found],
-                         total=total, limit=limit, offset=offset)
+            # Sort and cut the page on narrow rows (index-only for the usual filters), then
+            # read the wide rows of that page only; sorting wide rows costs ~10x more.
+            keys = q_.page_keys(conn, query, limit + 1, offset=offset, after=after)
+            more, keys = len(keys) > limit, keys[:limit]
+            rows = _rows_by_pk(conn, [k.pk for k in keys])
+            if not more and after is None and (keys or offset == 0):
+                total: int | None = offset + len(keys)  # the last page tells the total
+            else:
+                total = q_.count(conn, query) if count else None
+        return EventPage(rows=rows, total=total, limit=limit, offset=offset,
+                         next=keys[-1] if more else None)
+
+    def find_canonical(self, query: EventQuery, *, limit: int = 50, offset: int = 0,
+                       after: Position | None = None, count: bool = True) -> CanonicalPage:
+        """One page of canonical events: clusters with a member matching ``query``, by date.
+
+        A cluster takes the place of its first matching member in date order; its record is
+        built from all its members (as ``canonical_events``). ``after``, ``offset`` and
+        ``count`` as in ``find_events``.
+        """
+        with self._read() as conn:
+            keys = q_.canonical_keys(conn, query, limit + 1, offset=offset, after=after)
+            more, keys = len(keys) > limit, keys[:limit]
+            wanted = [k for k, _ in keys]
+            members = _cluster_members(conn, wanted)
+            # near-duplicate detection needs the texts of clusters with two or more articles only
+            texts = _article_texts(conn, {r.article_id for rows in members.values()
+                                          if len({m.article_id for m in rows}) > 1 for r in rows})
+            if not more and after is None and (keys or offset == 0):
+                total: int | None = offset + len(keys)
+            else:
+                total = q_.count_canonical(conn, query) if count else None
+        wanted = [k for k in wanted if k in members]  # a relink since the scan moved it
+        merged = [_canonical(members[k][0].cluster_id or members[k][0].key, members[k], texts)
+                  for k in wanted]
+        return CanonicalPage(events=merged, members={c.cluster_id: members[k]
+                                                     for c, k in zip(merged, wanted)},
+                             total=total, limit=limit, offset=offset,
+                             next=keys[-1][1] if more else None)
 
     def event(self, article_id: str, event_id: str) -> EventRow | None:
         """One stored event by its article and event id, or None."""
@@ -686,6 +720,36 @@ def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str
 
 # -- reading rows back -------------------------------------------------------------------------
 
+def _wide() -> Any:
+    return (select(events, articles.c.url, articles.c.title, articles.c.published,
+                   articles.c.source, articles.c.text)
+            .join(articles, events.c.article_id == articles.c.id))
+
+
+def _rows_by_pk(conn: Connection, pks: list[int]) -> list[EventRow]:
+    """Event rows with these primary keys, in the order given."""
+    found = {r["pk"]: r for r in conn.execute(_wide().where(events.c.pk.in_(pks))).mappings()}
+    names = _parties_of(conn, found.values())
+    return [_event_row(found[pk], names.get(found[pk]["article_id"], {})) for pk in pks if pk in found]
+
+
+def _cluster_members(conn: Connection, keys: list[str]) -> dict[str, list[EventRow]]:
+    """Every member row of these canonical keys (``query.cluster_key``), by date; unknown keys left out."""
+    pks = [int(k[1:]) for k in keys if k.startswith("#")]
+    clusters = [k for k in keys if not k.startswith("#")]
+    found: list[Any] = []
+    for i in range(0, len(clusters), _CHUNK):
+        found += conn.execute(_wide().where(events.c.cluster_id.in_(clusters[i:i + _CHUNK]))).mappings().all()
+    for i in range(0, len(pks), _CHUNK):
+        found += conn.execute(_wide().where(events.c.pk.in_(pks[i:i + _CHUNK]))).mappings().all()
+    names = _parties_of(conn, found)
+    out: dict[str, list[EventRow]] = {}
+    for r in sorted(found, key=lambda r: (r["window_start"] is None, r["window_start"] or date.min, r["pk"])):
+        out.setdefault(q_.cluster_key(r["pk"], r["cluster_id"]), []).append(
+            _event_row(r, names.get(r["article_id"], {})))
+    return out
+
+
 def _actors_of(conn: Connection, article_ids: set[str]) -> dict[str, dict[str, Party]]:
     out: dict[str, dict[str, Party]] = {}
     ids = sorted(article_ids)
@@ -693,6 +757,35 @@ def _actors_of(conn: Connection, article_ids: set[str]) -> dict[str, dict[str, P
         for r in conn.execute(select(actors).where(actors.c.article_id.in_(ids[i:i + _CHUNK]))):
             out.setdefault(r.article_id, {})[r.actor_id] = Party(
                 id=r.actor_id, name=r.name, kind=r.kind, country=r.country, sector=r.sector)
+    return out
+
+
+def _parties_of(conn: Connection, rows: Iterable[Any]) -> dict[str, dict[str, Party]]:
+    """The actors these event rows name (actors, recipients, sources), per article.
+
+    Only those, not every actor of their articles: a page of 50 events read 600 actor rows
+    (a quarter of the page's time) to use 100.
+    """
+    wanted: dict[str, set[str]] = {}
+    for r in rows:
+        ev = r["event"]
+        wanted.setdefault(r["article_id"], set()).update(
+            ev["actors"], ev["recipients"], ev["factuality"]["attributed_to"])
+    groups = sorted((art, sorted(ids)) for art, ids in wanted.items() if ids)
+    out: dict[str, dict[str, Party]] = {}
+    # One (article_id = ? AND actor_id IN (...)) term per article, ORed: each term walks the
+    # (article_id, actor_id) index; a row-value IN of the pairs made SQLite scan the table.
+    for i in range(0, len(groups), 100):
+        terms, params = [], {}
+        for n, (art, ids) in enumerate(groups[i:i + 100]):
+            params[f"a{n}"] = art
+            params |= {f"a{n}_{k}": actor_id for k, actor_id in enumerate(ids)}
+            terms.append(f"(article_id = :a{n} AND actor_id IN "
+                         f"({', '.join(f':a{n}_{k}' for k in range(len(ids)))}))")
+        query = sql_text("SELECT article_id, actor_id, name, kind, country, sector FROM actors WHERE "
+                     + " OR ".join(terms))
+        for article_id, actor_id, name, actor_kind, country, sector in conn.execute(query, params):
+            out.setdefault(article_id, {})[actor_id] = Party(actor_id, name, actor_kind, country, sector)
     return out
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, and_, distinct, func, or_, select, true
+from sqlalchemy import Connection, String, and_, cast, distinct, func, literal, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
-from polybius.store.rows import EventQuery, NameCount, Stats
+from polybius.store.rows import EventQuery, NameCount, Position, Stats
 from polybius.store.schema import articles, events
 
 
@@ -80,28 +80,139 @@ def needs_articles(q: EventQuery) -> bool:
     return bool(q.text)
 
 
-def order(q: EventQuery) -> list[Any]:
-    """Date order, undated last, ties broken by insertion order (stable pages)."""
-    e = events.c
-    if q.descending:
-        return [e.window_start.is_(None), e.window_start.desc(), e.pk.desc()]
-    return [e.window_start.is_(None), e.window_start, e.pk]
-
-
 def _source(q: EventQuery) -> Any:
     return events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events
 
 
-def page_keys(q: EventQuery, limit: int, offset: int) -> Any:
-    """The primary keys of one page of matching events, in date order (a subquery)."""
-    return (select(events.c.pk).select_from(_source(q)).where(*conditions(q))
-            .order_by(*order(q)).limit(limit).offset(offset))
+def _after(q: EventQuery, p: Position) -> ColumnElement[bool]:
+    """Events of ``p``'s phase (dated or undated) strictly after ``p`` in date order."""
+    e = events.c
+    tie = e.pk < p.pk if q.descending else e.pk > p.pk
+    if p.window_start is None:
+        return tie
+    later = e.window_start < p.window_start if q.descending else e.window_start > p.window_start
+    return or_(later, and_(e.window_start == p.window_start, tie))
+
+
+def _at_or_before(q: EventQuery, p: Position) -> ColumnElement[bool]:
+    """Events at ``p`` or before it in date order, undated last (the complement of "after")."""
+    e = events.c
+    tie = e.pk >= p.pk if q.descending else e.pk <= p.pk
+    if p.window_start is None:
+        return or_(e.window_start.is_not(None), tie)
+    earlier = e.window_start > p.window_start if q.descending else e.window_start < p.window_start
+    return and_(e.window_start.is_not(None), or_(earlier, and_(e.window_start == p.window_start, tie)))
+
+
+def _phase(q: EventQuery, dated: bool, after: Position | None) -> Any:
+    """Narrow rows of the dated (or undated) matching events in date order, after ``after``.
+
+    Dated and undated events are read in two queries: ``ORDER BY window_start IS NULL, ...``
+    cannot walk an index, so SQLite sorted every match to return 50 (220 ms on 100k events);
+    ``ORDER BY window_start, pk`` walks one and stops after the page.
+    """
+    e = events.c
+    query = (select(e.pk, e.window_start, e.cluster_id).select_from(_source(q))
+             .where(e.window_start.is_not(None) if dated else e.window_start.is_(None), *conditions(q)))
+    if after is not None:
+        query = query.where(_after(q, after))
+    keys = [e.window_start, e.pk] if dated else [e.pk]
+    return query.order_by(*(k.desc() for k in keys) if q.descending else keys)
+
+
+def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
+          after: Position | None = None) -> list[Any]:
+    """Up to ``limit`` narrow rows (pk, window_start, cluster_id) of matching events in date
+    order (undated last), after skipping ``offset`` of them or after position ``after``."""
+    out: list[Any] = []
+    undated_after = after
+    if after is None or after.window_start is not None:
+        out = conn.execute(_phase(q, True, after).limit(limit).offset(offset)).all()
+        if len(out) == limit:
+            return out
+        if offset and not out:  # the offset reaches past the dated events: skip the rest of it
+            dated = select(func.count()).select_from(_source(q)).where(
+                events.c.window_start.is_not(None), *conditions(q))
+            offset = max(0, offset - int(conn.execute(dated).scalar_one()))
+        else:
+            offset = 0
+        undated_after = None
+    return out + conn.execute(_phase(q, False, undated_after).limit(limit - len(out))
+                              .offset(offset)).all()
+
+
+def page_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int = 0,
+              after: Position | None = None) -> list[Position]:
+    """Positions of up to ``limit`` matching events in date order, after ``offset`` or ``after``.
+
+    Reads only narrow rows; the caller fetches the wide rows of the page by primary key.
+    """
+    return [Position(w, pk) for pk, w, _ in _scan(conn, q, limit, offset, after)]
+
+
+def cluster_key(pk: int, cluster_id: str | None) -> str:
+    """The canonical event an event belongs to: its cluster, or itself when not clustered."""
+    return cluster_id if cluster_id is not None else f"#{pk}"
+
+
+def canonical_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int = 0,
+                   after: Position | None = None) -> list[tuple[str, Position]]:
+    """Up to ``limit`` canonical events (clusters with a matching member) in date order.
+
+    A cluster sits where its first matching member does in ``order(q)``, so the events are
+    scanned in that order and each cluster is taken when it first turns up; its position is
+    the cursor of the next page. After a cursor, clusters that have a matching member at or
+    before it were listed on an earlier page and are skipped. ``offset`` skips that many
+    clusters (a scan: deep pages should use the cursor).
+    """
+    out: list[tuple[str, Position]] = []
+    seen: set[str] = set()
+    skip, start, batch = offset, after, max(4 * limit, 200)
+    while True:
+        rows = _scan(conn, q, batch, after=start)
+        fresh = {r.cluster_id for r in rows if r.cluster_id is not None} - seen
+        if after is not None and fresh:
+            seen |= _listed_before(conn, q, after, fresh)
+        for pk, window_start, cluster_id in rows:
+            key = cluster_key(pk, cluster_id)
+            if key in seen:
+                continue
+            seen.add(key)
+            if skip:
+                skip -= 1
+                continue
+            out.append((key, Position(window_start, pk)))
+            if len(out) == limit:
+                return out
+        if len(rows) < batch:
+            return out
+        start = Position(rows[-1].window_start, rows[-1].pk)
+
+
+def _listed_before(conn: Connection, q: EventQuery, p: Position, clusters: set[str]) -> set[str]:
+    """Which of ``clusters`` have a matching member at or before ``p`` (so an earlier page had them)."""
+    found: set[str] = set()
+    wanted = sorted(clusters)
+    for i in range(0, len(wanted), 500):
+        query = (select(events.c.cluster_id).distinct().select_from(_source(q))
+                 .where(events.c.cluster_id.in_(wanted[i:i + 500]), _at_or_before(q, p),
+                        *conditions(q)))
+        found.update(conn.execute(query).scalars())
+    return found
 
 
 def count(conn: Connection, q: EventQuery) -> int:
     """Number of events matching ``q``."""
     query = select(func.count()).select_from(_source(q))
     return int(conn.execute(query.where(*conditions(q))).scalar_one())
+
+
+def count_canonical(conn: Connection, q: EventQuery) -> int:
+    """Number of canonical events (clusters, unclustered events alone) with a matching member."""
+    e = events.c
+    key = func.coalesce(e.cluster_id, literal("#") + cast(e.pk, String))
+    query = select(func.count(distinct(key))).select_from(_source(q)).where(*conditions(q))
+    return int(conn.execute(query).scalar_one())
 
 
 def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None,

@@ -292,14 +292,42 @@ class EventQuery:
     """Newest first instead of oldest first (undated events always come last)."""
 
 
+@dataclass(frozen=True)
+class Position:
+    """A place in the date order of events (undated last): where a page ended.
+
+    ``window_start`` (the event's date window start) is None exactly when the event is
+    undated; ``pk`` (the event's row number) breaks ties.
+    """
+
+    window_start: date | None
+    pk: int
+
+
 @dataclass
 class EventPage:
     """One page of events and the number of all matching events."""
 
     rows: list[EventRow]
-    total: int
+    total: int | None
+    """All matching events; None when not counted (``count=False`` and the page is not the last)."""
     limit: int
     offset: int
+    next: Position | None = None
+    """Where the next page starts (``after=``); None on the last page."""
+
+
+@dataclass
+class CanonicalPage:
+    """One page of canonical events (clusters with a matching member) and their member rows."""
+
+    events: list[CanonicalEvent]
+    members: dict[str, list[EventRow]]
+    """Per canonical event (``cluster_id``): its member event rows, by date."""
+    total: int | None
+    limit: int
+    offset: int
+    next: Position | None = None
 
 
 @dataclass(frozen=True)

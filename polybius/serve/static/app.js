@@ -1,5 +1,5 @@
-// The Polybius page: filters, a timeline, a map and a list of events; clicking an event shows
-// the article text with the event's spans highlighted.
+// The Polybius page: filters, a timeline, a map and a list of canonical events (one per real-world
+// happening, merged across articles and outlets); clicking one shows the evidence of each report.
 // Article text and names are untrusted: they only ever enter the page as text nodes
 // (textContent / createTextNode), never as HTML.
 "use strict";
@@ -71,11 +71,11 @@ function drawTimeline(stats) {
   legend.replaceChildren();
   const days = stats.by_day;
   const caption = document.getElementById("timeline-caption");
-  if (!days.length) { caption.textContent = "Timeline: no dated events"; return; }
+  if (!days.length) { caption.textContent = "Timeline: no dated reports"; return; }
   const first = new Date(days[0].day), last = new Date(days[days.length - 1].day);
   const span = (last - first) / 86400000;
   const unit = span <= 120 ? "day" : span <= 1000 ? "week" : "month";
-  caption.textContent = `Events per ${unit}, stacked by type (${days[0].day} to ${days[days.length - 1].day})`;
+  caption.textContent = `Reports per ${unit}, stacked by type (${days[0].day} to ${days[days.length - 1].day})`;
   const bins = new Map();
   for (const {day, type, events} of days) {
     const key = binOf(day, unit);
@@ -134,18 +134,22 @@ function drawMarkers(events) {
   if (!state.map) return;
   state.markers.clearLayers();
   for (const ev of events) {
-    const {lat, lon} = ev.place;
+    const {lat, lon} = ev;
     if (lat === null || lon === null || (lat === 0 && lon === 0)) continue;
-    const marker = L.circleMarker([lat, lon], {radius: 6, color: "#333", weight: 1,
+    const marker = L.circleMarker([lat, lon], {radius: 5 + Math.min(ev.n_sources, 6), color: "#333", weight: 1,
                                                fillColor: colorOf(ev.type), fillOpacity: 0.85});
     // a DOM node, not an HTML string: names are untrusted text
-    marker.bindTooltip(el("span", {}, `${ev.type} · ${ev.place.name || ""} · ${ev.date.start || "undated"}`));
-    marker.on("click", () => showEvent(ev.key));
+    marker.bindTooltip(el("span", {}, `${ev.type} · ${ev.place_name || ""} · ${ev.date_start || "undated"} · ${outlets(ev.n_sources)}`));
+    marker.on("click", () => showCanonical(ev));
     state.markers.addLayer(marker);
   }
 }
 
 // -- list ------------------------------------------------------------------------------------
+
+function outlets(n) {
+  return `reported by ${n} outlet${n === 1 ? "" : "s"}`;
+}
 
 function participants(ev) {
   const who = ev.actor_names.join(", ") || "someone";
@@ -155,17 +159,19 @@ function participants(ev) {
 function drawList(page) {
   const list = document.getElementById("list");
   list.replaceChildren();
+  const total = page.total === null ? `${page.events.length}+` : String(page.total);
   document.getElementById("count").textContent =
-    `${page.total} events` + (page.total > page.events.length ? ` (showing ${page.events.length})` : "");
+    `${total} events (merged across articles and outlets)` +
+    (page.next_cursor ? ` (showing the first ${page.events.length})` : "");
   for (const ev of page.events) {
     const item = el("li", {"data-key": ev.key, tabindex: "0"},
-      el("span", {class: "status"}, ev.factuality.status),
-      el("span", {class: "date"}, ev.date.start || "undated"),
+      el("span", {class: "outlets"}, outlets(ev.n_sources)),
+      el("span", {class: "date"}, ev.date_start || "undated"),
       el("span", {class: "type"}, ev.type),
       participants(ev),
-      ev.place.name ? ` · ${ev.place.name}` : "");
-    item.addEventListener("click", () => showEvent(ev.key));
-    item.addEventListener("keydown", e => { if (e.key === "Enter") showEvent(ev.key); });
+      ev.place_name ? ` · ${ev.place_name}` : "");
+    item.addEventListener("click", () => showCanonical(ev));
+    item.addEventListener("keydown", e => { if (e.key === "Enter") showCanonical(ev); });
     list.appendChild(item);
   }
 }
@@ -177,7 +183,7 @@ function highlighted(text, mentions) {
   const cuts = new Set([0, text.length]);
   for (const m of mentions) { cuts.add(m.span[0]); cuts.add(m.span[1]); }
   const points = [...cuts].sort((a, b) => a - b);
-  const box = el("div", {id: "article-text"});
+  const box = el("div", {class: "article-text"});
   for (let i = 0; i + 1 < points.length; i++) {
     const [start, end] = [points[i], points[i + 1]];
     const covering = mentions.filter(m => m.span[0] <= start && end <= m.span[1]);
@@ -194,29 +200,62 @@ function keyOf(kind) {
   return el("span", {class: "hl-" + kind}, KIND_NAMES[kind] || kind);
 }
 
-async function showEvent(key) {
+const MAX_REPORTS = 8;  // evidence of more member reports is one click away in the list
+
+function figures(ev) {
+  const out = [];
+  for (const name of ["killed", "injured", "arrested"]) {
+    const values = ev[name].values;
+    if (!values.length) continue;
+    const who = Object.entries(ev[name].by_source).map(([src, v]) => `${v.join("/")} per ${src}`);
+    out.push(values.length > 1 ? `${name}: ${who.join("; ")}` : `${name} ${values[0]}`);
+  }
+  return out.join(", ") || "not reported";
+}
+
+async function reportSection(ref) {
+  // One member report: who printed it, what it says, and its article with the spans highlighted.
+  const head = el("h3", {}, `${ref.source || "unknown outlet"} — ${ref.title || "(untitled)"} — ${ref.published || "no date"}`);
+  const section = el("section", {class: "report", "data-key": ref.key}, head,
+                     el("div", {class: "report-attribution"}, `${ref.type}: ${ref.attribution}`));
   let detail;
   try {
-    detail = await getJSON("/events/" + key.split("/").map(encodeURIComponent).join("/"));
-  } catch (err) { showError(err.message); return; }
-  for (const li of document.querySelectorAll("#list li")) li.classList.toggle("selected", li.dataset.key === key);
-  const ev = detail.event, art = detail.article;
+    detail = await getJSON("/events/" + ref.key.split("/").map(encodeURIComponent).join("/"));
+  } catch (err) { section.appendChild(el("p", {class: "hint"}, "evidence unavailable: " + err.message)); return section; }
+  const art = detail.article;
+  if (art.url && /^https?:\/\//.test(art.url)) {
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(el("a", {href: art.url, rel: "noopener noreferrer", target: "_blank"}, "open"));
+  }
   const kinds = [...new Set(detail.mentions.map(m => m.kind))];
-  const size = Object.entries(ev.size).filter(([k, v]) => k !== "spans" && v !== null).map(([k, v]) => `${k} ${v}`);
+  section.appendChild(el("div", {class: "keys"}, ...kinds.map(keyOf)));
+  section.appendChild(highlighted(art.text, detail.mentions));
+  for (const q of detail.quotes) {
+    section.appendChild(el("blockquote", {class: "quote"}, `${q.speaker_name || "unattributed"}: “${q.text}”`));
+  }
+  return section;
+}
+
+async function showCanonical(ev) {
+  const token = Symbol(ev.key);
+  state.selected = token;
+  for (const li of document.querySelectorAll("#list li")) li.classList.toggle("selected", li.dataset.key === ev.key);
   const box = document.getElementById("detail");
-  const link = art.url && /^https?:\/\//.test(art.url) ? el("a", {href: art.url, rel: "noopener noreferrer", target: "_blank"}, art.source || art.url) : null;
+  const shown = ev.reports.slice(0, MAX_REPORTS);
+  const sections = await Promise.all(shown.map(reportSection));
+  if (state.selected !== token) return;  // another event was clicked meanwhile
+  const factuality = Object.entries(ev.factuality).map(([s, n]) => `${n} ${s}`).join(", ");
   box.replaceChildren(
-    el("h2", {}, `${ev.type}${ev.mode.length ? " (" + ev.mode.join(", ") + ")" : ""} — ${participants(ev)}`),
+    el("h2", {}, `${ev.type} — ${participants(ev)}`),
     el("div", {class: "attribution", id: "attribution"}, ev.attribution),
     el("dl", {},
-      el("dt", {}, "date"), el("dd", {}, `${ev.date.start || "unknown"} (${ev.date.precision}, from ${ev.date.basis})`),
-      el("dt", {}, "place"), el("dd", {}, ev.place.name ? `${ev.place.name}${ev.place.country_code ? ", " + ev.place.country_code : ""} (${ev.place.resolution || "?"})` : "not located"),
-      el("dt", {}, "size"), el("dd", {}, size.join(", ") || "not reported"),
-      el("dt", {}, "article"), el("dd", {}, `${art.title || "(untitled)"} — ${art.published || "no date"} `, link),
-      el("dt", {}, "rule"), el("dd", {}, `${ev.rule} (confidence ${ev.confidence})`)),
-    el("div", {class: "keys"}, ...kinds.map(keyOf)),
-    highlighted(art.text, detail.mentions),
-    ...detail.quotes.map(q => el("blockquote", {class: "quote"}, `${q.speaker_name || "unattributed"}: “${q.text}”`)));
+      el("dt", {}, "date"), el("dd", {}, `${ev.date_start || "unknown"} (${ev.date_precision}, from ${ev.date_basis})`),
+      el("dt", {}, "place"), el("dd", {}, ev.place_name ? `${ev.place_name}${ev.country ? ", " + ev.country : ""} (${ev.resolution || "?"})` : "not located"),
+      el("dt", {}, "figures"), el("dd", {}, figures(ev)),
+      el("dt", {}, "reports"), el("dd", {}, `${ev.n_articles} article${ev.n_articles === 1 ? "" : "s"} (${factuality}); first reported ${ev.first_reported || "on an unknown date"}`),
+      ...(ev.notes.length ? [el("dt", {}, "notes"), el("dd", {}, ev.notes.join(" · "))] : [])),
+    ...sections,
+    ...(ev.reports.length > shown.length ? [el("p", {class: "hint"}, `${ev.reports.length - shown.length} more reports: filter the list to see them`)] : []));
   const first = box.querySelector("mark.hl-evidence");
   if (first) first.scrollIntoView({block: "center"});
 }
@@ -228,6 +267,7 @@ async function refresh() {
   try {
     const listParams = new URLSearchParams(params);
     listParams.set("limit", "500");
+    listParams.set("count", "true");
     const [stats, page] = await Promise.all([getJSON("/stats?" + params), getJSON("/events?" + listParams)]);
     drawTimeline(stats);
     drawList(page);
