@@ -60,6 +60,8 @@ class _Work:
     stored: dict[str, str | None] = field(default_factory=dict)
     seen: dict[tuple[object, ...], list[LinkItem]] = field(default_factory=dict)
     """Lookups already made: reports of one day and place share their neighbourhood."""
+    members: dict[str, list[LinkItem]] = field(default_factory=dict)
+    """Clusters already read (the store does not change during one update)."""
 
     def keep(self, found: Iterable[Stored]) -> list[LinkItem]:
         out = []
@@ -68,6 +70,17 @@ class _Work:
             self.stored.setdefault(it.key, cid)
             out.append(self.items[it.key])
         return out
+
+    def in_clusters(self, ids: Iterable[str]) -> list[LinkItem]:
+        """The stored members of clusters ``ids``, each cluster read once per update."""
+        wanted = sorted(set(ids))
+        missing = [cid for cid in wanted if cid not in self.members]
+        if missing:
+            for cid in missing:
+                self.members[cid] = []
+            for it in self.keep(self.hood.in_clusters(missing)):
+                self.members[self.stored[it.key] or ""].append(it)
+        return [it for cid in wanted for it in self.members[cid]]
 
     def near(self, it: LinkItem, *, before: int, city: bool, kinds: Collection[str]) -> list[LinkItem]:
         assert it.window is not None
@@ -99,7 +112,7 @@ def _affected(work: _Work, new: Sequence[LinkItem], comp: set[str]) -> dict[str,
     of the component, and those that link to one of its reports."""
     out = {it.key: it for it in new if kind(it) in _ATTACHABLE}
     old_ids = {work.stored[k] for k in comp if work.stored.get(k)}
-    for it in work.keep(work.hood.in_clusters(sorted(old_ids))):  # type: ignore[arg-type]
+    for it in work.in_clusters(cid for cid in old_ids if cid):
         if kind(it) in _ATTACHABLE:
             out[it.key] = it
     for key in sorted(comp):
@@ -129,7 +142,7 @@ def _attachments(work: _Work, affected: dict[str, LinkItem],
                 members.setdefault(cid, [c])
             cluster_of[c.key] = cid
         missing = sorted({cid for cid in cluster_of.values() if cid not in members})
-        for it in work.keep(work.hood.in_clusters(missing)):
+        for it in work.in_clusters(missing):
             if kind(it) == SPECIFIC:
                 members.setdefault(work.stored[it.key] or "", []).append(it)
         out[key] = attach(v, candidates, cluster_of, members)
@@ -142,7 +155,7 @@ def _leftover_group(work: _Work, seeds: Iterable[LinkItem], attached: dict[str, 
 
     def leftover(items: list[LinkItem]) -> list[LinkItem]:
         unknown = sorted({work.stored[it.key] or "" for it in items if it.key not in status})
-        with_specific = {cid for it in work.keep(work.hood.in_clusters([u for u in unknown if u]))
+        with_specific = {cid for it in work.in_clusters(u for u in unknown if u)
                          if kind(it) == SPECIFIC and (cid := work.stored[it.key])}
         for it in items:
             if it.key not in status:
@@ -154,16 +167,16 @@ def _leftover_group(work: _Work, seeds: Iterable[LinkItem], attached: dict[str, 
     seen = {it.key for it in frontier}
     group.update((it.key, it) for it in leftover(frontier))
     while frontier:
-        nxt = []
+        fresh: list[LinkItem] = []
         for f in frontier:
             near = work.near(f, before=MAX_SPREAD_DAYS if kind(f) == NO_CITY else ATTACH_DAYS,
                              city=kind(f) == COARSE_DATE, kinds=(kind(f) or "",))
-            fresh = [it for it in near if it.key not in seen and pair_score(it, f) > 0]
-            seen.update(it.key for it in fresh)
-            found = leftover(fresh)
-            group.update((it.key, it) for it in found)
-            nxt += found
-        frontier = nxt
+            new = [it for it in near if it.key not in seen and pair_score(it, f) > 0]
+            seen.update(it.key for it in new)
+            fresh += new
+        # one lookup of the fresh reports' clusters per step, not one per frontier report
+        frontier = leftover(fresh)
+        group.update((it.key, it) for it in frontier)
     return [group[k] for k in sorted(group)]
 
 

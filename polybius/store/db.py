@@ -659,6 +659,15 @@ class _StoreNeighbourhood:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        # one update reads the same rows through many overlapping lookups; parse each once
+        self.items: dict[tuple[str, str], LinkItem] = {}
+
+    def _item(self, r: Any) -> LinkItem:
+        key = (r.article_id, r.event_id)
+        it = self.items.get(key)
+        if it is None:
+            it = self.items[key] = _link_item(r)
+        return it
 
     def near(self, type_: str, lo: date, hi: date, *, before: int, country: str | None,
              city: LinkItem | None, kinds: Collection[str]) -> list[tuple[LinkItem, str | None]]:
@@ -673,7 +682,7 @@ class _StoreNeighbourhood:
         city_key = place_key(city) if city is not None else None
         out = []
         for r in found:
-            it = _link_item(r)
+            it = self._item(r)
             if kind(it) in kinds and (city_key is None or place_key(it) == city_key):
                 out.append((it, r.cluster_id))
         return out
@@ -685,7 +694,7 @@ class _StoreNeighbourhood:
         wanted = sorted(values)
         out = []
         for i in range(0, len(wanted), _CHUNK):
-            out += [(_link_item(r), r.cluster_id) for r in self.conn.execute(
+            out += [(self._item(r), r.cluster_id) for r in self.conn.execute(
                 _link_select().where(column.in_(wanted[i:i + _CHUNK])))]
         return out
 
