@@ -152,13 +152,24 @@ def test_case_mapping_table_maps_plover_events(text: str, type_: str, trigger: s
     assert case2021.predict(_case_doc(text, type_, trigger, mode)) == label
 
 
-def test_case_snippet_without_event_is_none_and_counts_as_wrong() -> None:
+def test_case_snippet_without_event_is_a_disaster_by_its_hazard_words_else_none() -> None:
     text = "Jets bombed the market in Northtown."
     pipe = FakePipeline({text: lambda a: _case_doc(a.text, "ASSAULT", "bombed", ["aerial"])})
     report = evaluate.run("case2021", GOLD, pipe)  # type: ignore[arg-type]
-    assert report.metrics["accuracy"] == pytest.approx(1 / 3)
-    assert report.metrics["no_event"] == pytest.approx(2 / 3)
-    assert report.metrics["weighted_f1"] == pytest.approx(1 / 3)  # AIR_STRIKE F1 1, others 0
+    # The arrest snippet has no event (NONE, wrong); the flood snippet has none either, and its
+    # hazard word makes it NATURAL_DISASTER.
+    assert report.metrics["accuracy"] == pytest.approx(2 / 3)
+    assert report.metrics["no_event"] == pytest.approx(1 / 3)
+    assert report.metrics["weighted_f1"] == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("A strong earthquake hit the island on Monday.", "NATURAL_DISASTER"),
+    ("A chemical leak at the plant forced residents to flee.", "MAN_MADE_DISASTER"),
+    ("The minister spoke about the budget.", "NONE"),
+])
+def test_case_no_event_rules_name_disasters_by_their_hazard_words(text: str, label: str) -> None:
+    assert case2021.predict(Document(article=Article(text=text))) == label
 
 
 def test_case_mapping_rejects_rule_with_unknown_type() -> None:
@@ -181,6 +192,18 @@ def test_killing_by_non_police_actor_gives_no_police_label() -> None:
     doc = Document(article=Article(text=text), actors=[actor(text, "a mob", "a1")],
                    events=[event(text, "ASSAULT", "attacked", actors=["a1"], killed=2)])
     assert india_police.labels_of(doc) == set()
+
+
+@pytest.mark.parametrize(("text", "labels"), [
+    ("two people were killed in police firing on sunday.", {"KILL", "FORCE", "ANY_ACTION"}),
+    ("two people were killed in the riot, police said.", set()),
+    ("two people were killed in the riot, according to the police.", set()),
+    ("two people were killed near the gomtipur police station.", set()),
+])
+def test_agentless_killing_is_police_only_when_police_act_in_the_sentence(
+        text: str, labels: set[str]) -> None:
+    doc = Document(article=Article(text=text), events=[event(text, "ASSAULT", "killed", killed=2)])
+    assert india_police.labels_of(doc) == labels
 
 
 def test_agentless_arrest_counts_as_police_arrest_but_future_one_does_not() -> None:

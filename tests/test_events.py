@@ -379,3 +379,36 @@ def test_a_rising_death_toll_updates_the_first_figure(parse: Parse) -> None:
 def test_a_later_smaller_figure_is_a_sub_count_and_does_not_replace_the_total(parse: Parse) -> None:
     events, _ = _events(parse, "Gunmen killed 12 people, among them 3 children killed in the market.")
     assert events[0].size.killed == 12
+
+
+@pytest.mark.parametrize("text", [
+    "An earthquake killed 300 people in Nepal.",
+    "Twelve people were killed in a plane crash on Sunday.",
+    "A gas cylinder explosion killed eight people at a market.",
+    "The soldier accidentally shot his colleague.",
+])
+def test_harm_from_a_hazard_or_an_accident_is_no_event(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert events == []
+
+
+def test_bomb_explosion_and_gas_attack_stay_assaults(parse: Parse) -> None:
+    for text in ("A bomb explosion killed eight people.", "A gas attack killed 80 people."):
+        events, _ = _events(parse, text)
+        assert [e.type for e in events] == ["ASSAULT"]
+
+
+@pytest.mark.parametrize("text, mode", [
+    ("Police fired 64 rounds in the air to scare away the mob.", "firearms"),
+    ("Three people were injured in police firing on Tuesday.", "firearms"),
+    ("Police burst teargas shells to quell the mob.", "crowd-control"),
+    ("Police lathi-charged the protesters outside the office.", "crowd-control"),
+])
+def test_police_fire_and_crowd_control_wordings_are_assaults(parse: Parse, text: str, mode: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == ["ASSAULT"] and mode in events[0].mode
+
+
+def test_dismissing_an_employee_is_not_gunfire(parse: Parse) -> None:
+    events, _ = _events(parse, "The firm fired its chief executive on Monday.")
+    assert events == []

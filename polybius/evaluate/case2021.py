@@ -38,7 +38,7 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "POL", "SPY", "JUD", "LEG"})
 NO_EVENT = "NONE"
 UNMAPPED = "UNMAPPED"
 _RULE_KEYS = {"label", "types", "modes", "contexts", "trigger", "evidence", "actor",
-              "actor_sectors"}
+              "actor_sectors", "recipient_sectors", "not_evidence", "harm"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,9 @@ class Rule:
     evidence: re.Pattern[str] | None = None
     actor: str | None = None
     actor_sectors: frozenset[str] = frozenset()
+    recipient_sectors: frozenset[str] = frozenset()
+    not_evidence: re.Pattern[str] | None = None
+    harm: bool | None = None
 
     def matches(self, event: Event, doc: Document) -> bool:
         """True when ``event`` (in ``doc``) satisfies every condition of this rule."""
@@ -66,7 +69,14 @@ class Rule:
             return False
         if self.evidence and not self.evidence.search(_evidence_text(doc, event)):
             return False
+        if self.not_evidence and self.not_evidence.search(_evidence_text(doc, event)):
+            return False
         if self.actor_sectors and _first_sector(doc, event) not in self.actor_sectors:
+            return False
+        if self.recipient_sectors and not self.recipient_sectors & {
+                a.sector for a in actors_of(doc, event.recipients)}:
+            return False
+        if self.harm is not None and self.harm != bool(event.size.killed or event.size.injured):
             return False
         return self.actor is None or _actor_kind(doc, event) == self.actor
 
@@ -95,13 +105,31 @@ def _actor_kind(doc: Document, event: Event) -> str | None:
 @lru_cache(maxsize=1)
 def load_map() -> tuple[tuple[str, ...], tuple[Rule, ...]]:
     """(labels, rules) from the packaged mapping table, validated."""
+    labels, rules, _ = _load()
+    return labels, rules
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], ...]]:
     where = f"polybius/resources/{MAP_FILE}"
     data = yaml.safe_load(resources.files("polybius.resources").joinpath(MAP_FILE).read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) \
             or not isinstance(data.get("rules"), list):
         raise ResourceError(f"{where}: needs a `labels` list and a `rules` list")
     labels = tuple(str(x) for x in data["labels"])
-    return labels, tuple(_rule(r, i, labels, where) for i, r in enumerate(data["rules"]))
+    rules = tuple(_rule(r, i, labels, where) for i, r in enumerate(data["rules"]))
+    return labels, rules, tuple(_no_event_rule(r, i, labels, where)
+                                for i, r in enumerate(data.get("no_event") or []))
+
+
+def _no_event_rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> tuple[str, re.Pattern[str]]:
+    entry = f"{where}: no_event rule {i} ({raw!r})"
+    if not isinstance(raw, dict) or set(raw) != {"label", "text"} or raw["label"] not in labels:
+        raise ResourceError(f"{entry}: needs `label` (one of `labels`) and a `text` regex")
+    try:
+        return raw["label"], re.compile(raw["text"], re.I)
+    except re.error as err:
+        raise ResourceError(f"{entry}: bad regex: {err}") from err
 
 
 def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
@@ -113,18 +141,23 @@ def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
     bad = set(raw["types"]) - PLOVER_TYPES
     if bad:
         raise ResourceError(f"{entry}: unknown PLOVER types {sorted(bad)}")
+    if raw.get("harm") not in (None, True, False):
+        raise ResourceError(f"{entry}: harm must be true or false")
     if raw.get("actor") not in (None, "state", "nonstate"):
         raise ResourceError(f"{entry}: actor must be `state` or `nonstate`")
     try:
         trigger = re.compile(raw["trigger"], re.I) if raw.get("trigger") else None
         evidence = re.compile(raw["evidence"], re.I) if raw.get("evidence") else None
+        not_evidence = re.compile(raw["not_evidence"], re.I) if raw.get("not_evidence") else None
     except re.error as err:
         raise ResourceError(f"{entry}: bad regex: {err}") from err
     return Rule(label=raw["label"], types=frozenset(raw["types"]),
                 modes=frozenset(_norm(x) for x in raw.get("modes", [])),
                 contexts=frozenset(_norm(x) for x in raw.get("contexts", [])),
                 trigger=trigger, evidence=evidence, actor=raw.get("actor"),
-                actor_sectors=frozenset(raw.get("actor_sectors", [])))
+                actor_sectors=frozenset(raw.get("actor_sectors", [])),
+                recipient_sectors=frozenset(raw.get("recipient_sectors", [])),
+                not_evidence=not_evidence, harm=raw.get("harm"))
 
 
 def map_event(event: Event, doc: Document) -> str | None:
@@ -136,14 +169,16 @@ def map_event(event: Event, doc: Document) -> str | None:
 
 
 def predict(doc: Document) -> str:
-    """The snippet's label: the highest-confidence event that maps; NONE / UNMAPPED otherwise."""
-    if not doc.events:
-        return NO_EVENT
+    """The snippet's label: the highest-confidence event that maps; else the first `no_event`
+    rule whose hazard words the text names (a disaster is no PLOVER event); NONE / UNMAPPED."""
     for event in sorted(doc.events, key=lambda e: -e.confidence):
         label = map_event(event, doc)
         if label:
             return label
-    return UNMAPPED
+    for label, pattern in _load()[2]:
+        if pattern.search(doc.article.text):
+            return label
+    return UNMAPPED if doc.events else NO_EVENT
 
 
 @dataclass(frozen=True)

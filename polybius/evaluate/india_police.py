@@ -47,6 +47,13 @@ POLICE = re.compile(
     r"\b(police|policem[ae]n|cops?|constables?|constabulary|inspectors?|sub-inspectors?|"
     r"\bsp\b|dsp|rapid action force|raf|crpf|srp|bsf|paramilitary|"
     r"security forces|law enforcement)\b", re.I)
+# Police named only as the source of a report or as a place do not act in the event:
+# "two were killed, police said", "according to the police", "under Khadia police station".
+NOT_ACTING = re.compile(
+    r"\b(according to (the )?|(the )?[\w-]+ )?(police|cops?|officials?)( \w+){0,4}"
+    r"( (said|says|say|told|added|reported|confirmed|stated|informed|claimed|sources?|spokesm[ae]n)\b)"
+    r"|\bpolice (station|control room|headquarters|chowky|chowki|post|lines|commissionerate)s?\b"
+    r"|\baccording to (the )?police\b", re.I)
 KILL_TRIGGER = re.compile(r"kill|shot dead|shoot dead|gunned down|murder|dead|death|lynch", re.I)
 ARREST_TRIGGER = re.compile(r"arrest|detain|detention|custody|nab|apprehend|round(ed)? up|held", re.I)
 FAIL_TRIGGER = re.compile(r"fail|did not|didn't|refus|inaction|mute spectator|look(ed)? on", re.I)
@@ -92,11 +99,12 @@ def _triggers(event: Event) -> str:
 
 
 def police_involved(doc: Document, event: Event) -> bool:
-    """An actor is police (sector COP or a police name), or no actor and the sentence names police."""
+    """An actor is police (sector COP or a police name), or no actor and the sentence names police
+    other than as the source of the report or a place ("police said", "under X police station")."""
     actors = actors_of(doc, event.actors)
     if any(a.sector in POLICE_SECTORS or POLICE.search(f"{a.text} {a.name}") for a in actors):
         return True
-    return not actors and bool(POLICE.search(sentence_of(doc, event)))
+    return not actors and bool(POLICE.search(NOT_ACTING.sub(" ", sentence_of(doc, event))))
 
 
 def labels_of(doc: Document) -> set[str]:

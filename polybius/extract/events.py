@@ -105,6 +105,10 @@ _BACKGROUND_PREPS = {"after", "before", "since", "following"}
 # "a mediation effort", "a bombing campaign": the trigger names what the effort is.
 _EFFORT_NOUNS = {"effort", "mission", "campaign", "operation", "bid", "drive", "initiative"}
 _CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
+# What may name a disaster rather than an attack: "killed in a flood", "hit by a landslide".
+_CAUSE_PREPS = {"in", "by", "during"}
+_BLAST_LEMMAS = {"explosion", "blast", "fire", "blaze"}
+_ACCIDENT_ADVERBS = {"accidentally", "accidently", "inadvertently", "mistakenly"}
 
 
 @dataclass
@@ -167,7 +171,8 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             target = _attach_anaphor(match, drafts, actors, doc)
         if target is not None:
             by_token.update({i: target for i in target.tokens})
-        elif _figurative(match, lex, anchors) or _generic_passive(match, actors):
+        elif (_figurative(match, lex, anchors) or _generic_passive(match, actors)
+              or _accidental(match, lex)):
             continue
         elif match.is_verb or _qualifies(match, lex, numbers, actors):
             draft = _new_draft(match, actors, lex, anchors)
@@ -326,6 +331,31 @@ def _figurative(match: _Match, lex: Lexicon, anchors: set[int]) -> bool:
     if match.entry.type != "ASSAULT" or not match.is_verb:
         return False
     return any(_words(t) & lex.figurative_words for t in _clause_tokens(match, anchors))
+
+
+def _accidental(match: _Match, lex: Lexicon) -> bool:
+    """'An earthquake killed 300', 'killed in a plane crash', 'a gas cylinder explosion',
+    'accidentally shot': harm caused by a hazard or an accident is a disaster, not an ASSAULT."""
+    if match.entry.type != "ASSAULT":
+        return False
+    anchor = match.anchor
+    if not match.is_verb:
+        return _is_hazard(anchor, lex)
+    if any(c.dep_ == "advmod" and c.lower_ in _ACCIDENT_ADVERBS for c in anchor.children):
+        return True
+    causes = [c for c in anchor.children if c.dep_ == "nsubj"] or _inherited_subject(anchor)[0]
+    causes += [g for c in anchor.children if c.dep_ == "agent"
+               or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS) for g in _pobjs(c)]
+    return any(_is_hazard(t, lex) for t in causes)
+
+
+def _is_hazard(noun: Token, lex: Lexicon) -> bool:
+    if _words(noun) & lex.hazard_words:
+        return True
+    # "a gas explosion", "a chemical plant blast": an explosion or fire with an accidental source.
+    return noun.lemma_.lower() in _BLAST_LEMMAS and any(
+        _words(m) & lex.accident_sources for c in noun.children
+        if c.dep_ in ("compound", "amod", "nmod") for m in c.subtree)
 
 
 def _generic_passive(match: _Match, actors: Sequence[Actor]) -> bool:

@@ -96,6 +96,10 @@ class Lexicon:
     numbers: NumberLexicon
     figurative_words: frozenset[str] = frozenset()
     """Words that make a violent verb in the same clause figurative ("shot the ball")."""
+    hazard_words: frozenset[str] = frozenset()
+    """Disasters and accidents that cause harm without an actor ("an earthquake killed 300")."""
+    accident_sources: frozenset[str] = frozenset()
+    """Modifiers that make an explosion or fire an accident ("a gas cylinder explosion")."""
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +164,11 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
     light = frozenset(_str_list(data.get("light_verbs"), f"{path.name}: light_verbs"))
     figurative = frozenset(w.lower() for w in _str_list(data.get("figurative_words"),
                                                          f"{path.name}: figurative_words"))
+    hazards, sources = (frozenset(w.lower() for w in _str_list(data.get(key), f"{path.name}: {key}"))
+                        for key in ("hazard_words", "accident_sources"))
     return Lexicon(entries, {k: tuple(v) for k, v in index.items()}, light, mode_words,
-                   context_words, _numbers(data.get("numbers"), path.name), figurative)
+                   context_words, _numbers(data.get("numbers"), path.name), figurative, hazards,
+                   sources)
 
 
 def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
