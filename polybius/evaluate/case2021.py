@@ -105,12 +105,13 @@ def _actor_kind(doc: Document, event: Event) -> str | None:
 @lru_cache(maxsize=1)
 def load_map() -> tuple[tuple[str, ...], tuple[Rule, ...]]:
     """(labels, rules) from the packaged mapping table, validated."""
-    labels, rules, _ = _load()
+    labels, rules, _, _ = _load()
     return labels, rules
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], ...]]:
+def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], ...],
+                     dict[str, int]]:
     where = f"polybius/resources/{MAP_FILE}"
     data = yaml.safe_load(resources.files("polybius.resources").joinpath(MAP_FILE).read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) \
@@ -118,8 +119,13 @@ def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[tuple[str, re.Patt
         raise ResourceError(f"{where}: needs a `labels` list and a `rules` list")
     labels = tuple(str(x) for x in data["labels"])
     rules = tuple(_rule(r, i, labels, where) for i, r in enumerate(data["rules"]))
+    tiers = data.get("tiers") or []
+    if not isinstance(tiers, list) or not all(isinstance(t, list) and set(t) <= PLOVER_TYPES
+                                              for t in tiers):
+        raise ResourceError(f"{where}: `tiers` must be a list of lists of PLOVER types")
+    rank = {etype: n for n, tier in enumerate(tiers) for etype in tier}
     return labels, rules, tuple(_no_event_rule(r, i, labels, where)
-                                for i, r in enumerate(data.get("no_event") or []))
+                                for i, r in enumerate(data.get("no_event") or [])), rank
 
 
 def _no_event_rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> tuple[str, re.Pattern[str]]:
@@ -169,9 +175,11 @@ def map_event(event: Event, doc: Document) -> str | None:
 
 
 def predict(doc: Document) -> str:
-    """The snippet's label: the highest-confidence event that maps; else the first `no_event`
-    rule whose hazard words the text names (a disaster is no PLOVER event); NONE / UNMAPPED."""
-    for event in sorted(doc.events, key=lambda e: -e.confidence):
+    """The snippet's label: the first event that maps, taken by tier (material acts before
+    statements), then confidence, then text order; else the first `no_event` rule whose hazard
+    words the text names (a disaster is no PLOVER event); else NONE / UNMAPPED."""
+    rank = _load()[3]
+    for event in sorted(doc.events, key=lambda e: (rank.get(e.type, len(rank)), -e.confidence)):
         label = map_event(event, doc)
         if label:
             return label

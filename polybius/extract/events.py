@@ -232,8 +232,30 @@ def _match_at(tok: Token, sent: SpacySpan, lex: Lexicon) -> _Match | None:
             if entry.not_with and any(c.lower_ in entry.not_with for c in anchor.children
                                       if c.dep_ in ("prt", "dobj", "advmod")):
                 continue
+            if entry.objects:
+                obj = next((o for o in _object_heads(anchor) if _words(o) & set(entry.objects)), None)
+                if obj is None:
+                    continue
+                tokens = sorted({*tokens, obj.i})
             return _Match(entry, tokens, anchor, sent, light if not _is_verb(anchor) else None)
     return None
+
+
+def _object_heads(verb: Token) -> list[Token]:
+    """What a verb acts on: its object or passive subject, the head of their "of" phrase or of a
+    "containing" clause, and conjuncts ("found a cache of rifles and grenades")."""
+    out = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
+        out.append(verb.head)  # "the weapons seized on Sunday", "bombs discovered in a box"
+    for tok in list(out):
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                out += _pobjs(child)
+            elif child.dep_ == "acl":
+                out += [g for g in child.children if g.dep_ == "dobj"]
+    for tok in list(out):
+        out += [c for c in tok.conjuncts]
+    return out
 
 
 def _pattern_tokens(tok: Token, sent: SpacySpan, words: tuple[str, ...]) -> list[int] | None:

@@ -55,6 +55,8 @@ class TriggerEntry:
     light_verbs: tuple[str, ...] = ()
     not_with: tuple[str, ...] = ()
     """Particles that make the verb another verb ("shoot up" is not "shoot")."""
+    objects: tuple[str, ...] = ()
+    """The verb triggers only when its object is one of these lemmas ("found weapons")."""
     notes: str = ""
 
     @property
@@ -155,7 +157,7 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
     entries = tuple(_entry(raw, i, path.name, plover) for i, raw in enumerate(data.get("triggers") or []))
     index: dict[str, list[TriggerEntry]] = {}
     # Longer patterns first, and light-verb-restricted entries before the plain entry of a lemma.
-    for entry in sorted(entries, key=lambda e: (-len(e.words), not e.light_verbs)):
+    for entry in sorted(entries, key=lambda e: (-len(e.words), not (e.light_verbs or e.objects))):
         index.setdefault(entry.words[0], []).append(entry)
     assault_modes = plover.types["ASSAULT"].modes if "ASSAULT" in plover.types else ()
     mode_words = _cue_words(data.get("mode_words"), set(assault_modes), f"{path.name}: mode_words")
@@ -195,7 +197,9 @@ def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
         raise ResourceError(f"{where}: head {head!r} is not a word index of the pattern")
     return TriggerEntry(words, etype, pos, head, modes, contexts,
                         _str_list(raw.get("light_verbs"), where),
-                        _str_list(raw.get("not_with"), where), str(raw.get("notes", "")))
+                        _str_list(raw.get("not_with"), where),
+                        tuple(w.lower() for w in _str_list(raw.get("objects"), where)),
+                        str(raw.get("notes", "")))
 
 
 def _cue_words(raw: Any, allowed: set[str], where: str) -> dict[tuple[str, ...], str]:
