@@ -196,11 +196,11 @@ def test_killing_by_non_police_actor_gives_no_police_label() -> None:
 
 @pytest.mark.parametrize(("text", "labels"), [
     ("two people were killed in police firing on sunday.", {"KILL", "FORCE", "ANY_ACTION"}),
-    ("two people were killed in the riot, police said.", set()),
-    ("two people were killed in the riot, according to the police.", set()),
-    ("two people were killed near the gomtipur police station.", set()),
+    ("two people were killed in the riot, police said.", {"ANY_ACTION"}),
+    ("two people were killed in the riot, according to the police.", {"ANY_ACTION"}),
+    ("two people were killed near the gomtipur police station.", {"ANY_ACTION"}),
 ])
-def test_agentless_killing_is_police_only_when_police_act_in_the_sentence(
+def test_agentless_killing_is_police_force_only_when_police_act_in_the_sentence(
         text: str, labels: set[str]) -> None:
     doc = Document(article=Article(text=text), events=[event(text, "ASSAULT", "killed", killed=2)])
     assert india_police.labels_of(doc) == labels

@@ -110,8 +110,7 @@ def load_map() -> tuple[tuple[str, ...], tuple[Rule, ...]]:
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[tuple[str, re.Pattern[str]], ...],
-                     dict[str, int]]:
+def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[NoEventRule, ...], dict[str, int]]:
     where = f"polybius/resources/{MAP_FILE}"
     data = yaml.safe_load(resources.files("polybius.resources").joinpath(MAP_FILE).read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) \
@@ -128,12 +127,24 @@ def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[tuple[str, re.Patt
                                 for i, r in enumerate(data.get("no_event") or [])), rank
 
 
-def _no_event_rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> tuple[str, re.Pattern[str]]:
+@dataclass(frozen=True)
+class NoEventRule:
+    """A label for a snippet with no mappable event (or only events of the ``over`` types) whose
+    text matches ``text``."""
+
+    label: str
+    text: re.Pattern[str]
+    over: frozenset[str] = frozenset()
+
+
+def _no_event_rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> NoEventRule:
     entry = f"{where}: no_event rule {i} ({raw!r})"
-    if not isinstance(raw, dict) or set(raw) != {"label", "text"} or raw["label"] not in labels:
-        raise ResourceError(f"{entry}: needs `label` (one of `labels`) and a `text` regex")
+    if not isinstance(raw, dict) or not {"label", "text"} <= set(raw) <= {"label", "text", "over"} \
+            or raw["label"] not in labels or not set(raw.get("over", [])) <= PLOVER_TYPES:
+        raise ResourceError(f"{entry}: needs `label` (one of `labels`), a `text` regex and "
+                            f"optionally `over` (PLOVER types)")
     try:
-        return raw["label"], re.compile(raw["text"], re.I)
+        return NoEventRule(raw["label"], re.compile(raw["text"], re.I), frozenset(raw.get("over", [])))
     except re.error as err:
         raise ResourceError(f"{entry}: bad regex: {err}") from err
 
@@ -175,17 +186,23 @@ def map_event(event: Event, doc: Document) -> str | None:
 
 
 def predict(doc: Document) -> str:
-    """The snippet's label: the first event that maps, taken by tier (material acts before
-    statements), then confidence, then text order; else the first `no_event` rule whose hazard
-    words the text names (a disaster is no PLOVER event); else NONE / UNMAPPED."""
-    rank = _load()[3]
+    """The snippet's label: a `no_event` rule whose words the text names when every event is of
+    its `over` types (relief after a disaster); else the first event that maps, taken by tier
+    (material acts before statements), then confidence, then text order; else the first
+    `no_event` rule whose words the text names (a disaster is no PLOVER event); else NONE /
+    UNMAPPED."""
+    _, _, no_event, rank = _load()
+    types = {e.type for e in doc.events}
+    for rule in no_event:  # "floods ... thousands evacuated": the relief is not the news
+        if types and types <= rule.over and rule.text.search(doc.article.text):
+            return rule.label
     for event in sorted(doc.events, key=lambda e: (rank.get(e.type, len(rank)), -e.confidence)):
         label = map_event(event, doc)
         if label:
             return label
-    for label, pattern in _load()[2]:
-        if pattern.search(doc.article.text):
-            return label
+    for rule in no_event:
+        if rule.text.search(doc.article.text):
+            return rule.label
     return UNMAPPED if doc.events else NO_EVENT
 
 

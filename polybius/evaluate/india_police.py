@@ -6,7 +6,8 @@ Gold: ``events/india_police_events/docs.jsonl`` (text, labels) joined with ``met
 The labels are about what *police* did, so an event counts only when the police are involved:
 an actor of the event has sector COP, or its text names a police force (``POLICE`` below); or the
 event has no actor at all and its evidence sentence names the police (agentless passives such as
-"99 persons were killed in police firing"). Events whose factuality is future, hypothetical,
+"99 persons were killed in police firing"; for KILL and FORCE, not when the sentence names them
+only as its source or as a place: "two were killed, police said"). Events whose factuality is future, hypothetical,
 negated or denied did not happen and are skipped, except for FAIL. A document gets label
 
 * KILL       a police ASSAULT with ``size.killed`` > 0 or a killing trigger (``KILL_TRIGGER``);
@@ -98,13 +99,15 @@ def _triggers(event: Event) -> str:
     return " ".join(ev.trigger.text for ev in event.evidence)
 
 
-def police_involved(doc: Document, event: Event) -> bool:
-    """An actor is police (sector COP or a police name), or no actor and the sentence names police
-    other than as the source of the report or a place ("police said", "under X police station")."""
+def police_involved(doc: Document, event: Event, *, acting: bool = False) -> bool:
+    """An actor is police (sector COP or a police name), or no actor and the sentence names police;
+    with ``acting``, naming them only as the source of the report or as a place does not count
+    ("two were killed, police said", "under X police station")."""
     actors = actors_of(doc, event.actors)
     if any(a.sector in POLICE_SECTORS or POLICE.search(f"{a.text} {a.name}") for a in actors):
         return True
-    return not actors and bool(POLICE.search(NOT_ACTING.sub(" ", sentence_of(doc, event))))
+    sentence = sentence_of(doc, event)
+    return not actors and bool(POLICE.search(NOT_ACTING.sub(" ", sentence) if acting else sentence))
 
 
 def labels_of(doc: Document) -> set[str]:
@@ -124,7 +127,8 @@ def labels_of(doc: Document) -> set[str]:
         if not police:
             continue
         out.add("ANY_ACTION")
-        if event.type == "ASSAULT":
+        # Violence in a sentence that names the police only as its source is not police force.
+        if event.type == "ASSAULT" and police_involved(doc, event, acting=True):
             out.add("FORCE")
             if (event.size.killed or 0) > 0 or KILL_TRIGGER.search(_triggers(event)):
                 out.add("KILL")

@@ -87,6 +87,7 @@ _FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 _INTENT_VERBS = {"promise", "offer", "pledge", "vow", "swear", "plan", "prepare", "intend",
                  "undertake", "decide", "threaten", "agree"}
 _INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
+_PREPARE_WORDS = {"prepare", "prepared", "ready", "poised", "gear"}
 _PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 _THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
                  "PROTEST": None, "MOBILIZE": "force"}
@@ -97,6 +98,9 @@ _BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because
 _BACKGROUND_PENALTY = 0.15
 # PLOVER codes violence by protesters as PROTEST (mode riot), not ASSAULT: "rioters clashed with police".
 _PROTESTER_LEMMAS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
+_ARMED_SECTORS = {"MIL", "REB"}
+_ARMED_LEMMAS = {"troop", "army", "soldier", "force", "militant", "rebel", "insurgent", "fighter",
+                 "militia", "militiaman", "jihadist", "guerrilla", "guerilla"}
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A nominal trigger after these is a topic or something that did not happen: "a book about the
 # massacre", "fired without warning".
@@ -109,6 +113,9 @@ _CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
 _CAUSE_PREPS = {"in", "by", "during"}
 _BLAST_LEMMAS = {"explosion", "blast", "fire", "blaze"}
 _ACCIDENT_ADVERBS = {"accidentally", "accidently", "inadvertently", "mistakenly"}
+# Vehicles and buildings failing: "killed when their bus plunged off a bridge".
+_ACCIDENT_VERBS = {"plunge", "overturn", "capsize", "derail", "collide", "crash", "collapse",
+                   "skid", "sink", "topple"}
 
 
 @dataclass
@@ -182,6 +189,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
     for draft in drafts:
         _recode_intent(draft)
         _recode_riot(draft)
+        _recode_occupation(draft, actors)
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
@@ -358,16 +366,24 @@ def _figurative(match: _Match, lex: Lexicon, anchors: set[int]) -> bool:
 def _accidental(match: _Match, lex: Lexicon) -> bool:
     """'An earthquake killed 300', 'killed in a plane crash', 'a gas cylinder explosion',
     'accidentally shot': harm caused by a hazard or an accident is a disaster, not an ASSAULT."""
-    if match.entry.type != "ASSAULT":
-        return False
     anchor = match.anchor
+    subjects = [c for c in anchor.children if c.dep_ == "nsubj"] if match.is_verb else []
+    if match.entry.type != "ASSAULT":  # "a tsunami slammed into the coast" accuses no one
+        return any(_words(t) & lex.hazard_words for t in subjects)
     if not match.is_verb:
         return _is_hazard(anchor, lex)
     if any(c.dep_ == "advmod" and c.lower_ in _ACCIDENT_ADVERBS for c in anchor.children):
         return True
-    causes = [c for c in anchor.children if c.dep_ == "nsubj"] or _inherited_subject(anchor)[0]
+    causes = subjects or _inherited_subject(anchor)[0]
     causes += [g for c in anchor.children if c.dep_ == "agent"
                or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS) for g in _pobjs(c)]
+    # "killed after a strong earthquake rocked the island", "killed when their bus plunged".
+    for clause in anchor.children:
+        if clause.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in ("after", "when", "as")
+                                          for m in clause.children):
+            if clause.lemma_.lower() in _ACCIDENT_VERBS:
+                return True
+            causes += [c for c in clause.children if c.dep_ == "nsubj"]
     return any(_is_hazard(t, lex) for t in causes)
 
 
@@ -882,6 +898,18 @@ def _intent(head: Token) -> tuple[bool, bool]:
     return False, negated
 
 
+def _prepared(head: Token) -> bool:
+    """'prepared to attack', 'prepared to resume shelling', 'is poised to strike'."""
+    node = head
+    for _ in range(2):
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in _PREPARE_WORDS:
+            return True
+    return False
+
+
 def _recode_intent(draft: _Draft) -> None:
     """Re-type a stated intention as PLOVER does: promise -> AGREE, threat -> THREATEN,
     'will not ...' -> REJECT; an ultimatum ('... unless X withdraws') is a THREATEN."""
@@ -890,6 +918,10 @@ def _recode_intent(draft: _Draft) -> None:
         return
     head = _clause_head(draft)
     intent, negated = _intent(head)
+    if etype == "ASSAULT" and not negated and _prepared(head):
+        # "the army prepared to resume shelling": readying force is a posture (MOBILIZE), not words.
+        draft.retyped, draft.mode, draft.recoded_by = "MOBILIZE", ["alert"], "intent"
+        return
     if not intent:
         return
     draft.recoded_by = "intent"
@@ -916,6 +948,23 @@ def _recode_riot(draft: _Draft) -> None:
     if any(t.lemma_.lower() in _PROTESTER_LEMMAS for s in subjects for t in _argument_tokens(s)):
         draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["riot"], "riot"
         _add(draft.context, "protest")
+
+
+def _recode_occupation(draft: _Draft, actors: Sequence[Actor]) -> None:
+    """Armed forces occupying ground seize territory (COERCE/seize, PLOVER's CAMEO 192), they do
+    not stage a sit-in: "government troops occupied three hill posts", "lands occupied by rebels"."""
+    if draft.type != "PROTEST" or "occupy" not in draft.mode or draft.rule:
+        return
+    head = _clause_head(draft)
+    sides = [c for c in head.children if c.dep_ == "nsubj"]
+    sides += [g for c in head.children if c.dep_ == "agent" for g in _pobjs(c)]
+    by_id = {a.id: a for a in actors}
+    armed = any((by_id[i].sector or "") in _ARMED_SECTORS for i in draft.actors if i in by_id) or any(
+        t.lemma_.lower() in _ARMED_LEMMAS for s in sides for t in s.subtree)
+    if armed:
+        draft.retyped, draft.mode, draft.recoded_by = "COERCE", ["seize"], "occupation"
+        draft.context = [c for c in draft.context if c != "protest"]
+        _add(draft.context, "territory")
 
 
 # ---- one event per happening
