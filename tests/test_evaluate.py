@@ -152,6 +152,61 @@ def test_case_mapping_table_maps_plover_events(text: str, type_: str, trigger: s
     assert case2021.predict(_case_doc(text, type_, trigger, mode)) == label
 
 
+@pytest.mark.parametrize(("text", "type_", "trigger", "mode", "label"), [
+    # ACLED: a battle between two armed sides is an armed clash whoever struck first ...
+    ("Militants attacked an army checkpoint near the town.", "ASSAULT", "attacked", [], "ARMED_CLASH"),
+    ("Rebels clashed with government troops.", "ASSAULT", "clashed", [], "ARMED_CLASH"),
+    # ... one-sided violence against civilians is an attack
+    ("Gunmen attacked a village market.", "ASSAULT", "attacked", [], "ATTACK"),
+    # protesters who fight back riot; dispersal of a peaceful crowd is an intervention
+    ("Protesters threw stones at police as tear gas was fired.", "ASSAULT", "fired", ["crowd-control"],
+     "VIOL_DEMONSTR"),
+    ("Police used water cannon to disperse the protesters.", "ASSAULT", "disperse", ["crowd-control"],
+     "PROTEST_WITH_INTER"),
+    ("Police opened fire on protesters, killing two.", "ASSAULT", "opened fire", ["firearms"],
+     "FORCE_AGAINST_PROTEST"),
+    # agreements include prisoner releases and surrenders; a claim of responsibility is ATTRIB
+    ("The government released 30 rebels in exchange for 16 soldiers.", "RETREAT", "released",
+     ["release"], "AGREEMENT"),
+    ("Ten rebels surrendered to the army.", "RETREAT", "surrendered", ["disarm"], "AGREEMENT"),
+    ("The group claimed responsibility for the bombing.", "ASSAULT", "bombing", ["explosives"], "ATTRIB"),
+    # a withdrawal hands ground over only when another side takes it
+    ("The army withdrew from the crossing, allowing the militants to seize it.", "RETREAT", "withdrew",
+     ["withdraw"], "NON_VIOL_TERRIT_TRANSFER"),
+    ("US forces withdrew from a key base.", "RETREAT", "withdrew", ["withdraw"], "CHANGE_TO_GROUP_ACT"),
+    ("Police seized guns and ammunition in a raid.", "COERCE", "seized guns", ["seize"], "DISR_WEAP"),
+    ("Police arrested ten people smuggling counterfeit notes.", "COERCE", "arrested", ["arrest"], "ORG_CRIME"),
+    ("Turkish forces set up a new observation post.", "MOBILIZE", "set up a new observation post", ["troops"],
+     "HQ_ESTABLISHED"),
+])
+def test_case_mapping_follows_acled_definitions(text: str, type_: str, trigger: str, mode: list[str],
+                                                label: str) -> None:
+    assert case2021.predict(_case_doc(text, type_, trigger, mode)) == label
+
+
+def test_case_clash_needs_an_armed_recipient_when_no_target_word_says_so() -> None:
+    text = "Fighters attacked the Kurdish group overnight."
+    doc = Document(article=Article(text=text), actors=[actor(text, "Kurdish group", "a1", sector="REB")],
+                   events=[event(text, "ASSAULT", "attacked", recipients=["a1"])])
+    civil = Document(article=Article(text=text), actors=[actor(text, "Kurdish group", "a1", sector="CVL")],
+                     events=[event(text, "ASSAULT", "attacked", recipients=["a1"])])
+    assert case2021.predict(doc) == "ARMED_CLASH" and case2021.predict(civil) == "ATTACK"
+
+
+def test_case_material_act_outranks_a_statement_in_the_same_snippet() -> None:
+    text = "Protesters marched through the city demanding reforms."
+    doc = Document(article=Article(text=text), events=[
+        event(text, "REQUEST", "demanding", confidence=0.8),
+        event(text, "PROTEST", "marched", mode=["demo"], confidence=0.6)])
+    assert case2021.predict(doc) == "PEACE_PROTEST"
+
+
+def test_case_relief_after_a_natural_disaster_is_the_disaster() -> None:
+    text = "Floods hit the province and thousands were evacuated."
+    relief = Document(article=Article(text=text), events=[event(text, "RETREAT", "evacuated", mode=["withdraw"])])
+    assert case2021.predict(relief) == "NATURAL_DISASTER"
+
+
 def test_case_snippet_without_event_is_a_disaster_by_its_hazard_words_else_none() -> None:
     text = "Jets bombed the market in Northtown."
     pipe = FakePipeline({text: lambda a: _case_doc(a.text, "ASSAULT", "bombed", ["aerial"])})
