@@ -452,3 +452,9 @@ def test_uds_gold_value_follows_the_happened_sign_and_confidence() -> None:
     assert uds_ih2.gold_value([{"Happened": "nan", "Confidence": "nan", "Keep": "True"}]) is None
     item = uds_ih2.Item(["They", "attacked", "it"], 1, 3.0)
     assert item.text[item.span[0]:item.span[1]] == "attacked"
+
+
+def test_case_protester_violence_told_in_another_sentence_makes_a_violent_demonstration() -> None:
+    text = "Thousands joined a demonstration in Bristol. Projectiles were thrown at police."
+    doc = Document(article=Article(text=text), events=[event(text, "PROTEST", "demonstration", mode=["demo"])])
+    assert case2021.predict(doc) == "VIOL_DEMONSTR"

@@ -38,7 +38,7 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "POL", "SPY", "JUD", "LEG"})
 NO_EVENT = "NONE"
 UNMAPPED = "UNMAPPED"
 _RULE_KEYS = {"label", "types", "modes", "contexts", "trigger", "evidence", "actor",
-              "actor_sectors", "recipient_sectors", "not_evidence", "harm"}
+              "actor_sectors", "recipient_sectors", "not_evidence", "harm", "text"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Rule:
     recipient_sectors: frozenset[str] = frozenset()
     not_evidence: re.Pattern[str] | None = None
     harm: bool | None = None
+    text: re.Pattern[str] | None = None
 
     def matches(self, event: Event, doc: Document) -> bool:
         """True when ``event`` (in ``doc``) satisfies every condition of this rule."""
@@ -70,6 +71,8 @@ class Rule:
         if self.evidence and not self.evidence.search(_evidence_text(doc, event)):
             return False
         if self.not_evidence and self.not_evidence.search(_evidence_text(doc, event)):
+            return False
+        if self.text and not self.text.search(doc.article.text):
             return False
         if self.actor_sectors and _first_sector(doc, event) not in self.actor_sectors:
             return False
@@ -166,6 +169,7 @@ def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
         trigger = re.compile(raw["trigger"], re.I) if raw.get("trigger") else None
         evidence = re.compile(raw["evidence"], re.I) if raw.get("evidence") else None
         not_evidence = re.compile(raw["not_evidence"], re.I) if raw.get("not_evidence") else None
+        text = re.compile(raw["text"], re.I) if raw.get("text") else None
     except re.error as err:
         raise ResourceError(f"{entry}: bad regex: {err}") from err
     return Rule(label=raw["label"], types=frozenset(raw["types"]),
@@ -174,7 +178,7 @@ def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
                 trigger=trigger, evidence=evidence, actor=raw.get("actor"),
                 actor_sectors=frozenset(raw.get("actor_sectors", [])),
                 recipient_sectors=frozenset(raw.get("recipient_sectors", [])),
-                not_evidence=not_evidence, harm=raw.get("harm"))
+                not_evidence=not_evidence, harm=raw.get("harm"), text=text)
 
 
 def map_event(event: Event, doc: Document) -> str | None:
