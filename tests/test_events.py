@@ -447,3 +447,16 @@ def test_armed_forces_occupying_ground_seize_territory_but_students_sit_in(parse
     students, _ = _events(parse, "Students occupied the university building.")
     assert [(e.type, e.context) for e in troops] == [("COERCE", ["military", "territory"])]
     assert [e.type for e in students] == ["PROTEST"]
+
+
+@pytest.mark.parametrize("text", ["Iraqi forces freed several villages from the Islamic State.",
+                                  "Syrian troops captured a key neighborhood in the countryside.",
+                                  "The army regained territory around the town."])
+def test_ground_taken_is_a_seizure_of_territory(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert [(e.type, "territory" in e.context) for e in events] == [("COERCE", True)]
+
+
+def test_freeing_people_stays_a_release(parse: Parse) -> None:
+    events, _ = _events(parse, "Police freed the hostages on Sunday.")
+    assert [e.type for e in events] == ["RETREAT"]
