@@ -460,3 +460,16 @@ def test_ground_taken_is_a_seizure_of_territory(parse: Parse, text: str) -> None
 def test_freeing_people_stays_a_release(parse: Parse) -> None:
     events, _ = _events(parse, "Police freed the hostages on Sunday.")
     assert [e.type for e in events] == ["RETREAT"]
+
+
+@pytest.mark.parametrize("text", ["Demonstrators gathered outside the embassy on Thursday.",
+                                  "Protesters poured into the streets across the country.",
+                                  "Thousands took to the streets of Minsk."])
+def test_crowds_of_protesters_gathering_are_a_protest(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+def test_other_gatherings_are_no_event(parse: Parse) -> None:
+    events, _ = _events(parse, "Relatives gathered at the hospital.")
+    assert events == []

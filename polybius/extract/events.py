@@ -245,6 +245,10 @@ def _match_at(tok: Token, sent: SpacySpan, lex: Lexicon) -> _Match | None:
                 if obj is None:
                     continue
                 tokens = sorted({*tokens, obj.i})
+            if entry.subjects and not any(
+                    _words(t) & set(entry.subjects) for c in anchor.children if c.dep_ == "nsubj"
+                    for t in (c, *c.conjuncts)):
+                continue
             return _Match(entry, tokens, anchor, sent, light if not _is_verb(anchor) else None)
     return None
 

@@ -57,6 +57,8 @@ class TriggerEntry:
     """Particles that make the verb another verb ("shoot up" is not "shoot")."""
     objects: tuple[str, ...] = ()
     """The verb triggers only when its object is one of these lemmas ("found weapons")."""
+    subjects: tuple[str, ...] = ()
+    """The verb triggers only when its subject is one of these lemmas ("protesters gathered")."""
     notes: str = ""
 
     @property
@@ -157,7 +159,8 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
     entries = tuple(_entry(raw, i, path.name, plover) for i, raw in enumerate(data.get("triggers") or []))
     index: dict[str, list[TriggerEntry]] = {}
     # Longer patterns first, and light-verb-restricted entries before the plain entry of a lemma.
-    for entry in sorted(entries, key=lambda e: (-len(e.words), not (e.light_verbs or e.objects))):
+    for entry in sorted(entries, key=lambda e: (-len(e.words),
+                                                not (e.light_verbs or e.objects or e.subjects))):
         index.setdefault(entry.words[0], []).append(entry)
     assault_modes = plover.types["ASSAULT"].modes if "ASSAULT" in plover.types else ()
     mode_words = _cue_words(data.get("mode_words"), set(assault_modes), f"{path.name}: mode_words")
@@ -199,6 +202,7 @@ def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
                         _str_list(raw.get("light_verbs"), where),
                         _str_list(raw.get("not_with"), where),
                         tuple(w.lower() for w in _str_list(raw.get("objects"), where)),
+                        tuple(w.lower() for w in _str_list(raw.get("subjects"), where)),
                         str(raw.get("notes", "")))
 
 
