@@ -2,7 +2,9 @@
 
 Gold: ``events/case2021_task2/test_set_final_release_with_labels.tsv``. The mapping from PLOVER
 type + mode + context (+ weapon/target words in the evidence) to the labels is data:
-``polybius/resources/case2021_map.yaml``. A snippet with no event or no mappable event is wrong.
+``polybius/resources/case2021_map.yaml``: the snippet's events ranked by tier, rules following
+ACLED's sub-event definitions, and ``no_event`` rules for disasters and crime, which are no PLOVER
+event. A snippet with no mappable event and no ``no_event`` match is wrong (NONE / UNMAPPED).
 Metrics: ``weighted_f1`` (the shared task's official metric, sklearn ``average="weighted"``),
 ``accuracy``, ``macro_f1`` (mean over the labels present in gold).
 """
