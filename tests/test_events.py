@@ -379,3 +379,97 @@ def test_a_rising_death_toll_updates_the_first_figure(parse: Parse) -> None:
 def test_a_later_smaller_figure_is_a_sub_count_and_does_not_replace_the_total(parse: Parse) -> None:
     events, _ = _events(parse, "Gunmen killed 12 people, among them 3 children killed in the market.")
     assert events[0].size.killed == 12
+
+
+@pytest.mark.parametrize("text", [
+    "An earthquake killed 300 people in Nepal.",
+    "Twelve people were killed in a plane crash on Sunday.",
+    "A gas cylinder explosion killed eight people at a market.",
+    "The soldier accidentally shot his colleague.",
+    "Hundreds were killed after a strong earthquake rocked the island.",
+    "Nineteen people were killed when their bus plunged off a bridge.",
+    "A tsunami slammed into the beaches on Saturday.",
+])
+def test_harm_from_a_hazard_or_an_accident_is_no_event(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert events == []
+
+
+def test_bomb_explosion_and_gas_attack_stay_assaults(parse: Parse) -> None:
+    for text in ("A bomb explosion killed eight people.", "A gas attack killed 80 people."):
+        events, _ = _events(parse, text)
+        assert [e.type for e in events] == ["ASSAULT"]
+
+
+@pytest.mark.parametrize("text, mode", [
+    ("Police fired 64 rounds in the air to scare away the mob.", "firearms"),
+    ("Three people were injured in police firing on Tuesday.", "firearms"),
+    ("Police burst teargas shells to quell the mob.", "crowd-control"),
+    ("Police lathi-charged the protesters outside the office.", "crowd-control"),
+])
+def test_police_fire_and_crowd_control_wordings_are_assaults(parse: Parse, text: str, mode: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == ["ASSAULT"] and mode in events[0].mode
+
+
+def test_dismissing_an_employee_is_not_gunfire(parse: Parse) -> None:
+    events, _ = _events(parse, "The firm fired its chief executive on Monday.")
+    assert events == []
+
+
+@pytest.mark.parametrize("text, etype, mode", [
+    ("Turkish forces have set up a new observation post in Idlib.", "MOBILIZE", "troops"),
+    ("Police said the pistols were discovered during a search of the bus.", "COERCE", "seize"),
+    ("Two caches containing weapons and ammunition were discovered by the army.", "COERCE", "seize"),
+    ("The army destroyed 300 landmines along the border.", "COERCE", "seize"),
+    ("North Korea expelled inspectors of the IAEA on Tuesday.", "SANCTION", "expel"),
+    ("The government ordered the newspaper to suspend publication.", "COERCE", "censor"),
+])
+def test_a_verb_with_a_telling_object_is_coded_by_it(parse: Parse, text: str, etype: str, mode: str) -> None:
+    events, _ = _events(parse, text)
+    assert [(e.type, mode in e.mode) for e in events] == [(etype, True)]
+
+
+@pytest.mark.parametrize("text", ["Police found the body of a woman near the river.",
+                                  "Gunmen destroyed homes in the village."])
+def test_the_same_verbs_without_such_an_object_are_not_seizures(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert "COERCE" not in [e.type for e in events]
+
+
+def test_preparing_to_attack_is_mobilization_not_a_threat(parse: Parse) -> None:
+    events, _ = _events(parse, "The army prepared to resume shelling the rebel-held town.")
+    assert [(e.type, e.mode) for e in events] == [("MOBILIZE", ["alert"])]
+
+
+def test_armed_forces_occupying_ground_seize_territory_but_students_sit_in(parse: Parse) -> None:
+    troops, _ = _events(parse, "Government troops occupied three hill posts of the rebels.")
+    students, _ = _events(parse, "Students occupied the university building.")
+    assert [(e.type, e.context) for e in troops] == [("COERCE", ["military", "territory"])]
+    assert [e.type for e in students] == ["PROTEST"]
+
+
+@pytest.mark.parametrize("text", ["Iraqi forces freed several villages from the Islamic State.",
+                                  "Syrian troops captured a key neighborhood in the countryside.",
+                                  "The army regained territory around the town."])
+def test_ground_taken_is_a_seizure_of_territory(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert [(e.type, "territory" in e.context) for e in events] == [("COERCE", True)]
+
+
+def test_freeing_people_stays_a_release(parse: Parse) -> None:
+    events, _ = _events(parse, "Police freed the hostages on Sunday.")
+    assert [e.type for e in events] == ["RETREAT"]
+
+
+@pytest.mark.parametrize("text", ["Demonstrators gathered outside the embassy on Thursday.",
+                                  "Protesters poured into the streets across the country.",
+                                  "Thousands took to the streets of Minsk."])
+def test_crowds_of_protesters_gathering_are_a_protest(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+def test_other_gatherings_are_no_event(parse: Parse) -> None:
+    events, _ = _events(parse, "Relatives gathered at the hospital.")
+    assert events == []

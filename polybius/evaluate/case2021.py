@@ -2,7 +2,9 @@
 
 Gold: ``events/case2021_task2/test_set_final_release_with_labels.tsv``. The mapping from PLOVER
 type + mode + context (+ weapon/target words in the evidence) to the labels is data:
-``polybius/resources/case2021_map.yaml``. A snippet with no event or no mappable event is wrong.
+``polybius/resources/case2021_map.yaml``: the snippet's events ranked by tier, rules following
+ACLED's sub-event definitions, and ``no_event`` rules for disasters and crime, which are no PLOVER
+event. A snippet with no mappable event and no ``no_event`` match is wrong (NONE / UNMAPPED).
 Metrics: ``weighted_f1`` (the shared task's official metric, sklearn ``average="weighted"``),
 ``accuracy``, ``macro_f1`` (mean over the labels present in gold).
 """
@@ -38,7 +40,7 @@ STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "POL", "SPY", "JUD", "LEG"})
 NO_EVENT = "NONE"
 UNMAPPED = "UNMAPPED"
 _RULE_KEYS = {"label", "types", "modes", "contexts", "trigger", "evidence", "actor",
-              "actor_sectors"}
+              "actor_sectors", "recipient_sectors", "not_evidence", "harm", "text"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Rule:
     evidence: re.Pattern[str] | None = None
     actor: str | None = None
     actor_sectors: frozenset[str] = frozenset()
+    recipient_sectors: frozenset[str] = frozenset()
+    not_evidence: re.Pattern[str] | None = None
+    harm: bool | None = None
+    text: re.Pattern[str] | None = None
 
     def matches(self, event: Event, doc: Document) -> bool:
         """True when ``event`` (in ``doc``) satisfies every condition of this rule."""
@@ -66,7 +72,16 @@ class Rule:
             return False
         if self.evidence and not self.evidence.search(_evidence_text(doc, event)):
             return False
+        if self.not_evidence and self.not_evidence.search(_evidence_text(doc, event)):
+            return False
+        if self.text and not self.text.search(doc.article.text):
+            return False
         if self.actor_sectors and _first_sector(doc, event) not in self.actor_sectors:
+            return False
+        if self.recipient_sectors and not self.recipient_sectors & {
+                a.sector for a in actors_of(doc, event.recipients)}:
+            return False
+        if self.harm is not None and self.harm != bool(event.size.killed or event.size.injured):
             return False
         return self.actor is None or _actor_kind(doc, event) == self.actor
 
@@ -95,13 +110,48 @@ def _actor_kind(doc: Document, event: Event) -> str | None:
 @lru_cache(maxsize=1)
 def load_map() -> tuple[tuple[str, ...], tuple[Rule, ...]]:
     """(labels, rules) from the packaged mapping table, validated."""
+    labels, rules, _, _ = _load()
+    return labels, rules
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[tuple[str, ...], tuple[Rule, ...], tuple[NoEventRule, ...], dict[str, int]]:
     where = f"polybius/resources/{MAP_FILE}"
     data = yaml.safe_load(resources.files("polybius.resources").joinpath(MAP_FILE).read_text("utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) \
             or not isinstance(data.get("rules"), list):
         raise ResourceError(f"{where}: needs a `labels` list and a `rules` list")
     labels = tuple(str(x) for x in data["labels"])
-    return labels, tuple(_rule(r, i, labels, where) for i, r in enumerate(data["rules"]))
+    rules = tuple(_rule(r, i, labels, where) for i, r in enumerate(data["rules"]))
+    tiers = data.get("tiers") or []
+    if not isinstance(tiers, list) or not all(isinstance(t, list) and set(t) <= PLOVER_TYPES
+                                              for t in tiers):
+        raise ResourceError(f"{where}: `tiers` must be a list of lists of PLOVER types")
+    rank = {etype: n for n, tier in enumerate(tiers) for etype in tier}
+    return labels, rules, tuple(_no_event_rule(r, i, labels, where)
+                                for i, r in enumerate(data.get("no_event") or [])), rank
+
+
+@dataclass(frozen=True)
+class NoEventRule:
+    """A label for a snippet with no mappable event (or only events of the ``over`` types) whose
+    text matches ``text``."""
+
+    label: str
+    text: re.Pattern[str]
+    over: frozenset[str] = frozenset()
+
+
+def _no_event_rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> NoEventRule:
+    entry = f"{where}: no_event rule {i} ({raw!r})"
+    if not isinstance(raw, dict) or not {"label", "text"} <= set(raw) <= {"label", "text", "over"} \
+            or raw["label"] not in labels or not set(raw.get("over", [])) <= PLOVER_TYPES:
+        raise ResourceError(f"{entry}: needs `label` (one of `labels`), a `text` regex and "
+                            f"optionally `over` (PLOVER types)")
+    try:
+        return NoEventRule(raw["label"], re.compile(raw["text"], re.I), frozenset(raw.get("over", [])))
+    except re.error as err:
+        raise ResourceError(f"{entry}: bad regex: {err}") from err
 
 
 def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
@@ -113,18 +163,24 @@ def _rule(raw: Any, i: int, labels: tuple[str, ...], where: str) -> Rule:
     bad = set(raw["types"]) - PLOVER_TYPES
     if bad:
         raise ResourceError(f"{entry}: unknown PLOVER types {sorted(bad)}")
+    if raw.get("harm") not in (None, True, False):
+        raise ResourceError(f"{entry}: harm must be true or false")
     if raw.get("actor") not in (None, "state", "nonstate"):
         raise ResourceError(f"{entry}: actor must be `state` or `nonstate`")
     try:
         trigger = re.compile(raw["trigger"], re.I) if raw.get("trigger") else None
         evidence = re.compile(raw["evidence"], re.I) if raw.get("evidence") else None
+        not_evidence = re.compile(raw["not_evidence"], re.I) if raw.get("not_evidence") else None
+        text = re.compile(raw["text"], re.I) if raw.get("text") else None
     except re.error as err:
         raise ResourceError(f"{entry}: bad regex: {err}") from err
     return Rule(label=raw["label"], types=frozenset(raw["types"]),
                 modes=frozenset(_norm(x) for x in raw.get("modes", [])),
                 contexts=frozenset(_norm(x) for x in raw.get("contexts", [])),
                 trigger=trigger, evidence=evidence, actor=raw.get("actor"),
-                actor_sectors=frozenset(raw.get("actor_sectors", [])))
+                actor_sectors=frozenset(raw.get("actor_sectors", [])),
+                recipient_sectors=frozenset(raw.get("recipient_sectors", [])),
+                not_evidence=not_evidence, harm=raw.get("harm"), text=text)
 
 
 def map_event(event: Event, doc: Document) -> str | None:
@@ -136,14 +192,24 @@ def map_event(event: Event, doc: Document) -> str | None:
 
 
 def predict(doc: Document) -> str:
-    """The snippet's label: the highest-confidence event that maps; NONE / UNMAPPED otherwise."""
-    if not doc.events:
-        return NO_EVENT
-    for event in sorted(doc.events, key=lambda e: -e.confidence):
+    """The snippet's label: a `no_event` rule whose words the text names when every event is of
+    its `over` types (relief after a disaster); else the first event that maps, taken by tier
+    (material acts before statements), then confidence, then text order; else the first
+    `no_event` rule whose words the text names (a disaster is no PLOVER event); else NONE /
+    UNMAPPED."""
+    _, _, no_event, rank = _load()
+    types = {e.type for e in doc.events}
+    for rule in no_event:  # "floods ... thousands evacuated": the relief is not the news
+        if types and types <= rule.over and rule.text.search(doc.article.text):
+            return rule.label
+    for event in sorted(doc.events, key=lambda e: (rank.get(e.type, len(rank)), -e.confidence)):
         label = map_event(event, doc)
         if label:
             return label
-    return UNMAPPED
+    for rule in no_event:
+        if rule.text.search(doc.article.text):
+            return rule.label
+    return UNMAPPED if doc.events else NO_EVENT
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ Gold: ``events/india_police_events/docs.jsonl`` (text, labels) joined with ``met
 The labels are about what *police* did, so an event counts only when the police are involved:
 an actor of the event has sector COP, or its text names a police force (``POLICE`` below); or the
 event has no actor at all and its evidence sentence names the police (agentless passives such as
-"99 persons were killed in police firing"). Events whose factuality is future, hypothetical,
+"99 persons were killed in police firing"; for KILL and FORCE, not when the sentence names them
+only as its source or as a place: "two were killed, police said"). Events whose factuality is future, hypothetical,
 negated or denied did not happen and are skipped, except for FAIL. A document gets label
 
 * KILL       a police ASSAULT with ``size.killed`` > 0 or a killing trigger (``KILL_TRIGGER``);
@@ -47,6 +48,13 @@ POLICE = re.compile(
     r"\b(police|policem[ae]n|cops?|constables?|constabulary|inspectors?|sub-inspectors?|"
     r"\bsp\b|dsp|rapid action force|raf|crpf|srp|bsf|paramilitary|"
     r"security forces|law enforcement)\b", re.I)
+# Police named only as the source of a report or as a place do not act in the event:
+# "two were killed, police said", "according to the police", "under Khadia police station".
+NOT_ACTING = re.compile(
+    r"\b(according to (the )?|(the )?[\w-]+ )?(police|cops?|officials?)( \w+){0,4}"
+    r"( (said|says|say|told|added|reported|confirmed|stated|informed|claimed|sources?|spokesm[ae]n)\b)"
+    r"|\bpolice (station|control room|headquarters|chowky|chowki|post|lines|commissionerate)s?\b"
+    r"|\baccording to (the )?police\b", re.I)
 KILL_TRIGGER = re.compile(r"kill|shot dead|shoot dead|gunned down|murder|dead|death|lynch", re.I)
 ARREST_TRIGGER = re.compile(r"arrest|detain|detention|custody|nab|apprehend|round(ed)? up|held", re.I)
 FAIL_TRIGGER = re.compile(r"fail|did not|didn't|refus|inaction|mute spectator|look(ed)? on", re.I)
@@ -91,12 +99,15 @@ def _triggers(event: Event) -> str:
     return " ".join(ev.trigger.text for ev in event.evidence)
 
 
-def police_involved(doc: Document, event: Event) -> bool:
-    """An actor is police (sector COP or a police name), or no actor and the sentence names police."""
+def police_involved(doc: Document, event: Event, *, acting: bool = False) -> bool:
+    """An actor is police (sector COP or a police name), or no actor and the sentence names police;
+    with ``acting``, naming them only as the source of the report or as a place does not count
+    ("two were killed, police said", "under X police station")."""
     actors = actors_of(doc, event.actors)
     if any(a.sector in POLICE_SECTORS or POLICE.search(f"{a.text} {a.name}") for a in actors):
         return True
-    return not actors and bool(POLICE.search(sentence_of(doc, event)))
+    sentence = sentence_of(doc, event)
+    return not actors and bool(POLICE.search(NOT_ACTING.sub(" ", sentence) if acting else sentence))
 
 
 def labels_of(doc: Document) -> set[str]:
@@ -116,7 +127,8 @@ def labels_of(doc: Document) -> set[str]:
         if not police:
             continue
         out.add("ANY_ACTION")
-        if event.type == "ASSAULT":
+        # Violence in a sentence that names the police only as its source is not police force.
+        if event.type == "ASSAULT" and police_involved(doc, event, acting=True):
             out.add("FORCE")
             if (event.size.killed or 0) > 0 or KILL_TRIGGER.search(_triggers(event)):
                 out.add("KILL")

@@ -87,6 +87,7 @@ _FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 _INTENT_VERBS = {"promise", "offer", "pledge", "vow", "swear", "plan", "prepare", "intend",
                  "undertake", "decide", "threaten", "agree"}
 _INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
+_PREPARE_WORDS = {"prepare", "prepared", "ready", "poised", "gear"}
 _PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 _THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
                  "PROTEST": None, "MOBILIZE": "force"}
@@ -97,6 +98,9 @@ _BACKGROUND_MARKS = {"after", "since", "as", "when", "while", "before", "because
 _BACKGROUND_PENALTY = 0.15
 # PLOVER codes violence by protesters as PROTEST (mode riot), not ASSAULT: "rioters clashed with police".
 _PROTESTER_LEMMAS = {"protester", "protestor", "demonstrator", "rioter", "marcher"}
+_ARMED_SECTORS = {"MIL", "REB"}
+_ARMED_LEMMAS = {"troop", "army", "soldier", "force", "militant", "rebel", "insurgent", "fighter",
+                 "militia", "militiaman", "jihadist", "guerrilla", "guerilla"}
 _PLACE_ENTS = {"DATE", "TIME", "GPE", "LOC", "FAC"}
 # A nominal trigger after these is a topic or something that did not happen: "a book about the
 # massacre", "fired without warning".
@@ -105,6 +109,13 @@ _BACKGROUND_PREPS = {"after", "before", "since", "following"}
 # "a mediation effort", "a bombing campaign": the trigger names what the effort is.
 _EFFORT_NOUNS = {"effort", "mission", "campaign", "operation", "bid", "drive", "initiative"}
 _CASUALTY_LEMMAS = {"lose", "die", "perish", "claim", "leave"}
+# What may name a disaster rather than an attack: "killed in a flood", "hit by a landslide".
+_CAUSE_PREPS = {"in", "by", "during"}
+_BLAST_LEMMAS = {"explosion", "blast", "fire", "blaze"}
+_ACCIDENT_ADVERBS = {"accidentally", "accidently", "inadvertently", "mistakenly"}
+# Vehicles and buildings failing: "killed when their bus plunged off a bridge".
+_ACCIDENT_VERBS = {"plunge", "overturn", "capsize", "derail", "collide", "crash", "collapse",
+                   "skid", "sink", "topple"}
 
 
 @dataclass
@@ -167,7 +178,8 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             target = _attach_anaphor(match, drafts, actors, doc)
         if target is not None:
             by_token.update({i: target for i in target.tokens})
-        elif _figurative(match, lex, anchors) or _generic_passive(match, actors):
+        elif (_figurative(match, lex, anchors) or _generic_passive(match, actors)
+              or _accidental(match, lex)):
             continue
         elif match.is_verb or _qualifies(match, lex, numbers, actors):
             draft = _new_draft(match, actors, lex, anchors)
@@ -177,6 +189,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
     for draft in drafts:
         _recode_intent(draft)
         _recode_riot(draft)
+        _recode_occupation(draft, actors)
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
@@ -227,8 +240,34 @@ def _match_at(tok: Token, sent: SpacySpan, lex: Lexicon) -> _Match | None:
             if entry.not_with and any(c.lower_ in entry.not_with for c in anchor.children
                                       if c.dep_ in ("prt", "dobj", "advmod")):
                 continue
+            if entry.objects:
+                obj = next((o for o in _object_heads(anchor) if _words(o) & set(entry.objects)), None)
+                if obj is None:
+                    continue
+                tokens = sorted({*tokens, obj.i})
+            if entry.subjects and not any(
+                    _words(t) & set(entry.subjects) for c in anchor.children if c.dep_ == "nsubj"
+                    for t in (c, *c.conjuncts)):
+                continue
             return _Match(entry, tokens, anchor, sent, light if not _is_verb(anchor) else None)
     return None
+
+
+def _object_heads(verb: Token) -> list[Token]:
+    """What a verb acts on: its object or passive subject, the head of their "of" phrase or of a
+    "containing" clause, and conjuncts ("found a cache of rifles and grenades")."""
+    out = [c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")]
+    if verb.dep_ in ("acl", "relcl") and verb.tag_ == "VBN":
+        out.append(verb.head)  # "the weapons seized on Sunday", "bombs discovered in a box"
+    for tok in list(out):
+        for child in tok.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                out += _pobjs(child)
+            elif child.dep_ == "acl":
+                out += [g for g in child.children if g.dep_ == "dobj"]
+    for tok in list(out):
+        out += [c for c in tok.conjuncts]
+    return out
 
 
 def _pattern_tokens(tok: Token, sent: SpacySpan, words: tuple[str, ...]) -> list[int] | None:
@@ -326,6 +365,39 @@ def _figurative(match: _Match, lex: Lexicon, anchors: set[int]) -> bool:
     if match.entry.type != "ASSAULT" or not match.is_verb:
         return False
     return any(_words(t) & lex.figurative_words for t in _clause_tokens(match, anchors))
+
+
+def _accidental(match: _Match, lex: Lexicon) -> bool:
+    """'An earthquake killed 300', 'killed in a plane crash', 'a gas cylinder explosion',
+    'accidentally shot': harm caused by a hazard or an accident is a disaster, not an ASSAULT."""
+    anchor = match.anchor
+    subjects = [c for c in anchor.children if c.dep_ == "nsubj"] if match.is_verb else []
+    if match.entry.type != "ASSAULT":  # "a tsunami slammed into the coast" accuses no one
+        return any(_words(t) & lex.hazard_words for t in subjects)
+    if not match.is_verb:
+        return _is_hazard(anchor, lex)
+    if any(c.dep_ == "advmod" and c.lower_ in _ACCIDENT_ADVERBS for c in anchor.children):
+        return True
+    causes = subjects or _inherited_subject(anchor)[0]
+    causes += [g for c in anchor.children if c.dep_ == "agent"
+               or (c.dep_ == "prep" and c.lower_ in _CAUSE_PREPS) for g in _pobjs(c)]
+    # "killed after a strong earthquake rocked the island", "killed when their bus plunged".
+    for clause in anchor.children:
+        if clause.dep_ == "advcl" and any(m.dep_ in ("mark", "advmod") and m.lower_ in ("after", "when", "as")
+                                          for m in clause.children):
+            if clause.lemma_.lower() in _ACCIDENT_VERBS:
+                return True
+            causes += [c for c in clause.children if c.dep_ == "nsubj"]
+    return any(_is_hazard(t, lex) for t in causes)
+
+
+def _is_hazard(noun: Token, lex: Lexicon) -> bool:
+    if _words(noun) & lex.hazard_words:
+        return True
+    # "a gas explosion", "a chemical plant blast": an explosion or fire with an accidental source.
+    return noun.lemma_.lower() in _BLAST_LEMMAS and any(
+        _words(m) & lex.accident_sources for c in noun.children
+        if c.dep_ in ("compound", "amod", "nmod") for m in c.subtree)
 
 
 def _generic_passive(match: _Match, actors: Sequence[Actor]) -> bool:
@@ -830,6 +902,18 @@ def _intent(head: Token) -> tuple[bool, bool]:
     return False, negated
 
 
+def _prepared(head: Token) -> bool:
+    """'prepared to attack', 'prepared to resume shelling', 'is poised to strike'."""
+    node = head
+    for _ in range(2):
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in _PREPARE_WORDS:
+            return True
+    return False
+
+
 def _recode_intent(draft: _Draft) -> None:
     """Re-type a stated intention as PLOVER does: promise -> AGREE, threat -> THREATEN,
     'will not ...' -> REJECT; an ultimatum ('... unless X withdraws') is a THREATEN."""
@@ -838,6 +922,10 @@ def _recode_intent(draft: _Draft) -> None:
         return
     head = _clause_head(draft)
     intent, negated = _intent(head)
+    if etype == "ASSAULT" and not negated and _prepared(head):
+        # "the army prepared to resume shelling": readying force is a posture (MOBILIZE), not words.
+        draft.retyped, draft.mode, draft.recoded_by = "MOBILIZE", ["alert"], "intent"
+        return
     if not intent:
         return
     draft.recoded_by = "intent"
@@ -864,6 +952,23 @@ def _recode_riot(draft: _Draft) -> None:
     if any(t.lemma_.lower() in _PROTESTER_LEMMAS for s in subjects for t in _argument_tokens(s)):
         draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["riot"], "riot"
         _add(draft.context, "protest")
+
+
+def _recode_occupation(draft: _Draft, actors: Sequence[Actor]) -> None:
+    """Armed forces occupying ground seize territory (COERCE/seize, PLOVER's CAMEO 192), they do
+    not stage a sit-in: "government troops occupied three hill posts", "lands occupied by rebels"."""
+    if draft.type != "PROTEST" or "occupy" not in draft.mode or draft.rule:
+        return
+    head = _clause_head(draft)
+    sides = [c for c in head.children if c.dep_ == "nsubj"]
+    sides += [g for c in head.children if c.dep_ == "agent" for g in _pobjs(c)]
+    by_id = {a.id: a for a in actors}
+    armed = any((by_id[i].sector or "") in _ARMED_SECTORS for i in draft.actors if i in by_id) or any(
+        t.lemma_.lower() in _ARMED_LEMMAS for s in sides for t in s.subtree)
+    if armed:
+        draft.retyped, draft.mode, draft.recoded_by = "COERCE", ["seize"], "occupation"
+        draft.context = [c for c in draft.context if c != "protest"]
+        _add(draft.context, "territory")
 
 
 # ---- one event per happening

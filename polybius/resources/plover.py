@@ -55,6 +55,10 @@ class TriggerEntry:
     light_verbs: tuple[str, ...] = ()
     not_with: tuple[str, ...] = ()
     """Particles that make the verb another verb ("shoot up" is not "shoot")."""
+    objects: tuple[str, ...] = ()
+    """The verb triggers only when its object is one of these lemmas ("found weapons")."""
+    subjects: tuple[str, ...] = ()
+    """The verb triggers only when its subject is one of these lemmas ("protesters gathered")."""
     notes: str = ""
 
     @property
@@ -96,6 +100,10 @@ class Lexicon:
     numbers: NumberLexicon
     figurative_words: frozenset[str] = frozenset()
     """Words that make a violent verb in the same clause figurative ("shot the ball")."""
+    hazard_words: frozenset[str] = frozenset()
+    """Disasters and accidents that cause harm without an actor ("an earthquake killed 300")."""
+    accident_sources: frozenset[str] = frozenset()
+    """Modifiers that make an explosion or fire an accident ("a gas cylinder explosion")."""
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +159,8 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
     entries = tuple(_entry(raw, i, path.name, plover) for i, raw in enumerate(data.get("triggers") or []))
     index: dict[str, list[TriggerEntry]] = {}
     # Longer patterns first, and light-verb-restricted entries before the plain entry of a lemma.
-    for entry in sorted(entries, key=lambda e: (-len(e.words), not e.light_verbs)):
+    for entry in sorted(entries, key=lambda e: (-len(e.words),
+                                                not (e.light_verbs or e.objects or e.subjects))):
         index.setdefault(entry.words[0], []).append(entry)
     assault_modes = plover.types["ASSAULT"].modes if "ASSAULT" in plover.types else ()
     mode_words = _cue_words(data.get("mode_words"), set(assault_modes), f"{path.name}: mode_words")
@@ -160,8 +169,11 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
     light = frozenset(_str_list(data.get("light_verbs"), f"{path.name}: light_verbs"))
     figurative = frozenset(w.lower() for w in _str_list(data.get("figurative_words"),
                                                          f"{path.name}: figurative_words"))
+    hazards, sources = (frozenset(w.lower() for w in _str_list(data.get(key), f"{path.name}: {key}"))
+                        for key in ("hazard_words", "accident_sources"))
     return Lexicon(entries, {k: tuple(v) for k, v in index.items()}, light, mode_words,
-                   context_words, _numbers(data.get("numbers"), path.name), figurative)
+                   context_words, _numbers(data.get("numbers"), path.name), figurative, hazards,
+                   sources)
 
 
 def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
@@ -188,7 +200,10 @@ def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:
         raise ResourceError(f"{where}: head {head!r} is not a word index of the pattern")
     return TriggerEntry(words, etype, pos, head, modes, contexts,
                         _str_list(raw.get("light_verbs"), where),
-                        _str_list(raw.get("not_with"), where), str(raw.get("notes", "")))
+                        _str_list(raw.get("not_with"), where),
+                        tuple(w.lower() for w in _str_list(raw.get("objects"), where)),
+                        tuple(w.lower() for w in _str_list(raw.get("subjects"), where)),
+                        str(raw.get("notes", "")))
 
 
 def _cue_words(raw: Any, allowed: set[str], where: str) -> dict[tuple[str, ...], str]:
