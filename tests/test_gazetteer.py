@@ -199,3 +199,16 @@ def test_bad_region_table_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(gz.yaml, "safe_load", lambda _text: {"Atlantis": {"lat": 95, "lon": 0}})
     with pytest.raises(gz.ResourceError, match="Atlantis"):
         gz._regions()
+
+
+def test_dotted_abbreviation_matches_with_or_without_spaces(gaz: Gazetteer) -> None:
+    for written in ("W.Va.", "W. Va."):
+        assert gaz.candidates(written)[0].admin1 == "West Virginia"
+
+
+def test_packaged_tables_add_subdivision_names_seas_and_disputed_regions(gaz: Gazetteer) -> None:
+    dagestan = gaz.candidates("Dagestan")[0]
+    assert (dagestan.kind, dagestan.country_code) == ("admin1", "RU")
+    ossetia = gaz.candidates("South Ossetia")[0]
+    assert (ossetia.kind, ossetia.country_code) == ("region", "GE")
+    assert gaz.candidates("Black Sea")[0].kind == "region"

@@ -180,6 +180,14 @@ def test_support_fades_with_distance_and_with_how_common_the_other_name_is() -> 
     assert lone == {}
 
 
+def test_state_names_neither_get_nor_lend_nearby_support() -> None:
+    state = Entry(None, "Oregon", "admin1", "US", "Oregon", "US.OR", 44.0, -120.5, 4_000_000, "State")
+    oregon_town, madison = _town("Oregon", 42.93, -89.38), _town("Madison", 43.07, -89.40)
+    support = _nearby_support([_Mention(0, 6, "Oregon", "given", candidates=[state, oregon_town]),
+                               _Mention(10, 17, "Madison", "given", candidates=[madison])])
+    assert support == {}
+
+
 def test_name_with_admin_word_is_looked_up_with_it(parse: Parse, gaz: Gazetteer) -> None:
     places = places_of(parse, gaz, "Shelling hit the Saltivskyi district in Kharkiv on Monday.")
     district = one(places, "Saltivskyi")

@@ -215,8 +215,9 @@ def abbreviation_key(text: str) -> str | None:
     letters = text.replace(".", "").replace(" ", "")
     if 2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper():
         return ABBREVIATION + letters
-    if text.endswith(".") and len(text) <= 7 and text[:1].isupper() and letters.isalpha():
-        return ABBREVIATION + text
+    compact = text.replace(" ", "")  # "W. Va." is written both ways
+    if compact.endswith(".") and len(compact) <= 7 and compact[:1].isupper() and letters.isalpha():
+        return ABBREVIATION + compact
     return None
 
 
