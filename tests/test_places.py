@@ -287,6 +287,14 @@ def test_town_named_in_a_local_institution_is_a_place(parse: Parse, gaz: Gazette
     assert (p.country_code, p.resolution) == ("FR", "city") and p.confidence <= 0.6
 
 
+def test_schools_and_state_agencies_name_their_place(parse: Parse, gaz: Gazetteer) -> None:
+    school = one(places_of(parse, gaz, "Students at Tuscaloosa High School held a vigil."), "Tuscaloosa")
+    assert (school.admin1, school.resolution) == ("Alabama", "city")
+    patrol = one(places_of(parse, gaz, "Troopers with the Florida Highway Patrol closed the road."),
+                 "Florida")
+    assert (patrol.country_code, patrol.resolution) == ("US", "admin1")
+
+
 def test_places_command_explains_a_resolution_as_table_and_json(gaz: Gazetteer) -> None:
     import json
 

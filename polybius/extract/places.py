@@ -52,6 +52,9 @@ INSTITUTION_WORDS = frozenset({
     "university", "college", "hospital", "council", "fire", "court", "board", "library",
     "airport", "museum", "district", "commission", "authority", "government", "ministry",
     "prosecutor", "prosecutor's", "health", "state", "public", "municipal", "regional",
+    "high", "middle", "elementary", "community", "chamber", "highway", "township", "area",
+    "metropolitan", "army", "senate", "legislature", "assembly", "parish", "town", "village",
+    "historical", "utilities", "water", "housing", "emergency", "jail", "correctional",
 })
 """Words after a place name that make an organisation local to it ("Oxford Police Department")."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
