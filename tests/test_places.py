@@ -287,6 +287,14 @@ def test_town_named_in_a_local_institution_is_a_place(parse: Parse, gaz: Gazette
     assert (p.country_code, p.resolution) == ("FR", "city") and p.confidence <= 0.6
 
 
+def test_national_and_state_bodies_name_their_country_or_state(parse: Parse, gaz: Gazetteer) -> None:
+    fda = one(places_of(parse, gaz, "The U.S. Food and Drug Administration approved the drug."), "U.S.")
+    assert (fda.country_code, fda.resolution) == ("US", "country") and fda.confidence <= 0.6
+    forest = one(places_of(parse, gaz, "Crews from the Texas Forest Service fought the fire."), "Texas")
+    assert (forest.admin1, forest.resolution) == ("Texas", "admin1")
+    assert places_of(parse, gaz, "Shares of Boston Scientific fell on Monday.") == []
+
+
 def test_schools_and_state_agencies_name_their_place(parse: Parse, gaz: Gazetteer) -> None:
     school = one(places_of(parse, gaz, "Students at Tuscaloosa High School held a vigil."), "Tuscaloosa")
     assert (school.admin1, school.resolution) == ("Alabama", "city")

@@ -286,7 +286,7 @@ def _strong_other(ent: Span, gaz: Gazetteer) -> _Mention | None:
     if ent.end < len(doc) and doc[ent.end].pos_ == "PROPN":
         return None  # part of a longer name ("Jordan Peterson")
     if ent.label_ == "ORG":
-        local = _place_of_institution(ent, gaz)
+        local = _place_of_institution(ent, gaz) or _country_or_state_body(ent, gaz)
         if local is not None:
             return local
         ent = _leading_name(ent)
@@ -314,6 +314,24 @@ def _place_of_institution(ent: Span, gaz: Gazetteer) -> _Mention | None:
     if not gaz.candidates(span.text):
         return None
     return _Mention(span.start_char, span.end_char, span.text, "ner:ORG")
+
+
+def _country_or_state_body(ent: Span, gaz: Gazetteer) -> _Mention | None:
+    """The "U.S." of "the U.S. Food and Drug Administration", the "Georgia" of "the Georgia Bureau
+    of Investigation": an organisation whose name opens with the name of a country or a state
+    (first-level unit) followed by more capitalised words. Countries and states only: town names
+    open too many firm names ("Boston Scientific")."""
+    tokens = [t for t in ent if not (t.i == ent.start and t.lower_ == "the")]
+    for width in (3, 2, 1):
+        if len(tokens) <= width or not tokens[width].text[:1].isupper():
+            continue
+        if not all(t.text[:1].isupper() for t in tokens[:width]):
+            continue
+        span = ent.doc[tokens[0].i: tokens[width - 1].i + 1]
+        found = _prune(gaz.candidates(span.text), None)
+        if found and found[0].kind in ("country", "admin1"):
+            return _Mention(span.start_char, span.end_char, span.text, "ner:ORG")
+    return None
 
 
 def _untagged_names(doc: Doc, gaz: Gazetteer) -> Iterable[_Mention]:
