@@ -87,10 +87,11 @@ NEARBY = (0.5, 1.2)
 """Bonus for a reading that other names of the article could also be near: weight per
 neighbouring name (scaled by how specific that name is), capped."""
 NEARBY_CANDIDATES = 40
+"""Readings per name that take part (most populous first): bounds the work per article."""
 NEARBY_COMMON = 3.0
 """A name with n readings lends min(1, this / n) support: "Springfield" is near almost anything."""
 AREA_KINDS = frozenset({"country", "admin1", "region"})
-"""Readings per name that take part (most populous first): bounds the work per article."""
+"""Kinds of a name that mainly names an area: such names take no part in the nearby support."""
 
 
 @dataclass
@@ -543,8 +544,8 @@ def _context(base: _Evidence, pending: list[_Mention],
 
 def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], float]:
     """For each town or district reading of each name: how many of the article's other names
-    have a reading near it, each weighted by closeness and by how specific that name is (a name
-    with n readings counts min(1, 3/n): "Springfield" is near almost anything).
+    have a reading near it, each weighted by closeness (NEAR_KM) and by how specific that name is
+    (a name with n readings counts min(1, NEARBY_COMMON / n)).
 
     Places an article names cluster; a coincidence of several names all having a reading in one
     small area is strong evidence for those readings. A grid of 2-degree cells keeps it linear.
@@ -592,7 +593,7 @@ def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], flo
 
 def _cell(e: Entry) -> tuple[int, int]:
     """2-degree cells: a cell and its eight neighbours reach past NEAR_KM's outer distance up to
-    ~60 degrees of latitude (beyond, east-west reach shrinks: a smaller bonus, never a wrong one)."""
+    ~57 degrees of latitude (beyond, east-west reach shrinks: a smaller bonus, never a wrong one)."""
     return int(math.floor((e.lat or 0.0) / 2)), int(math.floor((e.lon or 0.0) / 2))
 
 
