@@ -50,13 +50,51 @@ def test_airport_codes_and_lowercase_romanisations_are_not_names(gaz: Gazetteer)
     assert all(e.name != "Paris" for e in gaz.candidates("barys"))
 
 
-def test_country_point_is_its_mainland_centre_not_its_capital(gaz: Gazetteer) -> None:
+def test_country_point_is_its_reference_point_not_its_capital(gaz: Gazetteer) -> None:
     france = gaz.country("fr")
     assert france is not None and france.kind == "country" and france.name == "France"
-    assert france.lat == pytest.approx(46.6, abs=1.0) and france.lon == pytest.approx(2.4, abs=1.0)
-    usa = gaz.country("US")  # the contiguous states' middle, not Washington and not Alaska
-    assert usa is not None and usa.lat == pytest.approx(39.5, abs=1.5) and usa.lon == pytest.approx(-98.5, abs=2)
+    assert (france.lat, france.lon) == (46.0, 2.0)
+    canada = gaz.country("CA")  # the conventional (60 N, 95 W), not Ottawa
+    assert canada is not None and (canada.lat, canada.lon) == (60.0, -95.0)
     assert gaz.country("ZZ") is None
+
+
+def test_country_point_table_overrides_the_reference_point(gaz: Gazetteer) -> None:
+    usa = gaz.country("US")  # the contiguous states' centre (Kansas), not Washington or Alaska
+    assert usa is not None and (usa.lat, usa.lon) == gz.country_point_overrides()["US"]
+    assert usa.lat == pytest.approx(39.8, abs=0.5) and usa.lon == pytest.approx(-98.6, abs=0.5)
+
+
+def test_country_point_without_a_source_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(gz.yaml, "safe_load", lambda _text: {"US": {"lat": 39.8, "lon": -98.6}})
+    with pytest.raises(gz.ResourceError, match="country_points.yaml.*'US'.*source"):
+        gz.country_point_overrides()
+
+
+def test_kharkiv_districts_are_towns_in_kharkiv_oblast(gaz: Gazetteer) -> None:
+    saltivskyi = gaz.candidates("Saltivskyi District")[0]
+    assert (saltivskyi.kind, saltivskyi.feature, saltivskyi.country_code) == (
+        "city", "city district", "UA")
+    kharkiv = next(e for e in gaz.candidates("Kharkiv") if e.kind == "city")
+    assert saltivskyi.admin1_code == kharkiv.admin1_code
+    assert abs(saltivskyi.lat - kharkiv.lat) < 0.2 and abs(saltivskyi.lon - kharkiv.lon) < 0.2
+    # a former name finds the renamed district
+    assert gaz.candidates("Moskovskyi District")[0].name == "Saltivskyi District"
+    assert len(gz.city_districts()) == 9
+
+
+def test_district_table_entry_without_parent_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = [{"name": "Nowhere District", "lat": 50.0, "lon": 36.0, "population": 1, "source": "x"}]
+    monkeypatch.setattr(gz.yaml, "safe_load", lambda _text: bad)
+    with pytest.raises(gz.ResourceError, match="city_districts.yaml.*Nowhere District.*parent"):
+        gz.city_districts()
+
+
+def test_district_whose_parent_town_is_unknown_fails_the_build(monkeypatch: pytest.MonkeyPatch) -> None:
+    district = gz.District("Nowhere District", (), 1, 50.0, 36.0, 1, "x")
+    monkeypatch.setattr(gz, "city_districts", lambda: [district])
+    with pytest.raises(gz.ResourceError, match="parent 1 is not a town"):
+        list(gz._district_rows([]))
 
 
 def test_subdivision_point_is_the_middle_of_its_towns(gaz: Gazetteer) -> None:
@@ -161,3 +199,16 @@ def test_bad_region_table_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(gz.yaml, "safe_load", lambda _text: {"Atlantis": {"lat": 95, "lon": 0}})
     with pytest.raises(gz.ResourceError, match="Atlantis"):
         gz._regions()
+
+
+def test_dotted_abbreviation_matches_with_or_without_spaces(gaz: Gazetteer) -> None:
+    for written in ("W.Va.", "W. Va."):
+        assert gaz.candidates(written)[0].admin1 == "West Virginia"
+
+
+def test_packaged_tables_add_subdivision_names_seas_and_disputed_regions(gaz: Gazetteer) -> None:
+    dagestan = gaz.candidates("Dagestan")[0]
+    assert (dagestan.kind, dagestan.country_code) == ("admin1", "RU")
+    ossetia = gaz.candidates("South Ossetia")[0]
+    assert (ossetia.kind, ossetia.country_code) == ("region", "GE")
+    assert gaz.candidates("Black Sea")[0].kind == "region"

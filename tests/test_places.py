@@ -9,10 +9,11 @@ from spacy.tokens import Doc
 
 from polybius.extract import Context
 from polybius.extract.places import (
-    country_alpha3, demonym_country, explain, extract_places, locate_events, resolve_spans,
+    _Mention, _nearby_support, country_alpha3, demonym_country, explain, extract_places,
+    locate_events, resolve_spans,
 )
 from polybius.model import Actor, Event, Evidence, Place, Trigger
-from polybius.resources.gazetteer import Gazetteer
+from polybius.resources.gazetteer import Entry, Gazetteer
 
 Parse = Callable[[str], Doc]
 CTX = Context()
@@ -153,6 +154,59 @@ def test_explain_uses_the_context_and_qualifiers(parse: Parse, gaz: Gazetteer) -
     assert idlib is not None and idlib.kind == "admin1"
 
 
+def _town(name: str, lat: float, lon: float, cc: str = "US") -> Entry:
+    return Entry(None, name, "city", cc, None, None, lat, lon, 1000, "populated place")
+
+
+def test_reading_near_another_names_reading_gets_support() -> None:
+    egypt, minnesota = _town("Alexandria", 31.2, 29.9, "EG"), _town("Alexandria", 45.88, -95.38)
+    brandon = _town("Brandon", 45.96, -95.60)  # ~19 km from the Minnesota town
+    support = _nearby_support([_Mention(0, 10, "Alexandria", "given", candidates=[egypt, minnesota]),
+                               _Mention(20, 27, "Brandon", "given", candidates=[brandon])])
+    assert support[("alexandria", minnesota)] == 1.0
+    assert ("alexandria", egypt) not in support
+    assert support[("brandon", brandon)] == 1.0  # a name with two readings still counts fully
+
+
+def test_support_fades_with_distance_and_with_how_common_the_other_name_is() -> None:
+    here = _town("Elbow Lake", 46.0, -96.0)
+    near = _town("Springfield", 46.0, -96.5)
+    far_readings = [_town("Springfield", 30.0 + k, -80.0) for k in range(5)]  # six readings in all
+    support = _nearby_support([_Mention(0, 10, "Elbow Lake", "given", candidates=[here]),
+                               _Mention(20, 31, "Springfield", "given", candidates=[near, *far_readings])])
+    # ~39 km away: just past full weight; six readings: each counts 3/6
+    assert 0.4 < support[("elbow lake", here)] < 0.5
+    lone = _nearby_support([_Mention(0, 10, "Elbow Lake", "given", candidates=[here])])
+    assert lone == {}
+
+
+def test_state_names_neither_get_nor_lend_nearby_support() -> None:
+    state = Entry(None, "Oregon", "admin1", "US", "Oregon", "US.OR", 44.0, -120.5, 4_000_000, "State")
+    oregon_town, madison = _town("Oregon", 42.93, -89.38), _town("Madison", 43.07, -89.40)
+    support = _nearby_support([_Mention(0, 6, "Oregon", "given", candidates=[state, oregon_town]),
+                               _Mention(10, 17, "Madison", "given", candidates=[madison])])
+    assert support == {}
+
+
+def test_name_with_admin_word_is_looked_up_with_it(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Shelling hit the Saltivskyi district in Kharkiv on Monday.")
+    district = one(places, "Saltivskyi")
+    assert (district.name, district.country_code, district.resolution) == (
+        "Saltivskyi District", "UA", "city")
+
+
+def test_district_of_a_city_is_the_district_qualified_by_the_city(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "Shelling hit the Saltivskyi District of Kharkiv on Monday.")
+    district = one(places, "Saltivskyi District")
+    assert district.admin1 == "Kharkivska oblast" and "qualifier" in district.rule
+
+
+def test_towns_named_together_resolve_near_each_other(parse: Parse, gaz: Gazetteer) -> None:
+    places = places_of(parse, gaz, "The storm knocked out power in Portland, Biddeford and Saco.")
+    portland = one(places, "Portland")
+    assert portland.admin1 == "Maine" and "context-nearby" in portland.rule
+
+
 def test_public_country_helpers() -> None:
     assert demonym_country("French") == "FR"
     assert demonym_country("South Korean") == "KR"
@@ -231,6 +285,22 @@ def test_town_named_in_a_local_institution_is_a_place(parse: Parse, gaz: Gazette
     places = places_of(parse, gaz, "The Trappes Police Department said two men were held.")
     p = one(places, "Trappes")
     assert (p.country_code, p.resolution) == ("FR", "city") and p.confidence <= 0.6
+
+
+def test_national_and_state_bodies_name_their_country_or_state(parse: Parse, gaz: Gazetteer) -> None:
+    fda = one(places_of(parse, gaz, "The U.S. Food and Drug Administration approved the drug."), "U.S.")
+    assert (fda.country_code, fda.resolution) == ("US", "country") and fda.confidence <= 0.6
+    forest = one(places_of(parse, gaz, "Crews from the Texas Forest Service fought the fire."), "Texas")
+    assert (forest.admin1, forest.resolution) == ("Texas", "admin1")
+    assert places_of(parse, gaz, "Shares of Boston Scientific fell on Monday.") == []
+
+
+def test_schools_and_state_agencies_name_their_place(parse: Parse, gaz: Gazetteer) -> None:
+    school = one(places_of(parse, gaz, "Students at Tuscaloosa High School held a vigil."), "Tuscaloosa")
+    assert (school.admin1, school.resolution) == ("Alabama", "city")
+    patrol = one(places_of(parse, gaz, "Troopers with the Florida Highway Patrol closed the road."),
+                 "Florida")
+    assert (patrol.country_code, patrol.resolution) == ("US", "admin1")
 
 
 def test_places_command_explains_a_resolution_as_table_and_json(gaz: Gazetteer) -> None:
