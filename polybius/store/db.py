@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -31,8 +32,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
-from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, LinkItem, clusters, date_window,
-                           incremental, kind, link_names, place_key)
+from polybius.link import (ATTACH_DAYS, COARSE_DATE, MAX_SPREAD_DAYS, NO_CITY, SPECIFIC, VAGUE,
+                           LinkItem, clusters, date_window, incremental, kind, link_names, place_key)
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -646,7 +647,9 @@ def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
     for i in range(0, len(new_articles), _CHUNK):
         new += [_link_item(r) for r in conn.execute(
             _link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK])))]
-    assigned, current = incremental.relink(new, _StoreNeighbourhood(conn))
+    hood = _StoreNeighbourhood(conn)
+    hood.prefetch(new)
+    assigned, current = incremental.relink(new, hood)
     _save_clusters(conn, assigned, current)
 
 
@@ -661,6 +664,10 @@ class _StoreNeighbourhood:
         self.conn = conn
         # one update reads the same rows through many overlapping lookups; parse each once
         self.items: dict[tuple[str, str], LinkItem] = {}
+        # prefetched rows per type and the window-start ranges they cover
+        self.rows: dict[str, list[tuple[LinkItem, str | None]]] = {}
+        self.regions: dict[str, list[tuple[date, date]]] = {}
+        self.starts: dict[str, list[date]] = {}
 
     def _item(self, r: Any) -> LinkItem:
         key = (r.article_id, r.event_id)
@@ -669,23 +676,45 @@ class _StoreNeighbourhood:
             it = self.items[key] = _link_item(r)
         return it
 
+    def prefetch(self, new: Sequence[LinkItem]) -> None:
+        """Read the rows of a batch's types and date ranges in one query per range, so that
+        thousands of new reports do not cost thousands of round trips; lookups outside these
+        ranges still go to the database."""
+        spans: dict[str, list[tuple[date, date]]] = {}
+        for it in new:
+            if it.window is not None:
+                spans.setdefault(it.type, []).append(
+                    (it.window[0] - _PREFETCH_BEFORE, it.window[1] + _PREFETCH_AFTER))
+        e = events
+        for type_, windows in spans.items():
+            rows: list[tuple[LinkItem, str | None]] = []
+            for first, last in _disjoint(windows):
+                rows += [(self._item(r), r.cluster_id) for r in self.conn.execute(_link_select().where(
+                    e.c.type == type_, e.c.window_start >= first, e.c.window_start <= last))]
+                self.regions.setdefault(type_, []).append((first, last))
+            rows.sort(key=lambda row: row[0].window[0])  # type: ignore[index]
+            self.rows[type_] = rows
+            self.starts[type_] = [it.window[0] for it, _ in rows]  # type: ignore[index]
+
     def near(self, type_: str, lo: date, hi: date, *, before: int, country: str | None,
              city: LinkItem | None, kinds: Collection[str]) -> list[tuple[LinkItem, str | None]]:
         wanted = frozenset(kinds)
         gid = city.geonameid if city is not None else None
-        statement = _near_statement(country is not None, city is not None, gid is not None,
-                                    "city" if wanted <= {SPECIFIC, COARSE_DATE}
-                                    else "no-city" if wanted <= {NO_CITY, VAGUE} else "any")
-        params = {"type": type_, "first": lo - timedelta(days=before), "hi": hi, "lo": lo,
-                  "country": country, "gid": gid}
-        found = self.conn.execute(statement, params)
+        place = ("city" if wanted <= {SPECIFIC, COARSE_DATE}
+                 else "no-city" if wanted <= {NO_CITY, VAGUE} else "any")
+        first = lo - timedelta(days=before)
         city_key = place_key(city) if city is not None else None
-        out = []
-        for r in found:
-            it = self._item(r)
-            if kind(it) in kinds and (city_key is None or place_key(it) == city_key):
-                out.append((it, r.cluster_id))
-        return out
+        if any(a <= first and hi <= b for a, b in self.regions.get(type_, ())):
+            rows, starts = self.rows[type_], self.starts[type_]
+            found = [(it, cid) for it, cid in rows[bisect_left(starts, first):bisect_right(starts, hi)]
+                     if (country is None or it.country in (country, None))
+                     and _near_match(it, first, lo, hi, city is not None, gid, place)]
+        else:
+            statement = _near_statement(country is not None, city is not None, gid is not None, place)
+            params = {"type": type_, "first": first, "hi": hi, "lo": lo, "country": country, "gid": gid}
+            found = [(self._item(r), r.cluster_id) for r in self.conn.execute(statement, params)]
+        return [(it, cid) for it, cid in found
+                if kind(it) in kinds and (city_key is None or place_key(it) == city_key)]
 
     def in_clusters(self, ids: Collection[str]) -> list[tuple[LinkItem, str | None]]:
         return self._rows(events.c.cluster_id, ids)
@@ -697,6 +726,37 @@ class _StoreNeighbourhood:
             out += [(self._item(r), r.cluster_id) for r in self.conn.execute(
                 _link_select().where(column.in_(wanted[i:i + _CHUNK])))]
         return out
+
+
+# a lookup reaches back at most ATTACH_DAYS (+ the spread cap) before a report's window; neighbours
+# found around it ask a few days further on either side
+_PREFETCH_BEFORE = timedelta(days=ATTACH_DAYS + 2 * MAX_SPREAD_DAYS)
+_PREFETCH_AFTER = timedelta(days=2 * MAX_SPREAD_DAYS)
+
+
+def _disjoint(windows: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    """Overlapping date ranges merged into disjoint ones."""
+    merged: list[tuple[date, date]] = []
+    for lo, hi in sorted(windows):
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _near_match(it: LinkItem, first: date, lo: date, hi: date, in_city: bool, gid: int | None,
+                place: str) -> bool:
+    """``_near_statement``'s WHERE clause (beyond type and country) evaluated on a prefetched row."""
+    if it.window is None or not (first <= it.window[0] <= hi and it.window[1] >= lo):
+        return False
+    if (in_city or place == "city") and it.resolution != "city":
+        return False
+    if gid is not None and it.geonameid != gid:
+        return False
+    if place == "no-city":
+        return it.resolution != "city" or (it.geonameid is None and it.place_name is None)
+    return True
 
 
 @lru_cache(maxsize=32)
