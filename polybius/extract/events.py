@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 from polybius.extract import Context
 from polybius.extract.numbers import Number
 from polybius.model import Actor, Event, Evidence, Size, Trigger
+from polybius.resources import actor_dictionary
 from polybius.resources.plover import Lexicon, TriggerEntry, lexicon
 
 _MAX_GAP = 2
@@ -167,7 +168,8 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             target = _attach_anaphor(match, drafts, actors, doc)
         if target is not None:
             by_token.update({i: target for i in target.tokens})
-        elif _figurative(match, lex, anchors) or _generic_passive(match, actors):
+        elif (_figurative(match, lex, anchors) or _generic_passive(match, actors)
+              or _no_event_to_code(match, actors, lex)):
             continue
         elif match.is_verb or _qualifies(match, lex, numbers, actors):
             draft = _new_draft(match, actors, lex, anchors)
@@ -350,6 +352,128 @@ def _clause_has_place_or_date(verb: Token, skip: Token) -> bool:
 
 def _is_anaphoric(noun: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in noun.children)
+
+
+# ---- is there a happening with participants to code?
+
+# "Militias often kidnap foreigners", "Police use tear gas when crowds turn violent": a habit.
+_FREQUENCY_ADVERBS = {"often", "usually", "regularly", "routinely", "sometimes", "rarely", "seldom",
+                      "typically", "generally", "frequently", "commonly", "normally", "always",
+                      "occasionally", "traditionally"}
+_HABIT_MARKS = {"when", "whenever", "if", "once", "unless"}
+_PRESENT_SIMPLE = {"VBP", "VBZ"}
+# Lines that list links or tags, not news: "Related: Police arrest suspect; Talks resume".
+_NAVIGATION_LABELS = {"related", "read more", "see also", "more on this", "also read", "read also",
+                      "recommended", "most read", "most popular", "trending", "tags", "keywords",
+                      "topics", "more stories", "latest"}
+_ANIMATE_PRONOUNS = {"i", "you", "he", "she", "we", "they", "who", "whom", "one", "someone",
+                     "nobody", "everyone", "anyone", "somebody", "many", "some", "others", "all",
+                     "both", "several", "few", "most", "none"}
+_AGENT_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "men", "ees", "folk")
+# Verbs that need someone to do them: without a human or armed subject and without an object,
+# "the speech bombed", "markets rallied" are figures of speech.
+_AGENTIVE_TYPES = {"ASSAULT", "PROTEST"}
+
+
+def _no_event_to_code(match: _Match, actors: Sequence[Actor], lex: Lexicon) -> bool:
+    """A trigger whose clause reports no happening a coder could give participants to: a link list,
+    a yes/no question, a habit, a violent or protest verb whose only participant cannot act, an
+    advice-style request with no one requesting, a visit to a thing."""
+    return (_navigation_line(match) or _yes_no_question(match.sent) or _habitual(match)
+            or _figurative_patient(match, lex) or _inanimate_intransitive(match, actors, lex) or _sourceless_request(match, actors)
+            or _visit_to_a_thing(match, actors))
+
+
+def _navigation_line(match: _Match) -> bool:
+    text = match.anchor.doc.text
+    start = text.rfind("\n", 0, match.anchor.idx) + 1
+    label, colon, _ = text[start:match.anchor.idx].partition(":")
+    return bool(colon) and " ".join(label.lower().split()) in _NAVIGATION_LABELS
+
+
+def _yes_no_question(sent: SpacySpan) -> bool:
+    """'Would a blockade force the regime to negotiate?': asked, not reported."""
+    words = [t for t in sent if not t.is_space]
+    if len(words) < 3 or words[-1].text != "?":
+        return False
+    first = words[0]
+    return first.tag_ == "MD" or (first.pos_ == "AUX" and first.lemma_.lower() in ("be", "do", "have"))
+
+
+def _habitual(match: _Match) -> bool:
+    """A present-simple clause with a frequency adverb or a 'when ...' clause in the present."""
+    head = match.light if match.light is not None else match.anchor
+    if head.tag_ not in _PRESENT_SIMPLE or any(c.dep_ in ("aux", "auxpass") for c in head.children):
+        return False
+    for child in head.children:
+        if child.dep_ == "advmod" and child.lower_ in _FREQUENCY_ADVERBS:
+            return True
+        if (child.dep_ == "advcl" and child.tag_ in _PRESENT_SIMPLE
+                and any(m.dep_ == "advmod" and m.lower_ in _HABIT_MARKS or m.dep_ == "mark"
+                        and m.lower_ in _HABIT_MARKS for m in child.children)):
+            return True
+    return False
+
+
+def _figurative_patient(match: _Match, lex: Lexicon) -> bool:
+    """'The film killed at the box office': a participle's noun is its patient, and a film or a
+    bill is killed only in a figure of speech."""
+    verb = match.anchor
+    return (match.is_verb and verb.dep_ == "acl" and verb.tag_ == "VBN"
+            and bool(_words(verb.head) & lex.figurative_words))
+
+
+def _can_act(tok: Token, actors: Sequence[Actor], lex: Lexicon) -> bool:
+    """Whether a subject names someone who can attack or protest (or a weapon or event that can)."""
+    names = actor_dictionary()
+    for t in _argument_tokens(tok):
+        lemma = t.lemma_.lower()
+        if (_overlaps_actor(t, actors) or t.lower_ in _ANIMATE_PRONOUNS or t.like_num
+                or t.lower_ in lex.numbers.vague
+                or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                or lemma in names.generic or lemma in names.people or t.lower_ in names.people
+                or t.lower_.endswith(_AGENT_SUFFIXES) or lemma in lex.by_first_word
+                or any(key[0] == lemma for key in lex.mode_words)
+                or any(c.dep_ == "nummod" for c in t.children)
+                or any(_can_act(g, actors, lex) for c in t.children
+                       if c.dep_ == "prep" and c.lower_ == "of" for g in _pobjs(c))):
+            return True
+    return False
+
+
+def _inanimate_intransitive(match: _Match, actors: Sequence[Actor], lex: Lexicon) -> bool:
+    """'The speech bombed with the audience', 'Markets rallied': no object, and a subject that
+    cannot act."""
+    verb = match.anchor
+    if match.entry.type not in _AGENTIVE_TYPES or not match.is_verb or len(match.tokens) > 1:
+        return False
+    children = list(verb.children)
+    if any(c.dep_ in ("dobj", "nsubjpass", "agent", "dative", "auxpass") for c in children):
+        return False
+    subjects = [c for c in children if c.dep_ == "nsubj"]
+    return bool(subjects) and not any(_can_act(s, actors, lex) for s in subjects)
+
+
+def _sourceless_request(match: _Match, actors: Sequence[Actor]) -> bool:
+    """'Residents were asked to report suspicious packages': an agentless passive request with no
+    actor asking is advice, not a coded REQUEST (a coder needs the one who asks)."""
+    verb = match.anchor
+    if match.entry.type != "REQUEST" or not match.is_verb or verb.tag_ != "VBN":
+        return False
+    children = list(verb.children)
+    return (any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children)
+            and not _inherited_subject(verb)[0])
+
+
+def _visit_to_a_thing(match: _Match, actors: Sequence[Actor]) -> bool:
+    """'Students visited the battlefield memorial': a visit is a CONSULT only with someone, or to a
+    place that stands for its people (a named place)."""
+    if match.entry.type != "CONSULT" or "visit" not in match.entry.mode or not match.is_verb:
+        return False
+    objects = [c for c in match.anchor.children if c.dep_ == "dobj"]
+    return bool(objects) and not any(
+        _overlaps_actor(t, actors) or t.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")
+        for o in objects for t in o.subtree)
 
 
 # ---- arguments

@@ -62,6 +62,9 @@ class ActorDictionary:
     capitals: dict[str, str]
     """Capital city name → ISO alpha-3 of the state it can stand for."""
     generic: dict[str, GenericAgent]
+    people: frozenset[str] = frozenset()
+    """Nouns for people who are not coded as actors of their own ("crowd", "farmer", "fan"): they
+    tell a verb's human subject ("Farmers marched") from a figurative one ("Markets rallied")."""
 
 
 def _check(cond: bool, where: str, problem: str) -> None:
@@ -120,7 +123,11 @@ def actor_dictionary() -> ActorDictionary:
         _check(isinstance(spec, dict) and spec.get("kind") in ACTOR_KINDS, where, "needs a valid kind")
         _check(spec.get("sector") in SECTORS | {None}, where, f"unknown sector {spec.get('sector')!r}")
         generic[str(noun)] = GenericAgent(str(noun), spec["kind"], spec.get("sector"))
-    return ActorDictionary(entries=entries, states=states, capitals=capitals, generic=generic)
+    people = raw.get("people") or []
+    _check(isinstance(people, list) and all(isinstance(p, str) and p for p in people), "people",
+           "expected a list of nouns")
+    return ActorDictionary(entries=entries, states=states, capitals=capitals, generic=generic,
+                           people=frozenset(p.lower() for p in people))
 
 
 def actor_patterns() -> list[dict[str, Any]]:
