@@ -54,8 +54,57 @@ def test_generic_agent_takes_country_from_the_article_places(parse):
     from polybius.model import Place
     trappes = Place(id="p1", text="Trappes", span=(0, 7), name="Trappes", country_code="FR", resolution="city")
     police = by_text(actors_of(parse, "Police shot the attacker.", [trappes]))["Police"]
-    assert police.country == "FRA"
-    assert police.rule == "generic:police+article-country"
+    assert (police.country, police.name) == ("FRA", "French police")
+    assert police.rule == "generic:police+article-country(1 of 1 places: Trappes)"
+
+
+def _place(text, span, code):
+    from polybius.model import Place
+    return Place(id=text, text=text, span=span, name=text, country_code=code, resolution="city")
+
+
+def test_generic_agent_takes_the_dateline_country_over_other_places(parse):
+    text = "TRAPPES, France (AP) — Police said the man had called Brussels and Liege."
+    places = [_place("TRAPPES", (0, 7), "FR"), _place("Brussels", (53, 61), "BE"), _place("Liege", (66, 71), "BE")]
+    found = by_text(actors_of(parse, text, places))
+    assert found["Police"].country == "FRA"
+    assert found["Police"].rule.endswith("(dateline TRAPPES)")
+    assert "TRAPPES" not in found  # the dateline is where, never who
+
+
+def test_no_article_country_when_no_country_dominates(parse):
+    places = [_place("Lille", (0, 5), "FR"), _place("Ghent", (0, 5), "BE")]
+    police = by_text(actors_of(parse, "Police closed the border.", places))["Police"]
+    assert police.country is None and police.rule == "generic:police"
+
+
+def test_attackers_do_not_take_the_article_country(parse):
+    text = "In Trappes, an attacker stabbed a police officer."
+    found = by_text(actors_of(parse, text, [_place("Trappes", (3, 10), "FR")]))
+    assert found["attacker"].country is None
+    assert found["police officer"].country == "FRA"
+
+
+def test_generic_agent_spellings_share_one_name(parse):
+    places = [_place("Trappes", (0, 7), "FR")]
+    names = {a.text: a.name for a in actors_of(parse, "Police arrested two men. The police said French police had acted.", places)}
+    assert names["Police"] == names["police"] == names["French police"] == "French police"
+
+
+def test_numbers_and_describing_adjectives_leave_the_generic_name(parse):
+    found = by_text(actors_of(parse, "Two soldiers and several armed militants were killed."))
+    assert found["Two soldiers"].name == "soldiers"
+
+
+def test_town_modifier_gives_the_generic_agent_its_country(parse):
+    text = "Marseille police detained a man."
+    police = by_text(actors_of(parse, text, [_place("Marseille", (0, 9), "FR")]))["Marseille police"]
+    assert (police.country, police.rule) == ("FRA", "generic:police+modifier")
+
+
+def test_spellings_of_a_state_share_one_name(parse):
+    found = actors_of(parse, "The U.S. and America said Britain would join.")
+    assert [a.name for a in found if a.kind == "STATE"] == ["United States", "United States", "Britain"]
 
 
 def test_person_title_gives_sector_and_country(parse):

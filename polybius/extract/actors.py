@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pycountry
 from spacy.tokens import Doc, Span, Token
 
 from polybius.extract import Context
-from polybius.extract.places import demonym_country
+from polybius.extract.places import DATELINE, demonym_country
 from polybius.model import Actor, Place
-from polybius.resources import actor_dictionary
+from polybius.resources import actor_dictionary, load_yaml
 
 # Dependency roles in which a country name stands for its government.
 STATE_ROLES = {"nsubj", "nsubjpass", "dobj", "dative", "conj", "appos"}
@@ -40,6 +41,9 @@ ORG_SECTOR_WORDS = {
     "church": "REL", "union": "LAB", "bank": "BUS", "company": "BUS",
 }
 DETERMINERS = {"the", "a", "an", "this", "that", "these", "those"}
+# Generic agents that take the article's country when the text names none: state bodies and the
+# country's own people. Attackers, suspects, refugees and plain "a man" may be from anywhere.
+ARTICLE_COUNTRY_SECTORS = {"COP", "MIL", "GOV", "JUD", "LEG", "OPP", "CVL", "LAB", "EDU", "REB"}
 
 
 @dataclass
@@ -57,8 +61,8 @@ class _Candidate:
 
 def extract_actors(doc: Doc, ctx: Context, places: Sequence[Place] = ()) -> list[Actor]:
     """Actor mentions in ``doc`` in text order, each with the rule that found it."""
-    main_country = _main_country(places)
-    candidates = [*_named(doc), *_generic(doc, main_country), *_states(doc)]
+    main_country = _main_country(doc, places)
+    candidates = [*_named(doc), *_generic(doc, main_country, places), *_states(doc)]
     chosen: list[_Candidate] = []
     taken: set[int] = set()
     for cand in sorted(candidates, key=lambda c: (c.priority, c.start)):
@@ -83,10 +87,34 @@ def _alpha3(alpha2: str | None) -> str | None:
     return country.alpha_3 if country else None
 
 
-def _main_country(places: Sequence[Place]) -> str | None:
-    """The country most of the article's places are in: the default for generic agents."""
-    counts = Counter(p.country_code for p in places if p.country_code)
-    return _alpha3(counts.most_common(1)[0][0]) if counts else None
+@dataclass(frozen=True)
+class _ArticleCountry:
+    """The country generic agents of the article belong to, and why (kept in their rule)."""
+
+    code: str
+    reason: str
+
+
+def _main_country(doc: Doc, places: Sequence[Place]) -> _ArticleCountry | None:
+    """The dateline's country ("TRAPPES, France (AP) —"), else the country of more than half of
+    the article's places: the default for generic agents ("police" in a Trappes story)."""
+    coded = [p for p in places if p.country_code]
+    dateline = DATELINE.match(doc.text)
+    if dateline:
+        start, end = dateline.span("place")
+        for p in coded:
+            code = _alpha3(p.country_code)
+            if code and start <= p.span[0] < end + 40 and p.span[0] < dateline.end():
+                return _ArticleCountry(code, f"dateline {p.text}")
+    counts = Counter(p.country_code for p in coded)
+    if not counts:
+        return None
+    best, n = counts.most_common(1)[0]
+    code = _alpha3(best)
+    if code is None or 2 * n <= len(coded):
+        return None  # no country dominates: a wrong country is worse than none
+    names = list(dict.fromkeys(p.text for p in coded if p.country_code == best))[:3]
+    return _ArticleCountry(code, f"{n} of {len(coded)} places: {', '.join(names)}")
 
 
 def _strip_det(span: Span) -> Span:
@@ -96,8 +124,9 @@ def _strip_det(span: Span) -> Span:
     return span.doc[start:span.end]
 
 
-def _modifier_country(tokens: Sequence[Token]) -> str | None:
-    """Country named by a modifier: a demonym ("French") or a state name ("Russia's", "Paris")."""
+def _modifier_country(tokens: Sequence[Token], places: Sequence[Place] = ()) -> str | None:
+    """Country named by a modifier: a demonym ("French"), a state name ("Russia's", "Paris") or a
+    place the gazetteer resolved ("Trappes police", "Beijing police")."""
     states = actor_dictionary().states
     for tok in tokens:
         if tok.text in states:
@@ -109,14 +138,23 @@ def _modifier_country(tokens: Sequence[Token]) -> str | None:
             ent = next((e for e in tok.doc.ents if e.start == tok.i), None)
             if ent is not None and ent.text in states:
                 return states[ent.text]
+        place = next((p for p in places if p.country_code and p.span[0] <= tok.idx < p.span[1]), None)
+        if place is not None:
+            return _alpha3(place.country_code)
     return None
 
 
 def _named(doc: Doc) -> list[_Candidate]:
     entries = actor_dictionary().entries
     found = []
+    dateline = DATELINE.match(doc.text)
     for ent in doc.ents:
         span = _strip_det(ent)
+        if dateline and ent.start_char < dateline.end("place") and ent.label_ != "PERSON" \
+                and ent.ent_id_ not in entries:
+            continue  # "TRAPPES, France (AP) —": the dateline is where, never who
+        if ent.ent_id_ not in entries and _modifies_generic_agent(span, ent.label_):
+            continue  # "Marseille police", "Abu Sayyaf gunmen": the generic phrase is the actor
         if ent.ent_id_ in entries:
             e = entries[ent.ent_id_]
             found.append(_Candidate(span.start, span.end, e.name, e.kind, e.country, e.sector,
@@ -129,6 +167,13 @@ def _named(doc: Doc) -> list[_Candidate]:
             found.append(_Candidate(span.start, span.end, span.text, "ORG",
                                     _modifier_country(list(span)), sector, None, "ner:ORG", 1))
     return found
+
+
+def _modifies_generic_agent(span: Span, label: str) -> bool:
+    """A name used as a noun modifier of a generic agent noun ("Marseille police")."""
+    root = span.root
+    return (root.dep_ == "compound" and root.head.i == span.end and label != "PERSON"
+            and _generic_noun(root.head) is not None)
 
 
 def _whole_name(span: Span) -> Span:
@@ -178,7 +223,8 @@ def _generic_noun(tok: Token) -> str | None:
     return None
 
 
-def _generic(doc: Doc, main_country: str | None) -> list[_Candidate]:
+def _generic(doc: Doc, main_country: _ArticleCountry | None,
+             places: Sequence[Place] = ()) -> list[_Candidate]:
     """Generic agents: noun phrases headed by "police", "protesters", "the army", "officials"…"""
     generic = actor_dictionary().generic
     found = []
@@ -192,13 +238,52 @@ def _generic(doc: Doc, main_country: str | None) -> list[_Candidate]:
         mods = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod")]
         start = min([tok.i] + [m.left_edge.i for m in mods])
         span = _strip_det(doc[start:tok.i + 1])
-        named = _modifier_country(list(doc[start:tok.i]))
-        country = named or main_country
-        rule = "generic:" + noun + ("+modifier" if named else "+article-country" if main_country else "")
+        named = _modifier_country(list(doc[start:tok.i]), places)
         spec = generic[noun]
-        found.append(_Candidate(span.start, span.end, span.text, spec.kind, country, spec.sector,
-                                None, rule, 2))
+        default = main_country if spec.sector in ARTICLE_COUNTRY_SECTORS else None
+        country = named or (default.code if default else None)
+        rule = "generic:" + noun + ("+modifier" if named else
+                                    f"+article-country({default.reason})" if default else "")
+        found.append(_Candidate(span.start, span.end, _generic_name(span, tok, country, named),
+                                spec.kind, country, spec.sector, None, rule, 2))
     return found
+
+
+def _generic_name(span: Span, head: Token, country: str | None, named: str | None) -> str:
+    """One name for the spellings of a generic agent: "Police", "the police" and "police
+    officers" in a Trappes story are all "French police"; numbers, determiners and describing
+    adjectives go ("Two soldiers" → "soldiers"), names and noun modifiers stay ("riot police")."""
+    words = []
+    for tok in span:
+        if tok.i == head.i:
+            words.append(tok.lower_)
+        elif tok.dep_ == "compound" and tok.pos_ == "NOUN":
+            words.append(tok.lower_)
+        elif tok.pos_ == "PROPN" or (tok.text[:1].isupper() and demonym_country(tok.text)):
+            if tok.i != span.start or tok.pos_ == "PROPN" or demonym_country(tok.text):
+                words.append(tok.text)
+    if country and not named:
+        demonym = _demonym(country)
+        if demonym:
+            words.insert(0, demonym)
+    return " ".join(words) or span.text
+
+
+def _demonym(alpha3: str) -> str | None:
+    """The adjective for a country ("FRA" → "French"): the first form demonyms.yaml lists."""
+    country = pycountry.countries.get(alpha_3=alpha3)
+    if country is None:
+        return None
+    return _first_demonyms().get(country.alpha_2)
+
+
+@lru_cache(maxsize=1)
+def _first_demonyms() -> dict[str, str]:
+    # places.py validates the file when it first reads it (demonym_country); here only the first
+    # form of each country is wanted, with its capitals.
+    demonym_country("French")
+    raw = load_yaml("demonyms.yaml")
+    return {str(code): words[0] for code, words in raw.items() if isinstance(words, list) and words}
 
 
 def _states(doc: Doc) -> list[_Candidate]:
@@ -220,7 +305,8 @@ def _states(doc: Doc) -> list[_Candidate]:
         else:
             continue
         if role_ok:
-            found.append(_Candidate(span.start, span.end, span.text, "STATE", code, "GOV", None,
+            name = (names.state_names or {}).get(code, span.text)  # "U.S.", "America" -> one name
+            found.append(_Candidate(span.start, span.end, name, "STATE", code, "GOV", None,
                                     f"state:{root.dep_}", 3))
     return found
 
