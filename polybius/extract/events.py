@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from polybius.extract import Context
 from polybius.extract.numbers import Number
-from polybius.model import Actor, Event, Evidence, Size, Trigger
+from polybius.model import Actor, Event, Evidence, Figure, Size, Trigger
 from polybius.resources import actor_dictionary
 from polybius.resources.plover import Lexicon, TriggerEntry, lexicon
 
@@ -1028,6 +1028,7 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
                 target.size.spans[name] = draft.size.spans[name]
                 if name in draft.size.lower_bounds:
                     target.size.lower_bounds.append(name)
+                target.size.figures += [f for f in draft.size.figures if f.kind == name]
         target.confidence = max(target.confidence, draft.confidence)
     return kept
 
@@ -1085,7 +1086,7 @@ def _attach_sizes(doc: Doc, drafts: list[_Draft], by_token: dict[int, _Draft],
             earlier = [d for d in drafts if d.type == "ASSAULT" and d.trigger[1] <= number.span[0]]
             draft = max(earlier, key=lambda d: d.trigger) if earlier else None
         if draft is not None:
-            _set_size(draft.size, number)
+            _set_size(draft.size, number, doc)
 
 
 def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
@@ -1097,13 +1098,44 @@ def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
     return same[0] if len(same) == 1 else None
 
 
-def _set_size(size: Size, number: Number) -> None:
+# "killed 3 ... the toll later rose to 5": a later, larger running total replaces the figure.
+_UPDATE_LEMMAS = {"rise", "climb", "increase", "reach", "jump", "mount", "grow", "swell", "hit"}
+# "between 10 and 15 people", "10 to 15", "three or four": the later figure ends a range.
+_RANGE_WORDS = {"and", "to", "or", "-", "–"}
+# "killed six people, including two children": the later figure is part of the first.
+_PART_CUES = ("including", "among them", "among whom", "of whom", "of them", "among the dead")
+
+
+def _set_size(size: Size, number: Number, doc: Doc) -> None:
+    """Put ``number`` on the event. The first figure of a kind is kept, except that a later, larger
+    running total replaces it; when a kind gets several figures, ``size.figures`` lists them all
+    with their relation to the kept one (earlier, range-max, part, other)."""
     # Attackers killed are not victims: "killed two people; four of the assailants were shot dead".
     field_name = ("perpetrators_killed" if number.kind == "killed" and number.role == "perpetrators"
                   else number.kind)
-    if field_name in size.spans and not (number.is_toll and number.value > (getattr(size, field_name) or 0)):
-        return  # the first figure for a kind wins (later ones are usually sub-counts), except an
-        # updated toll: "killed 12 ... the death toll rose to 30"
+    kept = size.spans.get(field_name)
+    if kept is None:
+        _keep(size, field_name, number)
+        return
+    if kept == number.span:
+        return
+    value = float(getattr(size, field_name) or 0)
+    if not any(f.kind == field_name for f in size.figures):
+        size.figures.append(Figure(field_name, value, kept, "kept"))
+    relation = _figure_relation(doc, kept, value, number)
+    if relation == "range-max" and field_name not in size.lower_bounds:
+        size.lower_bounds.append(field_name)  # "between 10 and 15": 10 is the least it was
+    if relation == "update":
+        for figure in size.figures:
+            if figure.kind == field_name and figure.relation == "kept":
+                figure.relation = "earlier"
+        _keep(size, field_name, number)
+        relation = "kept"
+    size.figures.append(Figure(field_name, number.value, number.span, relation))
+    size.figures.sort(key=lambda f: (f.kind, f.span))
+
+
+def _keep(size: Size, field_name: str, number: Number) -> None:
     if field_name in size.lower_bounds:
         size.lower_bounds.remove(field_name)
     if field_name == "money_usd":
@@ -1113,6 +1145,34 @@ def _set_size(size: Size, number: Number) -> None:
     size.spans[field_name] = number.span
     if number.lower_bound:
         size.lower_bounds.append(field_name)
+
+
+def _figure_relation(doc: Doc, kept: tuple[int, int], value: float, number: Number) -> str:
+    """How a further figure of a kind relates to the one kept (see model.Figure.relation)."""
+    if kept[1] <= number.span[0]:
+        between = doc.text[kept[1]:number.span[0]].strip().lower()
+        if between in _RANGE_WORDS and number.value > value:
+            return "range-max"
+        before = doc.text[max(0, number.span[0] - 24):number.span[0]].strip().lower().rstrip(",")
+        if before.endswith(_PART_CUES):
+            return "part"
+        if number.value > value and (number.is_toll or _rising(doc, number)):
+            return "update"
+    return "other"
+
+
+def _rising(doc: Doc, number: Number) -> bool:
+    """'the number of dead rose to 5', 'climbed to 30': the figure is a running total's new value."""
+    if number.token is None:
+        return False
+    node = doc[number.token]
+    for _ in range(3):
+        if node.lemma_.lower() in _UPDATE_LEMMAS:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return node.lemma_.lower() in _UPDATE_LEMMAS
 
 
 def _finish(n: int, draft: _Draft, doc: Doc) -> Event:

@@ -1,0 +1,113 @@
+"""Event arguments and sizes: who acts, on whom, how many, and when a trigger has nothing to code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from spacy.tokens import Doc
+
+from polybius.extract import Context
+from polybius.extract.actors import extract_actors
+from polybius.extract.events import extract_events
+from polybius.extract.numbers import extract_numbers
+from polybius.model import Document, Event, Figure
+
+Parse = Callable[[str], Doc]
+
+
+def _coded(parse: Parse, text: str) -> tuple[list[Event], dict[str, str]]:
+    """Events with the real actor extractor; actor id -> actor text."""
+    doc = parse(text)
+    actors = extract_actors(doc, Context())
+    events = extract_events(doc, Context(), actors, extract_numbers(doc, Context()))
+    return events, {a.id: a.text for a in actors}
+
+
+# ---- triggers with nothing to code
+
+@pytest.mark.parametrize("text", [
+    "Related: Protesters rally; Police arrest suspect; Talks resume",
+    "Read more: Troops attack rebel camp",
+    "Would a naval blockade force the regime to negotiate?",
+    "Can police arrest journalists for filming them?",
+    "Militias often kidnap foreigners to raise money.",
+    "Police use tear gas when crowds turn violent.",
+    "The senator's speech bombed with the audience.",
+    "Markets rallied after the central bank held rates steady.",
+    "The film killed at the box office over the holiday weekend.",
+    "Residents were asked to report suspicious packages.",
+    "Students visited the battlefield memorial on a school trip.",
+])
+def test_a_trigger_with_no_happening_to_code_makes_no_event(parse: Parse, text: str) -> None:
+    events, _ = _coded(parse, text)
+    assert events == []
+
+
+@pytest.mark.parametrize("text, etype", [
+    ("Farmers marched on parliament.", "PROTEST"),
+    ("Thousands rallied in the capital.", "PROTEST"),
+    ("A suicide bomber blew himself up near a checkpoint.", "ASSAULT"),
+    ("Villagers clashed with soldiers near the border.", "ASSAULT"),
+    ("Did police arrest the suspect, he asked, before the trial began.", "COERCE"),
+    ("Militias kidnapped two foreigners on Monday.", "ASSAULT"),
+    ("Residents were urged by the governor to leave.", "REQUEST"),
+    ("The president visited France last week.", "CONSULT"),
+])
+def test_human_subjects_past_events_and_named_visits_still_make_events(
+        parse: Parse, text: str, etype: str) -> None:
+    events, _ = _coded(parse, text)
+    assert etype in {e.type for e in events}
+
+
+# ---- several figures of one kind
+
+def _size(parse: Parse, text: str):  # noqa: ANN202 - a Size
+    events, _ = _coded(parse, text)
+    return events[0].size
+
+
+def test_a_later_running_total_replaces_the_first_figure_and_both_are_kept(parse: Parse) -> None:
+    text = "The attack killed 3 people; the toll later rose to 5."
+    size = _size(parse, text)
+    assert size.killed == 5
+    assert [(f.value, text[f.span[0]:f.span[1]], f.relation) for f in size.figures] == [
+        (3, "3", "earlier"), (5, "5", "kept")]
+
+
+def test_a_range_keeps_its_lower_end_flagged_and_records_the_upper_end(parse: Parse) -> None:
+    size = _size(parse, "Between 10 and 15 people were killed in the shelling.")
+    assert size.killed == 10 and "killed" in size.lower_bounds
+    assert [(f.value, f.relation) for f in size.figures] == [(10, "kept"), (15, "range-max")]
+
+
+def test_a_sub_count_is_a_part_not_the_figure(parse: Parse) -> None:
+    size = _size(parse, "Gunmen killed six people, including two children.")
+    assert size.killed == 6
+    assert [(f.value, f.relation) for f in size.figures] == [(6, "kept"), (2, "part")]
+
+
+def test_one_figure_per_kind_lists_no_figures(parse: Parse) -> None:
+    size = _size(parse, "Gunmen killed six people and wounded four.")
+    assert (size.killed, size.injured, size.figures) == (6, 4, [])
+
+
+def test_a_count_followed_by_its_own_participle_is_of_that_kind(parse: Parse) -> None:
+    size = _size(parse, "Two soldiers were killed and three wounded by a roadside bomb.")
+    assert (size.killed, size.injured) == (2, 3)
+
+
+def test_perpetrators_killed_never_add_to_victims(parse: Parse) -> None:
+    events, _ = _coded(parse, "Militants killed two villagers; four of the assailants were shot dead by troops.")
+    assert events[0].size.killed == 2
+    assert all(e.size.killed != 4 for e in events)
+    assert any(e.size.perpetrators_killed == 4 for e in events)
+
+
+def test_figures_survive_the_json_round_trip() -> None:
+    from polybius.model import Article, Size
+    event = Event(id="e1", type="ASSAULT", size=Size(killed=5, spans={"killed": (4, 5)}, figures=[
+        Figure("killed", 3, (0, 1), "earlier"), Figure("killed", 5, (4, 5), "kept")]))
+    doc = Document(article=Article(text="3 or 5 dead"), events=[event])
+    again = Document.from_json(doc.to_json())
+    assert again.events[0].size.figures == event.size.figures
