@@ -111,3 +111,35 @@ def test_figures_survive_the_json_round_trip() -> None:
     doc = Document(article=Article(text="3 or 5 dead"), events=[event])
     again = Document.from_json(doc.to_json())
     assert again.events[0].size.figures == event.size.figures
+
+
+# ---- stated intentions and labour strikes
+
+@pytest.mark.parametrize("text", [
+    "The union plans to strike next week over pay.",
+    "Teachers threatened to strike if wages were cut.",
+    "Dockworkers said they would strike on Monday.",
+])
+def test_a_planned_labour_strike_is_a_threat_without_force(parse: Parse, text: str) -> None:
+    events, _ = _coded(parse, text)
+    assert [(e.type, e.mode) for e in events] == [("THREATEN", [])]
+
+
+def test_a_labour_strike_under_way_is_a_protest(parse: Parse) -> None:
+    events, _ = _coded(parse, "Miners struck for a second week.")
+    assert [(e.type, e.mode, e.rule) for e in events] == [
+        ("PROTEST", ["strike"], "labour:PROTEST<-lexicon:ASSAULT/strike")]
+
+
+@pytest.mark.parametrize("text", [
+    "The air force plans to strike rebel positions.",
+    "The rebels vowed to attack the capital.",
+])
+def test_a_planned_armed_attack_is_a_threat_of_force(parse: Parse, text: str) -> None:
+    events, _ = _coded(parse, text)
+    assert [(e.type, e.mode) for e in events] == [("THREATEN", ["force"])]
+
+
+def test_an_armed_side_striking_without_object_still_attacks(parse: Parse) -> None:
+    events, _ = _coded(parse, "Israel struck overnight, the army said.")
+    assert [e.type for e in events] == ["ASSAULT"]

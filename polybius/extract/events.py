@@ -175,6 +175,8 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
             draft = _new_draft(match, actors, lex, anchors)
             drafts.append(draft)
             by_token.update({i: draft for i in draft.tokens})
+    for draft in drafts:
+        _recode_labour_strike(draft, actors)
     drafts = _fold_clauses(drafts)
     for draft in drafts:
         _recode_intent(draft)
@@ -977,6 +979,34 @@ def _recode_intent(draft: _Draft) -> None:
     else:
         mode = _THREAT_MODES[etype]
         draft.retyped, draft.mode = "THREATEN", [mode] if mode else []
+
+
+# Sides that strike with weapons; anyone else who "strikes" without an object stops work.
+_ARMED_SECTORS = {"MIL", "REB", "UAF", "COP", "SPY"}
+_WORK_SECTORS = {"LAB", "EDU", "CVL", "HLH", "JRN", "BUS", "MED", "REF"}
+_PAY_WORDS = {"pay", "wage", "wages", "salary", "salaries", "pension", "pensions", "contract"}
+
+
+def _recode_labour_strike(draft: _Draft, actors: Sequence[Actor]) -> None:
+    """'The union plans to strike', 'Teachers threatened to strike if wages were cut': the verb
+    'strike' with no object and a working (not armed) subject is a labour strike, PROTEST/strike;
+    'the air force plans to strike rebel positions' stays an attack."""
+    verb = draft.match.anchor
+    if (draft.type != "ASSAULT" or not draft.match.is_verb or verb.lemma_.lower() != "strike"
+            or any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in verb.children)):
+        return
+    by_id = {a.id: a for a in actors}
+    sectors = {by_id[i].sector for i in draft.actors if i in by_id}
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"] or _inherited_subject(verb)[0]
+    subjects = [_resolve_subject(s, verb) for s in subjects]
+    working = bool(sectors & _WORK_SECTORS) or any(
+        t.lemma_.lower() in actor_dictionary().people or t.lower_.endswith(_AGENT_SUFFIXES)
+        for s in subjects for t in _argument_tokens(s) if t.ent_type_ not in ("GPE", "NORP"))
+    about_pay = any(t.lower_ in _PAY_WORDS for t in verb.subtree)
+    if sectors & _ARMED_SECTORS or not (working or about_pay):
+        return
+    draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["strike"], "labour"
+    draft.context = ["protest"]
 
 
 def _recode_riot(draft: _Draft) -> None:
