@@ -108,8 +108,21 @@ def test_spellings_of_a_state_share_one_name(parse):
 
 
 def test_person_title_gives_sector_and_country(parse):
-    a = by_text(actors_of(parse, "French Interior Minister Gérard Collomb visited the town."))["Gérard Collomb"]
-    assert (a.kind, a.sector, a.country) == ("PER", "GOV", "FRA")
+    a = by_text(actors_of(parse, "French Interior Minister Gérard Collomb visited the town."))[
+        "French Interior Minister Gérard Collomb"]
+    assert (a.name, a.kind, a.sector, a.country) == ("Gérard Collomb", "PER", "GOV", "FRA")
+
+
+def test_a_title_with_of_belongs_to_the_person_mention(parse):
+    a = by_text(actors_of(parse, "On Monday, US Secretary of State Rex Tillerson called him."))[
+        "US Secretary of State Rex Tillerson"]
+    assert (a.name, a.country, a.sector) == ("Rex Tillerson", "USA", "GOV")
+
+
+def test_a_title_gives_way_to_an_actor_inside_it(parse):
+    found = by_text(actors_of(parse, "U.S. State Department spokeswoman Heather Nauert spoke."))
+    assert found["U.S. State Department"].rule.startswith("dictionary:")
+    assert found["spokeswoman Heather Nauert"].name == "Heather Nauert"
 
 
 def test_surname_mentions_take_the_full_name(parse):

@@ -57,6 +57,8 @@ class _Candidate:
     kb_id: str | None
     rule: str
     priority: int
+    core: int | None = None
+    """Where the name starts inside a titled mention: the title gives way to a stronger actor."""
 
 
 def extract_actors(doc: Doc, ctx: Context, places: Sequence[Place] = ()) -> list[Actor]:
@@ -66,6 +68,12 @@ def extract_actors(doc: Doc, ctx: Context, places: Sequence[Place] = ()) -> list
     chosen: list[_Candidate] = []
     taken: set[int] = set()
     for cand in sorted(candidates, key=lambda c: (c.priority, c.start)):
+        if cand.core is not None and taken.isdisjoint(range(cand.core, cand.end)):
+            # "U.S. State Department spokeswoman Heather Nauert": the department is an actor of
+            # its own, so the title starts after it.
+            cand.start = max([cand.start] + [i + 1 for i in taken if cand.start <= i < cand.core])
+            while cand.start < cand.core and not doc[cand.start].is_alpha:
+                cand.start += 1
         if taken.isdisjoint(range(cand.start, cand.end)):
             chosen.append(cand)
             taken.update(range(cand.start, cand.end))
@@ -200,13 +208,27 @@ def _person(span: Span) -> _Candidate:
     start = span.start
     while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].head.i in range(span.start, span.end):
         start -= 1
-    while start > 0 and doc[start - 1].dep_ in ("amod", "compound") and doc[start - 1].pos_ in ("ADJ", "PROPN", "NOUN"):
-        start -= 1
+    while start > 0:
+        prev = doc[start - 1]
+        if prev.dep_ in ("amod", "compound", "nmod") and prev.pos_ in ("ADJ", "PROPN", "NOUN") \
+                and prev.head.i >= start:
+            start -= 1
+        elif (prev.dep_ == "pobj" and prev.is_title and prev.head.lower_ in ("of", "for")
+              and prev.head.head.lower_ in TITLE_SECTORS and prev.head.head.i < start):
+            start = prev.head.head.i  # "US Secretary of State Rex Tillerson"
+        elif (span.root.dep_ == "appos" and span.root.head.lower_ in TITLE_SECTORS
+              and span.root.head.i < start
+              and all(t.is_title or t.lower_ in ("of", "for") for t in doc[span.root.head.i:start])):
+            start = span.root.head.i  # "Minister for Interior Aftab Ahmad Khan Sherpao"
+        else:
+            break
     title = doc[start:span.start]
     sector = next((TITLE_SECTORS[t.lower_] for t in title if t.lower_ in TITLE_SECTORS), None)
     rule = "ner:PERSON+title:" + "-".join(t.lower_ for t in title) if len(title) else "ner:PERSON"
-    return _Candidate(span.start, span.end, span.text, "PER", _modifier_country(list(title)),
-                      sector, None, rule, 1)
+    # The mention is the whole phrase ("French Interior Minister Gérard Collomb"), as coders and
+    # annotators mark it; the name stays the person's own.
+    return _Candidate(start, span.end, span.text, "PER", _modifier_country(list(title)),
+                      sector, None, rule, 1, core=span.start)
 
 
 def _generic_noun(tok: Token) -> str | None:
