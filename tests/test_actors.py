@@ -139,3 +139,25 @@ def test_actor_text_is_the_text_at_its_span(parse):
 def test_surname_that_is_a_month_stays_part_of_the_name(parse):
     names = [a.name for a in actors_of(parse, "Prime Minister Theresa May said Britain would act.") if a.kind == "PER"]
     assert names == ["Theresa May"]
+
+
+def test_a_people_that_acts_is_a_group_actor(parse):
+    found = by_text(actors_of(parse, "Thousands of Iraqi Kurds demonstrated in Kirkuk."))
+    kurds = found["Iraqi Kurds"]
+    assert (kurds.kind, kurds.country, kurds.rule) == ("GROUP", "IRQ", "ner:NORP")
+
+
+def test_a_demonym_on_a_proposal_stands_for_its_state(parse):
+    found = by_text(actors_of(parse, "Bangladesh rejected an Indian proposal for a trade deal."))
+    indian = found["Indian"]
+    assert (indian.name, indian.kind, indian.country, indian.rule) == ("India", "STATE", "IND", "demonym:modifier")
+
+
+def test_a_generic_agent_keeps_the_place_that_says_whose_it_is(parse):
+    rebels = by_text(actors_of(parse, "Rebels in the Ivory Coast dismissed an appeal."))["Rebels in the Ivory Coast"]
+    assert (rebels.name, rebels.country) == ("Ivorian rebels", "CIV")
+
+
+def test_a_generic_noun_before_a_people_noun_heads_the_phrase(parse):
+    found = by_text(actors_of(parse, "Opposition groups in Zimbabwe are demanding reforms."))
+    assert found["Opposition groups in Zimbabwe"].sector == "OPP"

@@ -64,7 +64,8 @@ class _Candidate:
 def extract_actors(doc: Doc, ctx: Context, places: Sequence[Place] = ()) -> list[Actor]:
     """Actor mentions in ``doc`` in text order, each with the rule that found it."""
     main_country = _main_country(doc, places)
-    candidates = [*_named(doc), *_generic(doc, main_country, places), *_states(doc)]
+    candidates = [*_named(doc), *_generic(doc, main_country, places), *_states(doc),
+                  *_peoples(doc)]
     chosen: list[_Candidate] = []
     taken: set[int] = set()
     for cand in sorted(candidates, key=lambda c: (c.priority, c.start)):
@@ -142,10 +143,11 @@ def _modifier_country(tokens: Sequence[Token], places: Sequence[Place] = ()) -> 
         code = demonym_country(tok.text)
         if code:
             return _alpha3(code)
-        if tok.ent_type_ == "GPE" and tok.ent_iob_ == "B":
+        if tok.ent_type_ in ("GPE", "LOC") and tok.ent_iob_ == "B":
             ent = next((e for e in tok.doc.ents if e.start == tok.i), None)
-            if ent is not None and ent.text in states:
-                return states[ent.text]
+            name = _strip_det(ent).text if ent is not None else ""
+            if name in states:
+                return states[name]
         place = next((p for p in places if p.country_code and p.span[0] <= tok.idx < p.span[1]), None)
         if place is not None:
             return _alpha3(place.country_code)
@@ -257,18 +259,42 @@ def _generic(doc: Doc, main_country: _ArticleCountry | None,
             continue
         if tok.dep_ == "compound" and _generic_noun(tok.head):
             continue  # "police officers": the head noun carries the phrase
-        mods = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod")]
-        start = min([tok.i] + [m.left_edge.i for m in mods])
-        span = _strip_det(doc[start:tok.i + 1])
-        named = _modifier_country(list(doc[start:tok.i]), places)
+        head = tok
+        if tok.dep_ == "compound" and tok.head.lemma_.lower() in actor_dictionary().people \
+                and tok.head.i == tok.i + 1:
+            head = tok.head  # "opposition groups", "militia members": the people noun heads it
+        mods = [c for c in head.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nummod", "quantmod")]
+        start = min([head.i] + [m.left_edge.i for m in mods])
+        end, where = _place_phrase_end(head)
+        span = _strip_det(doc[start:end])
+        in_phrase = _modifier_country(list(doc[start:head.i]), places)
+        named = in_phrase or _modifier_country(where, places)
         spec = generic[noun]
         default = main_country if spec.sector in ARTICLE_COUNTRY_SECTORS else None
         country = named or (default.code if default else None)
         rule = "generic:" + noun + ("+modifier" if named else
                                     f"+article-country({default.reason})" if default else "")
-        found.append(_Candidate(span.start, span.end, _generic_name(span, tok, country, named),
+        found.append(_Candidate(span.start, span.end,
+                                _generic_name(doc[span.start:head.i + 1], head, country, in_phrase),
                                 spec.kind, country, spec.sector, None, rule, 2))
     return found
+
+
+_PLACE_PREPS = {"in", "from", "throughout", "across"}
+
+
+def _place_phrase_end(head: Token) -> tuple[int, list[Token]]:
+    """End of a generic agent's phrase with the place that says whose it is: "Rebels in the Ivory
+    Coast", "students throughout Indonesia" (the place tokens come back for the country)."""
+    for prep in head.rights:
+        if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS or prep.i != head.i + 1:
+            continue
+        objects = [g for g in prep.children if g.dep_ == "pobj"]
+        if objects and all(t.ent_type_ in ("GPE", "LOC") or t.lower_ == "the"
+                           for t in objects[0].subtree):
+            tokens = list(objects[0].subtree)
+            return tokens[-1].i + 1, tokens
+    return head.i + 1, []
 
 
 def _generic_name(span: Span, head: Token, country: str | None, named: str | None) -> str:
@@ -330,6 +356,35 @@ def _states(doc: Doc) -> list[_Candidate]:
             name = (names.state_names or {}).get(code, span.text)  # "U.S.", "America" -> one name
             found.append(_Candidate(span.start, span.end, name, "STATE", code, "GOV", None,
                                     f"state:{root.dep_}", 3))
+    return found
+
+
+_PEOPLE_ROLES = {"nsubj", "nsubjpass", "dobj", "dative", "conj", "appos", "pobj"}
+
+
+def _peoples(doc: Doc) -> list[_Candidate]:
+    """Nationalities and peoples that act ("Palestinians rejected", "Iraqi Kurds demonstrated"), and
+    a demonym on a thing that stands for its state ("an Indian proposal", "a US offer")."""
+    names = actor_dictionary()
+    found = []
+    for ent in doc.ents:
+        if ent.label_ != "NORP":
+            continue
+        span = _strip_det(ent)
+        root = span.root
+        start = span.start
+        while start > 0 and doc[start - 1].dep_ in ("amod", "compound") and doc[start - 1].head.i == root.i:
+            start -= 1  # "Iraqi Kurds", "ethnic Albanians"
+        span = doc[start:span.end]
+        code = next((_alpha3(demonym_country(t.text)) for t in span if demonym_country(t.text)), None)
+        if root.dep_ in _PEOPLE_ROLES and root.tag_ in ("NNPS", "NNS", "NNP"):
+            found.append(_Candidate(span.start, span.end, span.text, "GROUP", code, "CVL", None,
+                                    "ner:NORP", 3))
+        elif root.dep_ in ("amod", "compound", "nmod") and code and len(span) == 1 \
+                and root.head.pos_ == "NOUN" and root.head.dep_ in _PEOPLE_ROLES:
+            name = (names.state_names or {}).get(code, span.text)
+            found.append(_Candidate(span.start, span.end, name, "STATE", code, "GOV", None,
+                                    "demonym:modifier", 4))
     return found
 
 
