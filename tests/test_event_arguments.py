@@ -143,3 +143,18 @@ def test_a_planned_armed_attack_is_a_threat_of_force(parse: Parse, text: str) ->
 def test_an_armed_side_striking_without_object_still_attacks(parse: Parse) -> None:
     events, _ = _coded(parse, "Israel struck overnight, the army said.")
     assert [e.type for e in events] == ["ASSAULT"]
+
+
+def test_plain_people_are_never_the_main_actor_beside_an_agent(parse: Parse) -> None:
+    events, names = _coded(parse, "Residents and police blocked the road to the camp.")
+    assert [names[i] for i in events[0].actors][0] == "police"
+
+
+def test_generic_agents_in_one_article_get_one_name(parse: Parse) -> None:
+    from polybius.pipeline import Pipeline
+    from polybius.model import Article
+    text = ("TRAPPES, France (AP) — Police shot a man who attacked two officers. "
+            "Later the police arrested his brother.")
+    doc = Pipeline().process(Article(text=text))
+    police = {a.name for a in doc.actors if a.rule.startswith("generic:police")}
+    assert police == {"French police"}

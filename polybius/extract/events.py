@@ -549,7 +549,24 @@ def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> tup
         for tok in fallback:  # "threatened on Monday to cut ties with X"
             _add_ids(draft.recipients, tok, actors)
     draft.recipients[:] = [r for r in draft.recipients if r not in draft.actors]
+    _rank_actors(draft.actors, actors)
     return direct_actor, (direct_recipient and bool(draft.recipients)) or bool(own)
+
+
+# Plain people ("people", "residents") act in the text but are never the event's main actor while
+# a named or generic agent acts with them: "police and residents cleared the road".
+_PLAIN_PEOPLE = {"people", "person", "resident", "civilian", "villager", "man", "woman", "local"}
+
+
+def _rank_actors(ids: list[str], actors: Sequence[Actor]) -> None:
+    by_id = {a.id: a for a in actors}
+
+    def plain(ident: str) -> bool:
+        actor = by_id.get(ident)
+        return actor is not None and actor.rule.startswith("generic:") and \
+            actor.rule.split(":", 1)[1].split("+", 1)[0] in _PLAIN_PEOPLE
+
+    ids.sort(key=plain)
 
 
 def _pobjs(prep: Token) -> list[Token]:
