@@ -158,3 +158,8 @@ def test_generic_agents_in_one_article_get_one_name(parse: Parse) -> None:
     doc = Pipeline().process(Article(text=text))
     police = {a.name for a in doc.actors if a.rule.startswith("generic:police")}
     assert police == {"French police"}
+
+
+def test_an_authority_asked_to_act_is_still_a_request(parse: Parse) -> None:
+    events, _ = _coded(parse, "The police have been asked to investigate the deaths.")
+    assert [e.type for e in events] == ["REQUEST"]

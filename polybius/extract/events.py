@@ -457,14 +457,19 @@ def _inanimate_intransitive(match: _Match, actors: Sequence[Actor], lex: Lexicon
 
 
 def _sourceless_request(match: _Match, actors: Sequence[Actor]) -> bool:
-    """'Residents were asked to report suspicious packages': an agentless passive request with no
-    actor asking is advice, not a coded REQUEST (a coder needs the one who asks)."""
+    """'Residents were asked to report suspicious packages': an agentless passive request to plain
+    people, with no one asking, is advice, not a coded REQUEST; 'the police have been asked to
+    investigate' stays (an authority asked an actor)."""
     verb = match.anchor
     if match.entry.type != "REQUEST" or not match.is_verb or verb.tag_ != "VBN":
         return False
     children = list(verb.children)
-    return (any(c.dep_ == "auxpass" for c in children) and not any(c.dep_ == "agent" for c in children)
-            and not _inherited_subject(verb)[0])
+    if not any(c.dep_ == "auxpass" for c in children) or any(c.dep_ == "agent" for c in children) \
+            or _inherited_subject(verb)[0]:
+        return False
+    asked = [a for c in children if c.dep_ == "nsubjpass" for a in actors
+             if any(a.span[0] < _end(t) and t.idx < a.span[1] for t in _argument_tokens(c))]
+    return all(_is_plain_people(a) for a in asked)
 
 
 def _visit_to_a_thing(match: _Match, actors: Sequence[Actor]) -> bool:
@@ -558,15 +563,14 @@ def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> tup
 _PLAIN_PEOPLE = {"people", "person", "resident", "civilian", "villager", "man", "woman", "local"}
 
 
+def _is_plain_people(actor: Actor) -> bool:
+    return actor.rule.startswith("generic:") and \
+        actor.rule.split(":", 1)[1].split("+", 1)[0] in _PLAIN_PEOPLE
+
+
 def _rank_actors(ids: list[str], actors: Sequence[Actor]) -> None:
     by_id = {a.id: a for a in actors}
-
-    def plain(ident: str) -> bool:
-        actor = by_id.get(ident)
-        return actor is not None and actor.rule.startswith("generic:") and \
-            actor.rule.split(":", 1)[1].split("+", 1)[0] in _PLAIN_PEOPLE
-
-    ids.sort(key=plain)
+    ids.sort(key=lambda ident: ident in by_id and _is_plain_people(by_id[ident]))
 
 
 def _pobjs(prep: Token) -> list[Token]:
