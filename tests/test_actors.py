@@ -161,3 +161,18 @@ def test_a_generic_agent_keeps_the_place_that_says_whose_it_is(parse):
 def test_a_generic_noun_before_a_people_noun_heads_the_phrase(parse):
     found = by_text(actors_of(parse, "Opposition groups in Zimbabwe are demanding reforms."))
     assert found["Opposition groups in Zimbabwe"].sector == "OPP"
+
+
+def test_a_state_owning_an_argument_is_an_actor(parse):
+    found = by_text(actors_of(parse, "A U.S. official praised Haiti's efforts to improve its record."))
+    assert (found["Haiti"].kind, found["Haiti"].rule) == ("STATE", "state:poss")
+
+
+def test_a_capital_after_by_stands_for_its_state(parse):
+    found = by_text(actors_of(parse, "Poland's parliament demanded an immediate admission by Moscow."))
+    assert (found["Moscow"].name, found["Moscow"].country) == ("Russia", "RUS")
+    assert found["Poland's parliament"].name == "Polish parliament"
+
+
+def test_a_capital_owning_a_place_is_not_an_actor(parse):
+    assert "Moscow" not in by_text(actors_of(parse, "We flew in from Moscow's airport."))

@@ -27,6 +27,8 @@ STATE_ROLES = {"nsubj", "nsubjpass", "dobj", "dative", "conj", "appos"}
 PARTICIPANT_PREPS = {"on", "against", "with", "to", "by", "from", "between", "for"}
 # Capitals stand for their state only as the subject ("Moscow denied"): "in Moscow" is a place.
 CAPITAL_ROLES = {"nsubj", "nsubjpass"}
+# Roles of a noun that is an event argument ("the proposal" in "rejected Russia's proposal").
+ARGUMENT_ROLES = {"nsubj", "nsubjpass", "dobj", "dative", "pobj"}
 TITLE_SECTORS = {
     "president": "GOV", "minister": "GOV", "secretary": "GOV", "chancellor": "GOV", "premier": "GOV",
     "governor": "GOV", "mayor": "GOV", "ambassador": "GOV", "spokesman": "GOV", "spokeswoman": "GOV",
@@ -307,9 +309,10 @@ def _generic_name(span: Span, head: Token, country: str | None, named: str | Non
             words.append(tok.lower_)
         elif tok.dep_ == "compound" and tok.pos_ == "NOUN":
             words.append(tok.lower_)
+        elif tok.text in actor_dictionary().states and _demonym(actor_dictionary().states[tok.text]):
+            words.append(_demonym(actor_dictionary().states[tok.text]) or tok.text)  # "Russia's army"
         elif tok.pos_ == "PROPN" or (tok.text[:1].isupper() and demonym_country(tok.text)):
-            if tok.i != span.start or tok.pos_ == "PROPN" or demonym_country(tok.text):
-                words.append(tok.text)
+            words.append(tok.text)
     if country and not named:
         demonym = _demonym(country)
         if demonym:
@@ -345,11 +348,14 @@ def _states(doc: Doc) -> list[_Candidate]:
         root = span.root
         if span.text in names.states:
             code = names.states[span.text]
+            # "praised Haiti's efforts", "rejected Russia's proposal": the state owns the argument
             role_ok = root.dep_ in STATE_ROLES or (
-                root.dep_ == "pobj" and root.head.lower_ in PARTICIPANT_PREPS)
+                root.dep_ == "pobj" and root.head.lower_ in PARTICIPANT_PREPS) or (
+                root.dep_ == "poss" and root.head.dep_ in ARGUMENT_ROLES)
         elif span.text in names.capitals:
             code = names.capitals[span.text]
-            role_ok = root.dep_ in CAPITAL_ROLES
+            role_ok = root.dep_ in CAPITAL_ROLES or (
+                root.dep_ == "pobj" and root.head.lower_ == "by")  # "an admission by Moscow"
         else:
             continue
         if role_ok:
