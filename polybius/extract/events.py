@@ -382,8 +382,8 @@ def _no_event_to_code(match: _Match, actors: Sequence[Actor], lex: Lexicon) -> b
     a yes/no question, a habit, a violent or protest verb whose only participant cannot act, an
     advice-style request with no one requesting, a visit to a thing."""
     return (_navigation_line(match) or _yes_no_question(match.sent) or _habitual(match)
-            or _figurative_patient(match, lex) or _inanimate_intransitive(match, actors, lex) or _sourceless_request(match, actors)
-            or _visit_to_a_thing(match, actors))
+            or _figurative_patient(match, lex) or _inanimate_intransitive(match, actors, lex)
+            or _sourceless_request(match, actors) or _visit_to_a_thing(match, actors))
 
 
 def _navigation_line(match: _Match) -> bool:
