@@ -163,3 +163,8 @@ def test_generic_agents_in_one_article_get_one_name(parse: Parse) -> None:
 def test_an_authority_asked_to_act_is_still_a_request(parse: Parse) -> None:
     events, _ = _coded(parse, "The police have been asked to investigate the deaths.")
     assert [e.type for e in events] == ["REQUEST"]
+
+
+def test_the_same_figure_repeated_lists_no_figures(parse: Parse) -> None:
+    size = _size(parse, "Gunmen killed 12 people in the market; 12 people died there.")
+    assert size.killed == 12 and size.figures == []

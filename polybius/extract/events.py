@@ -1168,9 +1168,9 @@ def _set_size(size: Size, number: Number, doc: Doc) -> None:
     if kept is None:
         _keep(size, field_name, number)
         return
-    if kept == number.span:
-        return
     value = float(getattr(size, field_name) or 0)
+    if kept == number.span or number.value == value:
+        return  # the same figure again (title and body, lead and quote) adds nothing
     if not any(f.kind == field_name for f in size.figures):
         size.figures.append(Figure(field_name, value, kept, "kept"))
     relation = _figure_relation(doc, kept, value, number)
