@@ -76,6 +76,8 @@ def problems(doc: dict[str, Any]) -> list[str]:
         check_ref(f"{where}/date", e["date"]["time"], "times")
         for k, span in e["size"]["spans"].items():
             check_span(f"{where}/size/{k}", span)
+        for n, figure in enumerate(e["size"].get("figures", [])):
+            check_span(f"{where}/size/figures/{n}", figure["span"])
         for ev in e["evidence"]:
             check_span(f"{where}/evidence", ev["span"])
             ts, te = ev["trigger"]["span"]

@@ -149,6 +149,19 @@ class Location:
 
 
 @dataclass
+class Figure:
+    """One of several figures an event's text gives for the same kind ("killed" …)."""
+
+    kind: str
+    value: float
+    span: Span
+    relation: str
+    """"kept" (the figure in the size field), "earlier" (replaced by a later running total:
+    "killed 3 ... the toll rose to 5"), "range-max" (the upper end of "between 10 and 15"), "part"
+    (a sub-count: "including two children"), "other" (a further figure not added in)."""
+
+
+@dataclass
 class Size:
     """How many: casualty and arrest counts, money in USD; ``spans`` point at each number."""
 
@@ -161,6 +174,14 @@ class Size:
     """Attackers killed ("four of the assailants were shot dead"), kept apart from ``killed``."""
     lower_bounds: list[str] = field(default_factory=list)
     """Kinds whose figure is a minimum: "at least 12", "dozens" (24, flagged), "more than 40"."""
+    figures: list[Figure] = field(default_factory=list)
+    """Every figure given for a kind that has more than one ("killed 3 ... the toll rose to 5"),
+    in text order, each with how it relates to the one kept. Empty when each kind has one."""
+
+    def __post_init__(self) -> None:
+        # JSON and the store give plain dicts and lists; the dataclass keeps Figures and tuples.
+        self.figures = [f if isinstance(f, Figure) else Figure(**{**f, "span": tuple(f["span"])})
+                        for f in self.figures]
 
 
 @dataclass

@@ -22,7 +22,7 @@ CHALLENGE = Path(__file__).parent / "data" / "event_challenge.yaml"
 SIZES = ("killed", "injured", "arrested")
 
 # Pinned from the measured figures (see docs/EVALUATION.md); raise them when the coder improves.
-MAX_FALSE_EVENT_SENTENCES = 5  # the aim is 0; the five left are listed in docs/EVALUATION.md
+MAX_FALSE_EVENT_SENTENCES = 0
 MIN_EXACT_TYPE_SETS = 0.95
 MIN_SIZE_ACCURACY = 0.85
 
@@ -34,6 +34,7 @@ class Item:
     text: str
     types: frozenset[str] = frozenset()
     sizes: dict[str, int] = field(default_factory=dict)
+    status: str | None = None
 
 
 def load_items() -> list[Item]:
@@ -43,7 +44,7 @@ def load_items() -> list[Item]:
     for cat, rows in data["events"].items():
         for row in rows:
             items.append(Item("events", cat, row["text"], frozenset(row["types"]),
-                              {k: row[k] for k in SIZES if k in row}))
+                              {k: row[k] for k in SIZES if k in row}, row.get("status")))
     return items
 
 
@@ -58,6 +59,9 @@ class Score:
     sizes_right: int = 0
     sizes_total: int = 0
     size_errors: list[str] = field(default_factory=list)
+    statuses_right: int = 0
+    statuses_total: int = 0
+    status_errors: list[str] = field(default_factory=list)
 
 
 def score(items: list[Item], docs: list[Document]) -> Score:
@@ -80,6 +84,12 @@ def score(items: list[Item], docs: list[Document]) -> Score:
             out.sizes_right += got == want
             if got != want:
                 out.size_errors.append(f"{kind}={got} (want {want}): {item.text}")
+        if item.status is not None:
+            got_status = first.factuality.status if first else None
+            out.statuses_total += 1
+            out.statuses_right += got_status == item.status
+            if got_status != item.status:
+                out.status_errors.append(f"status={got_status} (want {item.status}): {item.text}")
     return out
 
 
@@ -99,8 +109,10 @@ def challenge() -> Score:
     print(f"\nchallenge: {result.sentences} sentences; false-event non-event sentences "
           f"{len(result.false_event_sentences)}; exact type sets {result.exact}/"
           f"{result.event_sentences}; missed types {len(result.missed)}; extra types "
-          f"{len(result.extra)}; sizes {result.sizes_right}/{result.sizes_total}")
-    for line in result.false_event_sentences + result.missed + result.extra + result.size_errors:
+          f"{len(result.extra)}; sizes {result.sizes_right}/{result.sizes_total}; factuality "
+          f"{result.statuses_right}/{result.statuses_total}")
+    for line in (result.false_event_sentences + result.missed + result.extra + result.size_errors
+                 + result.status_errors):
         print("  ", line)
     return result
 
@@ -117,3 +129,8 @@ def test_event_sentences_get_exactly_their_types(challenge: Score) -> None:
 
 def test_casualty_and_arrest_counts_land_on_the_event(challenge: Score) -> None:
     assert challenge.sizes_right / challenge.sizes_total >= MIN_SIZE_ACCURACY, challenge.size_errors
+
+
+def test_negated_and_hypothetical_events_are_coded_and_flagged(challenge: Score) -> None:
+    assert challenge.statuses_total >= 4
+    assert challenge.statuses_right == challenge.statuses_total, challenge.status_errors

@@ -18,7 +18,8 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from polybius.extract import Context
 from polybius.extract.numbers import Number
-from polybius.model import Actor, Event, Evidence, Size, Trigger
+from polybius.model import Actor, Event, Evidence, Figure, Size, Trigger
+from polybius.resources import actor_dictionary
 from polybius.resources.plover import Lexicon, TriggerEntry, lexicon
 
 _MAX_GAP = 2
@@ -179,12 +180,14 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
         if target is not None:
             by_token.update({i: target for i in target.tokens})
         elif (_figurative(match, lex, anchors) or _generic_passive(match, actors)
-              or _accidental(match, lex)):
+              or _accidental(match, lex) or _no_event_to_code(match, actors, lex)):
             continue
         elif match.is_verb or _qualifies(match, lex, numbers, actors):
             draft = _new_draft(match, actors, lex, anchors)
             drafts.append(draft)
             by_token.update({i: draft for i in draft.tokens})
+    for draft in drafts:
+        _recode_labour_strike(draft, actors)
     drafts = _fold_clauses(drafts)
     for draft in drafts:
         _recode_intent(draft)
@@ -424,6 +427,142 @@ def _is_anaphoric(noun: Token) -> bool:
     return any(c.dep_ == "det" and c.lower_ in _ANAPHORIC_DETS for c in noun.children)
 
 
+# ---- is there a happening with participants to code?
+
+# "Militias often kidnap foreigners", "Police use tear gas when crowds turn violent": a habit.
+_FREQUENCY_ADVERBS = {"often", "usually", "regularly", "routinely", "sometimes", "rarely", "seldom",
+                      "typically", "generally", "frequently", "commonly", "normally", "always",
+                      "occasionally", "traditionally"}
+_HABIT_MARKS = {"when", "whenever", "if", "once", "unless"}
+_PRESENT_SIMPLE = {"VBP", "VBZ"}
+# Lines that list links or tags, not news: "Related: Police arrest suspect; Talks resume".
+_NAVIGATION_LABELS = {"related", "read more", "see also", "more on this", "also read", "read also",
+                      "recommended", "most read", "most popular", "trending", "tags", "keywords",
+                      "topics", "more stories", "latest"}
+_ANIMATE_PRONOUNS = {"i", "you", "he", "she", "we", "they", "who", "whom", "one", "someone",
+                     "nobody", "everyone", "anyone", "somebody", "many", "some", "others", "all",
+                     "both", "several", "few", "most", "none"}
+_AGENT_SUFFIXES = ("ers", "ors", "ists", "ians", "ants", "ents", "men", "ees", "folk")
+# Verbs that need someone to do them: without a human or armed subject and without an object,
+# "the speech bombed", "markets rallied" are figures of speech.
+_AGENTIVE_TYPES = {"ASSAULT", "PROTEST"}
+
+
+def _no_event_to_code(match: _Match, actors: Sequence[Actor], lex: Lexicon) -> bool:
+    """A trigger whose clause reports no happening a coder could give participants to: a link list,
+    a yes/no question, a habit, a violent or protest verb whose only participant cannot act, an
+    advice-style request with no one requesting, a visit to a thing, the topic of a debate."""
+    return (_navigation_line(match) or _yes_no_question(match.sent) or _habitual(match)
+            or _debated_question(match)
+            or _figurative_patient(match, lex) or _inanimate_intransitive(match, actors, lex)
+            or _sourceless_request(match, actors) or _visit_to_a_thing(match, actors))
+
+
+def _navigation_line(match: _Match) -> bool:
+    text = match.anchor.doc.text
+    start = text.rfind("\n", 0, match.anchor.idx) + 1
+    label, colon, _ = text[start:match.anchor.idx].partition(":")
+    return bool(colon) and " ".join(label.lower().split()) in _NAVIGATION_LABELS
+
+
+def _yes_no_question(sent: SpacySpan) -> bool:
+    """'Would a blockade force the regime to negotiate?': asked, not reported."""
+    words = [t for t in sent if not t.is_space]
+    if len(words) < 3 or words[-1].text != "?":
+        return False
+    first = words[0]
+    return first.tag_ == "MD" or (first.pos_ == "AUX" and first.lemma_.lower() in ("be", "do", "have"))
+
+
+def _debated_question(match: _Match) -> bool:
+    """'Historians argue about who fired the first shot': an indirect question that is the topic
+    of a debate ('about / over who ...') names no one and reports nothing new."""
+    verb = match.light if match.light is not None else match.anchor
+    return (match.is_verb and verb.dep_ == "pcomp" and verb.head.lower_ in ("about", "over")
+            and any(c.dep_ in ("nsubj", "nsubjpass") and c.tag_ == "WP" for c in verb.children))
+
+
+def _habitual(match: _Match) -> bool:
+    """A present-simple clause with a frequency adverb or a 'when ...' clause in the present."""
+    head = match.light if match.light is not None else match.anchor
+    if head.tag_ not in _PRESENT_SIMPLE or any(c.dep_ in ("aux", "auxpass") for c in head.children):
+        return False
+    for child in head.children:
+        if child.dep_ == "advmod" and child.lower_ in _FREQUENCY_ADVERBS:
+            return True
+        if (child.dep_ == "advcl" and child.tag_ in _PRESENT_SIMPLE
+                and any(m.dep_ == "advmod" and m.lower_ in _HABIT_MARKS or m.dep_ == "mark"
+                        and m.lower_ in _HABIT_MARKS for m in child.children)):
+            return True
+    return False
+
+
+def _figurative_patient(match: _Match, lex: Lexicon) -> bool:
+    """'The film killed at the box office': a participle's noun is its patient, and a film or a
+    bill is killed only in a figure of speech."""
+    verb = match.anchor
+    return (match.is_verb and verb.dep_ == "acl" and verb.tag_ == "VBN"
+            and bool(_words(verb.head) & lex.figurative_words))
+
+
+def _can_act(tok: Token, actors: Sequence[Actor], lex: Lexicon) -> bool:
+    """Whether a subject names someone who can attack or protest (or a weapon or event that can)."""
+    names = actor_dictionary()
+    for t in _argument_tokens(tok):
+        lemma = t.lemma_.lower()
+        if (_overlaps_actor(t, actors) or t.lower_ in _ANIMATE_PRONOUNS or t.like_num
+                or t.lower_ in lex.numbers.vague
+                or t.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                or lemma in names.generic or lemma in names.people or t.lower_ in names.people
+                or t.lower_.endswith(_AGENT_SUFFIXES) or lemma in lex.by_first_word
+                or any(key[0] == lemma for key in lex.mode_words)
+                or any(c.dep_ == "nummod" for c in t.children)
+                or any(_can_act(g, actors, lex) for c in t.children
+                       if c.dep_ == "prep" and c.lower_ == "of" for g in _pobjs(c))):
+            return True
+    return False
+
+
+def _inanimate_intransitive(match: _Match, actors: Sequence[Actor], lex: Lexicon) -> bool:
+    """'The speech bombed with the audience', 'Markets rallied': no object, and a subject that
+    cannot act."""
+    verb = match.anchor
+    if match.entry.type not in _AGENTIVE_TYPES or not match.is_verb or len(match.tokens) > 1:
+        return False
+    children = list(verb.children)
+    if any(c.dep_ in ("dobj", "nsubjpass", "agent", "dative", "auxpass") for c in children):
+        return False
+    subjects = [c for c in children if c.dep_ == "nsubj"]
+    return bool(subjects) and not any(_can_act(s, actors, lex) for s in subjects)
+
+
+def _sourceless_request(match: _Match, actors: Sequence[Actor]) -> bool:
+    """'Residents were asked to report suspicious packages': an agentless passive request to plain
+    people, with no one asking, is advice, not a coded REQUEST; 'the police have been asked to
+    investigate' stays (an authority asked an actor)."""
+    verb = match.anchor
+    if match.entry.type != "REQUEST" or not match.is_verb or verb.tag_ != "VBN":
+        return False
+    children = list(verb.children)
+    if not any(c.dep_ == "auxpass" for c in children) or any(c.dep_ == "agent" for c in children) \
+            or _inherited_subject(verb)[0]:
+        return False
+    asked = [a for c in children if c.dep_ == "nsubjpass" for a in actors
+             if any(a.span[0] < _end(t) and t.idx < a.span[1] for t in _argument_tokens(c))]
+    return all(_is_plain_people(a) for a in asked)
+
+
+def _visit_to_a_thing(match: _Match, actors: Sequence[Actor]) -> bool:
+    """'Students visited the battlefield memorial': a visit is a CONSULT only with someone, or to a
+    place that stands for its people (a named place)."""
+    if match.entry.type != "CONSULT" or "visit" not in match.entry.mode or not match.is_verb:
+        return False
+    objects = [c for c in match.anchor.children if c.dep_ == "dobj"]
+    return bool(objects) and not any(
+        _overlaps_actor(t, actors) or t.ent_type_ in ("GPE", "LOC", "FAC", "ORG", "PERSON", "NORP")
+        for o in objects for t in o.subtree)
+
+
 # ---- arguments
 
 def _new_draft(match: _Match, actors: Sequence[Actor], lex: Lexicon, anchors: set[int]) -> _Draft:
@@ -495,7 +634,23 @@ def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> tup
         for tok in fallback:  # "threatened on Monday to cut ties with X"
             _add_ids(draft.recipients, tok, actors)
     draft.recipients[:] = [r for r in draft.recipients if r not in draft.actors]
+    _rank_actors(draft.actors, actors)
     return direct_actor, (direct_recipient and bool(draft.recipients)) or bool(own)
+
+
+# Plain people ("people", "residents") act in the text but are never the event's main actor while
+# a named or generic agent acts with them: "police and residents cleared the road".
+_PLAIN_PEOPLE = {"people", "person", "resident", "civilian", "villager", "man", "woman", "local"}
+
+
+def _is_plain_people(actor: Actor) -> bool:
+    return actor.rule.startswith("generic:") and \
+        actor.rule.split(":", 1)[1].split("+", 1)[0] in _PLAIN_PEOPLE
+
+
+def _rank_actors(ids: list[str], actors: Sequence[Actor]) -> None:
+    by_id = {a.id: a for a in actors}
+    ids.sort(key=lambda ident: ident in by_id and _is_plain_people(by_id[ident]))
 
 
 def _pobjs(prep: Token) -> list[Token]:
@@ -943,6 +1098,34 @@ def _recode_intent(draft: _Draft) -> None:
         draft.retyped, draft.mode = "THREATEN", [mode] if mode else []
 
 
+# Sides that strike with weapons; anyone else who "strikes" without an object stops work.
+_ARMED_SECTORS = {"MIL", "REB", "UAF", "COP", "SPY"}
+_WORK_SECTORS = {"LAB", "EDU", "CVL", "HLH", "JRN", "BUS", "MED", "REF"}
+_PAY_WORDS = {"pay", "wage", "wages", "salary", "salaries", "pension", "pensions", "contract"}
+
+
+def _recode_labour_strike(draft: _Draft, actors: Sequence[Actor]) -> None:
+    """'The union plans to strike', 'Teachers threatened to strike if wages were cut': the verb
+    'strike' with no object and a working (not armed) subject is a labour strike, PROTEST/strike;
+    'the air force plans to strike rebel positions' stays an attack."""
+    verb = draft.match.anchor
+    if (draft.type != "ASSAULT" or not draft.match.is_verb or verb.lemma_.lower() != "strike"
+            or any(c.dep_ in ("dobj", "nsubjpass", "auxpass") for c in verb.children)):
+        return
+    by_id = {a.id: a for a in actors}
+    sectors = {by_id[i].sector for i in draft.actors if i in by_id}
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"] or _inherited_subject(verb)[0]
+    subjects = [_resolve_subject(s, verb) for s in subjects]
+    working = bool(sectors & _WORK_SECTORS) or any(
+        t.lemma_.lower() in actor_dictionary().people or t.lower_.endswith(_AGENT_SUFFIXES)
+        for s in subjects for t in _argument_tokens(s) if t.ent_type_ not in ("GPE", "NORP"))
+    about_pay = any(t.lower_ in _PAY_WORDS for t in verb.subtree)
+    if sectors & _ARMED_SECTORS or not (working or about_pay):
+        return
+    draft.retyped, draft.mode, draft.recoded_by = "PROTEST", ["strike"], "labour"
+    draft.context = ["protest"]
+
+
 def _recode_riot(draft: _Draft) -> None:
     """Violence whose subject is the protesters themselves is a riot (PROTEST/riot)."""
     head = _clause_head(draft)
@@ -1009,6 +1192,7 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
                 target.size.spans[name] = draft.size.spans[name]
                 if name in draft.size.lower_bounds:
                     target.size.lower_bounds.append(name)
+                target.size.figures += [f for f in draft.size.figures if f.kind == name]
         target.confidence = max(target.confidence, draft.confidence)
     return kept
 
@@ -1066,7 +1250,7 @@ def _attach_sizes(doc: Doc, drafts: list[_Draft], by_token: dict[int, _Draft],
             earlier = [d for d in drafts if d.type == "ASSAULT" and d.trigger[1] <= number.span[0]]
             draft = max(earlier, key=lambda d: d.trigger) if earlier else None
         if draft is not None:
-            _set_size(draft.size, number)
+            _set_size(draft.size, number, doc)
 
 
 def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
@@ -1078,13 +1262,44 @@ def _only_event_in_sentence(doc: Doc, number: Number, drafts: list[_Draft],
     return same[0] if len(same) == 1 else None
 
 
-def _set_size(size: Size, number: Number) -> None:
+# "killed 3 ... the toll later rose to 5": a later, larger running total replaces the figure.
+_UPDATE_LEMMAS = {"rise", "climb", "increase", "reach", "jump", "mount", "grow", "swell", "hit"}
+# "between 10 and 15 people", "10 to 15", "three or four": the later figure ends a range.
+_RANGE_WORDS = {"and", "to", "or", "-", "–"}
+# "killed six people, including two children": the later figure is part of the first.
+_PART_CUES = ("including", "among them", "among whom", "of whom", "of them", "among the dead")
+
+
+def _set_size(size: Size, number: Number, doc: Doc) -> None:
+    """Put ``number`` on the event. The first figure of a kind is kept, except that a later, larger
+    running total replaces it; when a kind gets several figures, ``size.figures`` lists them all
+    with their relation to the kept one (earlier, range-max, part, other)."""
     # Attackers killed are not victims: "killed two people; four of the assailants were shot dead".
     field_name = ("perpetrators_killed" if number.kind == "killed" and number.role == "perpetrators"
                   else number.kind)
-    if field_name in size.spans and not (number.is_toll and number.value > (getattr(size, field_name) or 0)):
-        return  # the first figure for a kind wins (later ones are usually sub-counts), except an
-        # updated toll: "killed 12 ... the death toll rose to 30"
+    kept = size.spans.get(field_name)
+    if kept is None:
+        _keep(size, field_name, number)
+        return
+    value = float(getattr(size, field_name) or 0)
+    if kept == number.span or number.value == value:
+        return  # the same figure again (title and body, lead and quote) adds nothing
+    if not any(f.kind == field_name for f in size.figures):
+        size.figures.append(Figure(field_name, value, kept, "kept"))
+    relation = _figure_relation(doc, kept, value, number)
+    if relation == "range-max" and field_name not in size.lower_bounds:
+        size.lower_bounds.append(field_name)  # "between 10 and 15": 10 is the least it was
+    if relation == "update":
+        for figure in size.figures:
+            if figure.kind == field_name and figure.relation == "kept":
+                figure.relation = "earlier"
+        _keep(size, field_name, number)
+        relation = "kept"
+    size.figures.append(Figure(field_name, number.value, number.span, relation))
+    size.figures.sort(key=lambda f: (f.kind, f.span))
+
+
+def _keep(size: Size, field_name: str, number: Number) -> None:
     if field_name in size.lower_bounds:
         size.lower_bounds.remove(field_name)
     if field_name == "money_usd":
@@ -1094,6 +1309,34 @@ def _set_size(size: Size, number: Number) -> None:
     size.spans[field_name] = number.span
     if number.lower_bound:
         size.lower_bounds.append(field_name)
+
+
+def _figure_relation(doc: Doc, kept: tuple[int, int], value: float, number: Number) -> str:
+    """How a further figure of a kind relates to the one kept (see model.Figure.relation)."""
+    if kept[1] <= number.span[0]:
+        between = doc.text[kept[1]:number.span[0]].strip().lower()
+        if between in _RANGE_WORDS and number.value > value:
+            return "range-max"
+        before = doc.text[max(0, number.span[0] - 24):number.span[0]].strip().lower().rstrip(",")
+        if before.endswith(_PART_CUES):
+            return "part"
+        if number.value > value and (number.is_toll or _rising(doc, number)):
+            return "update"
+    return "other"
+
+
+def _rising(doc: Doc, number: Number) -> bool:
+    """'the number of dead rose to 5', 'climbed to 30': the figure is a running total's new value."""
+    if number.token is None:
+        return False
+    node = doc[number.token]
+    for _ in range(3):
+        if node.lemma_.lower() in _UPDATE_LEMMAS:
+            return True
+        if node.head.i == node.i:
+            return False
+        node = node.head
+    return node.lemma_.lower() in _UPDATE_LEMMAS
 
 
 def _finish(n: int, draft: _Draft, doc: Doc) -> Event:

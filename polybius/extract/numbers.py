@@ -257,7 +257,9 @@ def _kind(counted: Token, anchor: Token, lex: NumberLexicon) -> tuple[str, Token
         fallback = ("crowd", counted)
     for tok in (counted, anchor):
         for child in tok.children:
-            if child.dep_ in ("amod", "acomp", "oprd") and word_kind(child):
+            # "and three wounded": the participle after the number says what it counts
+            if (child.dep_ in ("amod", "acomp", "oprd") or child.dep_ == "acl" and child.tag_ == "VBN") \
+                    and word_kind(child):
                 return word_kind(child) or "other", child
     if _is_agent(counted):
         return fallback

@@ -62,6 +62,12 @@ class ActorDictionary:
     capitals: dict[str, str]
     """Capital city name → ISO alpha-3 of the state it can stand for."""
     generic: dict[str, GenericAgent]
+    state_names: dict[str, str] | None = None
+    """ISO alpha-3 → the name news uses for the state ("USA" → "United States"): one name for
+    "U.S.", "US" and "America"."""
+    people: frozenset[str] = frozenset()
+    """Nouns for people who are not coded as actors of their own ("crowd", "farmer", "fan"): they
+    tell a verb's human subject ("Farmers marched") from a figurative one ("Markets rallied")."""
 
 
 def _check(cond: bool, where: str, problem: str) -> None:
@@ -107,6 +113,10 @@ def actor_dictionary() -> ActorDictionary:
         for attr in ("name", "common_name"):
             if hasattr(country, attr):
                 states[getattr(country, attr)] = country.alpha_3
+    state_names = {c.alpha_3: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    for code, names in (raw.get("states") or {}).items():
+        if isinstance(names, list) and names:
+            state_names[str(code)] = str(names[0])
     capitals: dict[str, str] = {}
     for section, target in (("states", states), ("capitals", capitals)):
         for code, names in (raw.get(section) or {}).items():
@@ -120,7 +130,11 @@ def actor_dictionary() -> ActorDictionary:
         _check(isinstance(spec, dict) and spec.get("kind") in ACTOR_KINDS, where, "needs a valid kind")
         _check(spec.get("sector") in SECTORS | {None}, where, f"unknown sector {spec.get('sector')!r}")
         generic[str(noun)] = GenericAgent(str(noun), spec["kind"], spec.get("sector"))
-    return ActorDictionary(entries=entries, states=states, capitals=capitals, generic=generic)
+    people = raw.get("people") or []
+    _check(isinstance(people, list) and all(isinstance(p, str) and p for p in people), "people",
+           "expected a list of nouns")
+    return ActorDictionary(entries=entries, states=states, capitals=capitals, generic=generic,
+                           state_names=state_names, people=frozenset(p.lower() for p in people))
 
 
 def actor_patterns() -> list[dict[str, Any]]:
