@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["CONTAINMENT", "Report", "containment", "independent_groups", "shingles"]
 
@@ -31,8 +32,13 @@ class Report:
     text: str
 
 
+@lru_cache(maxsize=1024)
 def shingles(text: str, k: int = 4) -> frozenset[int]:
-    """Hashed k-word shingles of the casefolded words (the whole text when shorter than k)."""
+    """Hashed k-word shingles of the casefolded words (the whole text when shorter than k).
+
+    Memoised: every canonical event built from the store (an API page, an export) asks again
+    for the texts of its member articles.
+    """
     words = [w.casefold() for w in _WORD.findall(text)]
     grams = [" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))]
     return frozenset(int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=8).digest(), "big")
