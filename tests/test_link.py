@@ -304,5 +304,7 @@ def test_counted_or_role_described_people_do_not_identify_an_event() -> None:
     from polybius.link import link_names
 
     assert link_names(["At least 19 people", "the victims", "residents", "50 people"]) == set()
+    assert link_names(["Yemeni people", "French civilians", "Manchester Arena victims"]) == {
+        "manchester arena victims"}
     assert link_names(["at least 39\n\nGunmen", "Police", "The Islamic State"]) == {
         "gunmen", "police", "islamic state"}

@@ -103,7 +103,7 @@ def test_codec_writes_dataclasses_as_their_plain_form() -> None:
     size = Size(killed=1, spans={"killed": (3, 4)})
     assert json.loads(codec.dumps({"size": size})) == {"size": {
         "killed": 1, "injured": None, "arrested": None, "money_usd": None,
-        "spans": {"killed": [3, 4]}, "perpetrators_killed": None, "lower_bounds": []}}
+        "spans": {"killed": [3, 4]}, "perpetrators_killed": None, "lower_bounds": [], "figures": []}}
     assert codec.dumps_bytes(["é"]) == '["é"]'.encode()
 
 

@@ -115,7 +115,11 @@ def _link_name(name: str) -> str | None:
             if words == q or words.startswith(q + " "):
                 words, stripped = words[len(q):].lstrip(), True
                 break
-    return words if words and words not in table.generic else None
+    if not words or words in table.generic:
+        return None
+    # a role qualified by one word is still a role: "Yemeni people", "French civilians"
+    qualifier, _, head = words.rpartition(" ")
+    return None if qualifier and " " not in qualifier and head in table.generic else words
 
 
 def date_window(start: date | None, end: date | None, precision: str) -> tuple[date, date] | None:
