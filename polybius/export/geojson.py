@@ -33,17 +33,22 @@ def feature(row: EventRow) -> dict[str, Any]:
 
 def write(rows: Iterable[EventRow], out: TextIO) -> int:
     """Write the FeatureCollection; returns the number of features (located events)."""
-    features, unlocated = [], 0
-    for row in rows:
-        if has_coordinates(row):
-            features.append(feature(row))
-        else:
+    return _collection((feature(row) if has_coordinates(row) else None for row in rows), out)
+
+
+def _collection(features: Iterable[dict[str, Any] | None], out: TextIO) -> int:
+    """Write the located features (None stands for an unlocated event, only counted)."""
+    located, unlocated = [], 0
+    for f in features:
+        if f is None:
             unlocated += 1
+        else:
+            located.append(f)
     # "unlocated" is a GeoJSON foreign member (RFC 7946 §6.1): readers ignore it, people see it.
-    json.dump({"type": "FeatureCollection", "unlocated": unlocated, "features": features},
+    json.dump({"type": "FeatureCollection", "unlocated": unlocated, "features": located},
               out, ensure_ascii=False)
     out.write("\n")
-    return len(features)
+    return len(located)
 
 
 def canonical_feature(event: CanonicalEvent) -> dict[str, Any]:
@@ -58,13 +63,5 @@ def canonical_feature(event: CanonicalEvent) -> dict[str, Any]:
 
 def write_canonical(events: Iterable[CanonicalEvent], out: TextIO) -> int:
     """Write the FeatureCollection of located canonical events; returns the number of features."""
-    features, unlocated = [], 0
-    for event in events:
-        if event.lat is not None and event.lon is not None and (event.lat, event.lon) != (0, 0):
-            features.append(canonical_feature(event))
-        else:
-            unlocated += 1
-    json.dump({"type": "FeatureCollection", "unlocated": unlocated, "features": features},
-              out, ensure_ascii=False)
-    out.write("\n")
-    return len(features)
+    return _collection((canonical_feature(e) if e.lat is not None and e.lon is not None
+                        and (e.lat, e.lon) != (0, 0) else None for e in events), out)
