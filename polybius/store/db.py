@@ -657,7 +657,9 @@ class _StoreNeighbourhood:
     """``polybius.link.incremental.Neighbourhood`` over the events table.
 
     Lookups go through the (type, city or country, window) indexes of migration 0004, with the
-    wanted kinds narrowed in SQL as far as a portable query allows and exactly in Python.
+    wanted kinds narrowed in SQL as far as a portable query allows and exactly in Python; those
+    inside a ``prefetch``ed range are answered from memory with the same conditions
+    (``_near_match``), which the shuffled-order store tests hold equal to a full recompute.
     """
 
     def __init__(self, conn: Connection) -> None:
