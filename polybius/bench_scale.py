@@ -257,7 +257,7 @@ def store_rate(url: str, docs: list[Document], *, fresh_postgres: bool = False,
     from polybius.store import Store
 
     if fresh_postgres:
-        _empty_postgres(url)
+        empty_postgres(url)
     batch = distinct(docs)
     with Store(url) as store:
         start, cpu = time.perf_counter(), time.process_time()
@@ -267,7 +267,9 @@ def store_rate(url: str, docs: list[Document], *, fresh_postgres: bool = False,
     return sum(len(d.events) for d in batch), seconds, cpu
 
 
-def _empty_postgres(url: str) -> None:
+def empty_postgres(url: str) -> None:
+    """Drop every table of the PostgreSQL database at ``url`` (a scratch database only: the
+    benchmark and the store tests start from an empty schema)."""
     from sqlalchemy import create_engine
     from sqlalchemy.engine import make_url
 

@@ -15,9 +15,9 @@ from alembic.script import ScriptDirectory
 from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from polybius import bench_scale
 from polybius.errors import StoreError
 from polybius.model import (
     FACTUALITY,
@@ -57,13 +57,7 @@ def postgres_url() -> str:
 def empty_postgres() -> str:
     """The test PostgreSQL database, emptied (every table dropped) for one test."""
     url = postgres_url()
-    engine = create_engine(make_url(url).set(drivername="postgresql+psycopg"))
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-            conn.exec_driver_sql("CREATE SCHEMA public")
-    finally:
-        engine.dispose()
+    bench_scale.empty_postgres(url)
     return url
 
 
