@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from polybius.store.rows import EventRow
+from polybius.store.rows import CanonicalEvent, EventRow
 
 
 def export_id(row: EventRow) -> str:
@@ -16,8 +16,9 @@ def evidence_text(row: EventRow) -> str:
     return " … ".join(" ".join(t.split()) for t in row.evidence_text)
 
 
-def has_coordinates(row: EventRow) -> bool:
+def has_coordinates(row: EventRow | CanonicalEvent) -> bool:
     """Whether the event has a real point; (0, 0) is treated as a missing value, not a place."""
-    if row.place_lat is None or row.place_lon is None:
+    lat, lon = (row.lat, row.lon) if isinstance(row, CanonicalEvent) else (row.place_lat, row.place_lon)
+    if lat is None or lon is None:
         return False
-    return not (row.place_lat == 0 and row.place_lon == 0)
+    return not (lat == 0 and lon == 0)

@@ -180,7 +180,7 @@ def write(rows: Iterable[EventRow], out: TextIO) -> int:
 def canonical_record(event: CanonicalEvent) -> dict[str, Any]:
     """One canonical event as an ACLED-style CSV row: sources and evidence joined."""
     acled = acled_map().lookup(event.type, event.mode)
-    located = event.lat is not None and event.lon is not None and (event.lat, event.lon) != (0, 0)
+    located = has_coordinates(event)
     digest = event.cluster_id.removeprefix("c-")
     statuses = sorted(event.factuality, key=lambda s: (-event.factuality[s], s))
     return {

@@ -63,5 +63,4 @@ def canonical_feature(event: CanonicalEvent) -> dict[str, Any]:
 
 def write_canonical(events: Iterable[CanonicalEvent], out: TextIO) -> int:
     """Write the FeatureCollection of located canonical events; returns the number of features."""
-    return _collection((canonical_feature(e) if e.lat is not None and e.lon is not None
-                        and (e.lat, e.lon) != (0, 0) else None for e in events), out)
+    return _collection((canonical_feature(e) if has_coordinates(e) else None for e in events), out)
