@@ -319,3 +319,79 @@ def test_places_command_explains_a_resolution_as_table_and_json(gaz: Gazetteer) 
     assert data["answer"] is None and data["reason"].startswith("ambiguous")
     assert len(data["candidates"]) == 10 and "score" in data["candidates"][0]
     assert runner.invoke(main, ["places", " "]).exit_code == 2
+
+
+def test_a_building_named_after_its_town_places_the_event_in_that_town(parse: Parse,
+                                                                       gaz: Gazetteer) -> None:
+    text = "A bomb exploded at Manchester Arena on Monday night."
+    event, places = _locate(parse, gaz, text, "exploded")
+    town = one(places, "Manchester")
+    assert (town.country_code, town.resolution) == ("GB", "city")
+    assert event.location.place == town.id and event.location.reason == "clause: at Manchester"
+
+
+def test_a_building_whose_name_is_no_large_town_needs_the_articles_support(parse: Parse,
+                                                                           gaz: Gazetteer) -> None:
+    # a small namesake town abroad is no reason to place an airport there
+    assert [p.text for p in places_of(parse, gaz, "The plane landed at Heathrow Airport.")] == []
+
+
+def test_a_named_persons_nationality_lends_no_country_context(parse: Parse, gaz: Gazetteer) -> None:
+    text = "Fans were leaving a show by the American singer Ariana Grande at Manchester Arena."
+    places = places_of(parse, gaz, text)
+    assert one(places, "Manchester").country_code == "GB"
+    nationality = one(places, "American")
+    assert (nationality.country_code, nationality.rule) == ("US", "demonym:person")
+
+
+def test_a_persons_nationality_is_no_fallback_location(parse: Parse, gaz: Gazetteer) -> None:
+    event, _ = _locate(parse, gaz, "The American singer Ariana Grande cancelled her tour.", "cancelled")
+    assert event.location.place is None
+
+
+def test_a_demonym_ending_a_longer_name_is_no_place(parse: Parse, gaz: Gazetteer) -> None:
+    text = "More than a dozen Latin American heads of state attended."
+    assert [p.text for p in places_of(parse, gaz, text)] == []
+
+
+def test_a_clause_naming_a_place_and_the_area_around_it_takes_the_finer(parse: Parse,
+                                                                        gaz: Gazetteer) -> None:
+    text = "The two leaders signed a peace agreement in the Caribbean city of Cartagena on Monday."
+    event, places = _locate(parse, gaz, text, "signed")
+    assert event.location.place == one(places, "Cartagena").id
+    assert event.location.resolution == "city"
+    text = "Rebels attacked a checkpoint in Idlib, Syria."
+    event, places = _locate(parse, gaz, text, "attacked")
+    assert event.location.place == one(places, "Idlib").id
+
+
+def _locate_titled(parse: Parse, gaz: Gazetteer, title: str, text: str, trigger: str
+                   ) -> tuple[Event, list[Place]]:
+    doc = parse(text)
+    ctx = Context(title=title)
+    places = extract_places(doc, ctx, gazetteer=gaz)
+    event = _event(text, trigger)
+    locate_events(doc, ctx, [event], places, [])
+    return event, places
+
+
+def test_sentence_without_place_takes_the_headlines_place_when_the_article_spans_countries(
+        parse: Parse, gaz: Gazetteer) -> None:
+    text = ("Protests were also held in Belgium. About 1,000 people were detained in Paris. "
+            "Officials said 136,000 people had demonstrated on Saturday.")
+    event, places = _locate_titled(parse, gaz, "France protest turnout revised up", text,
+                                   "demonstrated")
+    assert event.location.place is None  # the headline's France is not among the article's places
+    text = ("France raised its count. Protests were also held in Belgium. "
+            "Officials said 136,000 people had demonstrated on Saturday.")
+    event, places = _locate_titled(parse, gaz, "France protest turnout revised up", text,
+                                   "demonstrated")
+    assert event.location.place == one(places, "France").id
+    assert event.location.reason == "no place in its sentence; the headline names France"
+
+
+def test_a_headline_naming_two_countries_settles_nothing(parse: Parse, gaz: Gazetteer) -> None:
+    text = ("France raised its count. Protests were also held in Belgium. "
+            "Officials said 136,000 people had demonstrated.")
+    event, _ = _locate_titled(parse, gaz, "France and Belgium count protesters", text, "demonstrated")
+    assert event.location.place is None

@@ -57,6 +57,14 @@ INSTITUTION_WORDS = frozenset({
     "historical", "utilities", "water", "housing", "emergency", "jail", "correctional",
 })
 """Words after a place name that make an organisation local to it ("Oxford Police Department")."""
+BUILDING_WORDS = frozenset({
+    "arena", "stadium", "station", "airport", "mall", "centre", "center", "hall", "hospital",
+    "cathedral", "mosque", "church", "synagogue", "temple", "hotel", "market", "prison",
+    "tower", "port", "harbour", "harbor", "terminal", "university", "college", "school",
+    "campus", "barracks", "base", "embassy", "consulate", "courthouse", "museum", "theatre",
+    "theater", "zoo", "park",
+})
+"""Words that end the name of a building or site named after its town ("Manchester Arena")."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?)"
@@ -90,6 +98,9 @@ NEARBY_CANDIDATES = 40
 """Readings per name that take part (most populous first): bounds the work per article."""
 NEARBY_COMMON = 3.0
 """A name with n readings lends min(1, this / n) support: "Springfield" is near almost anything."""
+FACILITY_TOWN = 100_000
+"""A building's leading name ("Heathrow Airport") is often its own, not a town's: without support
+from the article's other places it is taken for a town only when that town is this large."""
 AREA_KINDS = frozenset({"country", "admin1", "region"})
 """Kinds of a name that mainly names an area: such names take no part in the nearby support."""
 
@@ -106,6 +117,8 @@ class _Mention:
     suburb: bool = False
     country: str | None = None  # demonyms: their ISO-2 code
     street: bool = False  # "Main Street", "Highway 19": resolved to the town of the article
+    facility: bool = False  # the town of "Manchester Arena": needs a large town or context
+    person: bool = False  # a demonym that gives a named person's nationality ("the American singer X")
     candidates: list[Entry] = field(default_factory=list)
 
 
@@ -211,7 +224,7 @@ def _find_mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     add(_dateline(doc))
     for ent in doc.ents:
         if ent.label_ in PLACE_LABELS:
-            add(_entity_mention(ent, gaz))
+            add(_entity_mention(ent, gaz) if ent.label_ != "FAC" else _facility_mention(ent, gaz))
     for ent in doc.ents:
         if ent.label_ in OTHER_LABELS:
             add(_strong_other(ent, gaz))
@@ -247,6 +260,26 @@ def _entity_mention(ent: Span, gaz: Gazetteer | None = None) -> _Mention | None:
     m.admin_word = m.admin_word or of_admin
     m.region_hint = of_hint or _region_hint(span)
     m.street = tokens[-1].lower_.rstrip(".") in STREET_WORDS
+    return m
+
+
+def _facility_mention(ent: Span, gaz: Gazetteer) -> _Mention | None:
+    """A building or site: "Manchester Arena" is in Manchester. A facility the gazetteer does not
+    know by its full name and whose name is a place name followed by a building word stands for
+    that place (resolved like any other mention, so an ambiguous one gives no answer)."""
+    whole = _entity_mention(ent, gaz)
+    if whole is None or gaz.candidates(whole.text) or whole.street:
+        return whole
+    doc = ent.doc
+    tokens = [t for t in doc[ent.start: ent.end] if t.idx >= whole.start and t.idx + len(t) <= whole.end]
+    cut = next((k for k, t in enumerate(tokens) if t.lower_ in BUILDING_WORDS), None)
+    if not cut or cut > 3 or cut != len(tokens) - 1 or not all(t.text[:1].isupper() for t in tokens[:cut]):
+        return whole
+    span = doc[tokens[0].i: tokens[cut - 1].i + 1]
+    if not gaz.candidates(span.text):
+        return whole
+    m = _Mention(span.start_char, span.end_char, span.text, "ner:FAC", facility=True)
+    m.region_hint = _region_hint(ent)
     return m
 
 
@@ -387,11 +420,39 @@ def _demonym_mentions(doc: Doc) -> Iterable[_Mention]:
         for width in (2, 1):  # "South Korean" before "Korean"
             span = doc[i: i + width]
             code = demonym_country(span.text) if span.end <= len(doc) else None
+            if code and _inside_longer_name(span):
+                code = None  # "Latin American", "Native American": a name of its own
             if code and all(t.text[:1].isupper() for t in span):
-                yield _Mention(span.start_char, span.end_char, span.text, "demonym", country=code)
+                yield _Mention(span.start_char, span.end_char, span.text, "demonym", country=code,
+                               person=_describes_person(span))
                 i += width - 1
                 break
         i += 1
+
+
+def _inside_longer_name(span: Span) -> bool:
+    """Whether the NER put ``span`` at the end of a longer entity that is no demonym itself."""
+    first = span[0]
+    if first.ent_iob_ != "I":
+        return False
+    start = first.i
+    while start > 0 and span.doc[start].ent_iob_ == "I":
+        start -= 1
+    return demonym_country(span.doc[start: span.end].text) is None
+
+
+def _describes_person(span: Span) -> bool:
+    """ "the American singer Ariana Grande", "Colombian President Juan Manuel Santos": the
+    adjective gives a named person's nationality, which says where that person is from, not
+    where the article's places or events are."""
+    head = span.root.head
+    if span.root.dep_ != "amod" or head == span.root:
+        return False
+    if head.ent_type_ == "PERSON":
+        return True
+    if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in head.children):
+        return True
+    return head.dep_ == "compound" and head.head.ent_type_ == "PERSON"
 
 
 def _dateline(doc: Doc) -> _Mention | None:
@@ -489,8 +550,9 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
         if m.source == "demonym" and m.country:
             entry = gaz.country(m.country)
             if entry:
-                base.add(m, entry, 1.0)
-                out.append((m, entry, 0.9, "demonym"))
+                if not m.person:
+                    base.add(m, entry, 1.0)
+                out.append((m, entry, 0.9, "demonym:person" if m.person else "demonym"))
         elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
             base.add(m, m.candidates[0], 1.0)
     # Pass 2: score every reading, first with that context only, then with the other picks too.
@@ -681,6 +743,10 @@ def _decide(m: _Mention, ev: _Evidence, gaz: Gazetteer
     if top.score - runner < MIN_MARGIN:
         return None, scored, (f"ambiguous: {_label(entry)} ({top.score:.2f}) vs "
                               f"{_label(rivals[0].entry)} ({runner:.2f}) differ by less than {MIN_MARGIN}")
+    context = [w for w in top.why if w != "capital"]
+    if m.facility and not context and entry.population < FACILITY_TOWN:
+        return None, scored, (f"{m.text!r} names a building; its best reading {_label(entry)} is "
+                              f"neither a large town nor supported by the article's places")
     conf = max(0.3, min(0.95, 0.4 + (top.score - runner) / 2))
     if m.source.startswith("ner:") and m.source[4:] in OTHER_LABELS:
         conf = min(conf, 0.6)  # the NER did not think it is a place
@@ -779,7 +845,8 @@ def locate_events(doc: Doc, ctx: Context, events: list[Event], places: list[Plac
     for event in events:
         event.location = _locate(doc, event, places, actors, dateline)
         if event.location.place is None:
-            event.location = _article_place(places, actors) or event.location
+            event.location = (_article_place(places, actors) or _headline_place(ctx, places)
+                              or event.location)
 
 
 def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
@@ -795,20 +862,39 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
     # the dateline shares the first sentence but says where the reporter is: a fallback only
     in_sent = [p for p in places if sent.start_char <= p.span[0] and p.span[1] <= sent.end_char
                and p is not dateline]
-    named = [p for p in in_sent if p.rule != "demonym" and not _is_subject_actor(doc, p, actors)]
+    named = [p for p in in_sent if not p.rule.startswith("demonym")
+             and not _is_subject_actor(doc, p, actors)]
     clause: list[tuple[int, Place, str]] = []
     for p in named:
         prep = _clause_link(doc, p, root)
         if prep is not None:
             clause.append((abs(_token(doc, p).i - root.i), p, prep))
     if clause:
-        _, place, prep = min(clause, key=lambda c: c[0])
+        inner = [c for c in clause if not any(_contains(c[1], o[1]) for o in clause)]
+        _, place, prep = min(inner or clause, key=lambda c: c[0])
         return Location(place.id, place.resolution,
                         f"clause: {prep or 'object'} {place.text}{_approximation(place)}")
     if named:
         place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
         return Location(place.id, place.resolution, "nearest place in sentence")
+    # a person's nationality ("the American singer") does not say where the event was
     return _fallback(sent, dateline, [p for p in in_sent if p.rule == "demonym"])
+
+
+PRECISION = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4}
+
+
+def _contains(area: Place, place: Place) -> bool:
+    """Whether ``area`` is a coarser place around ``place``: its region (no country: "the
+    Caribbean city of Cartagena"), its country, or its admin1 unit. A clause that names both
+    ("in Paris, France") puts the event at the finer one."""
+    if PRECISION.get(area.resolution, 0) <= PRECISION.get(place.resolution, 0):
+        return False
+    if area.resolution == "region":
+        return place.resolution != "region" and area.country_code in (None, place.country_code)
+    if area.country_code != place.country_code:
+        return False
+    return area.resolution == "country" or area.admin1 == place.admin1
 
 
 def _approximation(place: Place) -> str:
@@ -827,7 +913,7 @@ def _article_place(places: list[Place], actors: list[Actor]) -> Location | None:
     country: that country, if the article names it. Anything else is no answer. Places that are
     also actors ("Russia bombed...") say who acted, not where, and are left out.
     """
-    named = [p for p in places if p.rule != "demonym" and p.country_code
+    named = [p for p in places if not p.rule.startswith("demonym") and p.country_code
              and not any(a.span[0] < p.span[1] and p.span[0] < a.span[1] for a in actors)]
     if not named:
         return None
@@ -846,6 +932,22 @@ def _article_place(places: list[Place], actors: list[Actor]) -> Location | None:
         return Location(country.id, "country", f"no place in its sentence; every place in the "
                                                f"article is in {country.name}: country only")
     return None
+
+
+def _headline_place(ctx: Context, places: list[Place]) -> Location | None:
+    """When neither the sentence nor the whole article settles it: the place the headline names
+    ("France 'yellow vest' turnout revised up"), as the dateline would. A headline naming places
+    in two countries settles nothing; of places in one country the finest is taken."""
+    title = fold(ctx.title or "")
+    if not title:
+        return None
+    named = [p for p in places if not p.rule.startswith("demonym") and p.country_code
+             and re.search(rf"(?<!\w){re.escape(fold(p.text))}(?!\w)", title)]
+    if len({p.country_code for p in named}) != 1:
+        return None
+    place = min(named, key=lambda p: (PRECISION.get(p.resolution, 0), p.span[0]))
+    return Location(place.id, place.resolution,
+                    f"no place in its sentence; the headline names {place.text}")
 
 
 def _fallback(sent: Span | None, dateline: Place | None, demonyms: list[Place]) -> Location:
