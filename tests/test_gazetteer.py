@@ -212,3 +212,15 @@ def test_packaged_tables_add_subdivision_names_seas_and_disputed_regions(gaz: Ga
     ossetia = gaz.candidates("South Ossetia")[0]
     assert (ossetia.kind, ossetia.country_code) == ("region", "GE")
     assert gaz.candidates("Black Sea")[0].kind == "region"
+
+
+def test_only_the_largest_town_of_the_capitals_name_is_the_capital(gaz: Gazetteer) -> None:
+    washingtons = [e for e in gaz.candidates("Washington") if e.kind == "city" and e.country_code == "US"]
+    capitals = [e for e in washingtons if e.feature == "capital"]
+    assert len(washingtons) > 5 and [e.admin1 for e in capitals] == ["District of Columbia"]
+
+
+def test_an_organisation_of_states_is_a_region_at_its_seat(gaz: Gazetteer) -> None:
+    eu = gaz.candidates("EU")[0]
+    assert (eu.name, eu.kind) == ("European Union", "region")
+    assert eu.lat == pytest.approx(50.85, abs=0.1) and eu.lon == pytest.approx(4.35, abs=0.1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,6 +12,7 @@ import pytest
 from polybius.errors import EvaluationError
 from polybius.evaluate import geo
 from polybius.model import Place
+from polybius.resources.gazetteer import Entry
 
 # Hand-written articles in the two schemas. The LGL offsets of "Trappes" are 2 characters off and
 # every GeoVirus offset is one character right, as in the real corpora.
@@ -98,11 +100,36 @@ def test_no_answer_counts_as_wrong_and_id_match_counts_as_right() -> None:
     tally = geo._Tally(errors=[])
     # Canada answered at another point of the country (> 161 km) but with the right id
     geo._score_article(gold, [None, _place((22, 28), 56.0, -106.0, 6251999)],
-                       [_place((10, 17), 48.78, 2.0), _place((0, 6), 0.0, 0.0)], tally)
+                       [_place((10, 17), 48.78, 2.0), _place((0, 6), 0.0, 0.0)], tally,
+                       geo.AreaFinder([]))
     m = geo._metrics(tally)
     assert m["acc161_gold"] == 0.0 and m["acc_id_gold"] == 0.5 and m["answered_gold"] == 0.5
     assert m["median_km_gold"] > 161
     assert (m["ner_p"], m["ner_r"]) == (0.5, 0.5) and m["acc161_e2e"] == 0.5
+
+
+def _town(name: str, lat: float, lon: float, country: str, admin1: str) -> Entry:
+    return Entry(None, name, "city", country, admin1, None, lat, lon, 5_000, "town")
+
+
+def test_an_area_answer_at_another_point_of_the_same_unit_is_the_same_entity() -> None:
+    areas = geo.AreaFinder([_town("Linxia", 35.60, 103.21, "CN", "Gansu"),
+                            _town("Mumbai", 19.07, 72.88, "IN", "Maharashtra")])
+    china = geo.GoldToponym(0, 5, "China", 35.0, 103.0)  # a corpus's point, ~180 km from ours
+    ours = Place(id="p", text="China", span=(0, 5), name="China", lat=35.0, lon=105.0,
+                 country_code="CN", resolution="country")
+    assert geo.error_km(china, ours) > geo.KM and geo.same_entity(china, ours, areas)
+    assert not geo.same_entity(china, replace(ours, country_code="MN"), areas)
+    state = geo.GoldToponym(0, 11, "Maharashtra", 19.07, 72.88)  # placed at its capital
+    ours = Place(id="p", text="Maharashtra", span=(0, 11), name="Maharashtra", lat=19.5, lon=75.5,
+                 country_code="IN", admin1="Maharashtra", resolution="admin1")
+    assert geo.same_entity(state, ours, areas)
+    assert not geo.same_entity(state, replace(ours, admin1="Goa"), areas)
+    town = replace(ours, resolution="city", admin1="Maharashtra")  # towns need the distance
+    assert not geo.same_entity(state, town, areas)
+    # a gold point with no town within reach lies in no known unit
+    sea = geo.GoldToponym(0, 3, "sea", 0.0, -30.0)
+    assert not geo.same_entity(sea, replace(ours, lat=10.0, lon=-30.0, resolution="country"), areas)
 
 
 def test_report_has_one_object_per_corpus_file(data_dir: Path) -> None:
@@ -111,7 +138,7 @@ def test_report_has_one_object_per_corpus_file(data_dir: Path) -> None:
     out = json.loads(json.dumps(report.to_json()))
     for stem in ("mini-lgl", "mini-virus"):
         assert {"acc161_gold", "acc161_e2e", "mean_km_gold", "median_km_gold", "auc_gold",
-                "ner_f1", "acc_id_gold"} <= set(out[stem])
+                "ner_f1", "acc_id_gold", "acc_entity_gold"} <= set(out[stem])
         assert out["metrics"][f"{stem}/acc161_gold"] == out[stem]["acc161_gold"]
     assert out["mini-lgl"]["acc161_gold"] == 1.0  # Trappes and the demonym French
     assert out["mini-virus"]["acc161_gold"] == 1.0

@@ -395,3 +395,21 @@ def test_a_headline_naming_two_countries_settles_nothing(parse: Parse, gaz: Gaze
             "Officials said 136,000 people had demonstrated.")
     event, _ = _locate_titled(parse, gaz, "France and Belgium count protesters", text, "demonstrated")
     assert event.location.place is None
+
+
+def test_a_name_before_a_towns_own_body_is_no_country(parse: Parse, gaz: Gazetteer) -> None:
+    # the country has no middle school: the school's Jordan is a town, "to Jordan" the country
+    text = "Parents met the principal of Jordan Middle School on Monday, then flew to Jordan."
+    places = places_of(parse, gaz, text)
+    assert [p.resolution for p in places if p.span[0] == text.index("Jordan")] in ([], ["city"])
+    assert [p.resolution for p in places if p.span[0] == text.rindex("Jordan")] == ["country"]
+    spans = [(text.index("Jordan"), text.index("Jordan") + 6)]
+    (school,) = resolve_spans(parse(text), spans, gazetteer=gaz)
+    assert school is None or school.resolution == "city"
+
+
+def test_a_given_span_inside_a_token_is_looked_up_as_given(parse: Parse, gaz: Gazetteer) -> None:
+    text = "The war began with the U.S.-led invasion in March 2003."
+    start = text.index("U.S.")
+    (place,) = resolve_spans(parse(text), [(start, start + 4)], gazetteer=gaz)
+    assert place is not None and (place.country_code, place.resolution) == ("US", "country")

@@ -65,6 +65,17 @@ BUILDING_WORDS = frozenset({
     "theater", "zoo", "park",
 })
 """Words that end the name of a building or site named after its town ("Manchester Arena")."""
+LOCAL_BODY_WORDS = frozenset({
+    "township", "municipal", "mayor", "alderman", "aldermen", "councilman", "councilwoman",
+    "elementary",
+})
+LOCAL_BODY_PAIRS = frozenset({
+    ("police", "department"), ("fire", "department"), ("school", "district"),
+    ("school", "board"), ("town", "council"), ("city", "council"), ("city", "hall"),
+    ("city", "manager"), ("city", "commission"), ("city", "schools"), ("public", "library"),
+    ("parks", "and"), ("high", "school"), ("middle", "school"), ("public", "schools"),
+})
+"""Words after a name that make it a town's or county's own ("Paris City Council")."""
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
 DATELINE = re.compile(
     r"\A\s*(?P<place>[A-Z][A-Za-z\u00C0-\u024F.' -]{1,40}?)"
@@ -98,6 +109,9 @@ NEARBY_CANDIDATES = 40
 """Readings per name that take part (most populous first): bounds the work per article."""
 NEARBY_COMMON = 3.0
 """A name with n readings lends min(1, this / n) support: "Springfield" is near almost anything."""
+ALIAS_PENALTY = 0.3
+"""Score taken from a reading matched by an alternate name when another reading has it as its
+main name."""
 FACILITY_TOWN = 100_000
 """A building's leading name ("Heathrow Airport") is often its own, not a town's: without support
 from the article's other places it is taken for a town only when that town is this large."""
@@ -118,6 +132,7 @@ class _Mention:
     country: str | None = None  # demonyms: their ISO-2 code
     street: bool = False  # "Main Street", "Highway 19": resolved to the town of the article
     facility: bool = False  # the town of "Manchester Arena": needs a large town or context
+    local: bool = False  # "Athens City Council", "Jordan Middle School": a town's own institution
     person: bool = False  # a demonym that gives a named person's nationality ("the American singer X")
     candidates: list[Entry] = field(default_factory=list)
 
@@ -161,7 +176,8 @@ def _span_mention(doc: Doc, text: str, start: int, end: int, gaz: Gazetteer) -> 
     if code:
         return _Mention(start, end, text, "demonym", country=code)
     span = doc.char_span(start, end, alignment_mode="expand")
-    if span is not None and len(span) > 0:
+    # a span inside a token ("U.S." of "U.S.-led") is looked up as given, not as the token
+    if span is not None and len(span) > 0 and span.text == text:
         inner = _entity_mention(span, gaz)
         if inner is not None:
             inner.source = "given"
@@ -257,6 +273,7 @@ def _entity_mention(ent: Span, gaz: Gazetteer | None = None) -> _Mention | None:
         m.admin_word = nxt.lower_ in ADMIN_WORDS
         m.admin_suffix = nxt.text if m.admin_word else None
         m.suburb = nxt.lower_ in {"suburb", "suburbs", "outskirts"}
+        m.local = _names_local_body(ent.doc, span.end)
     m.admin_word = m.admin_word or of_admin
     m.region_hint = of_hint or _region_hint(span)
     m.street = tokens[-1].lower_.rstrip(".") in STREET_WORDS
@@ -281,6 +298,15 @@ def _facility_mention(ent: Span, gaz: Gazetteer) -> _Mention | None:
     m = _Mention(span.start_char, span.end_char, span.text, "ner:FAC", facility=True)
     m.region_hint = _region_hint(ent)
     return m
+
+
+def _names_local_body(doc: Doc, i: int) -> bool:
+    """Whether the words from token ``i`` on name a town's or county's own body ("City Council",
+    "Police Department", "High School"): what they follow is a town or county, not a country,
+    and not the national capital just for being one."""
+    first = doc[i].lower_ if i < len(doc) else ""
+    second = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+    return first in LOCAL_BODY_WORDS or (first, second) in LOCAL_BODY_PAIRS
 
 
 def _split_of(tokens: list[Token], gaz: Gazetteer | None) -> tuple[list[Token], str | None, bool]:
@@ -347,7 +373,8 @@ def _place_of_institution(ent: Span, gaz: Gazetteer) -> _Mention | None:
     span = ent.doc[tokens[0].i: tokens[cut - 1].i + 1]
     if not gaz.candidates(span.text):
         return None
-    return _Mention(span.start_char, span.end_char, span.text, "ner:ORG")
+    return _Mention(span.start_char, span.end_char, span.text, "ner:ORG",
+                    local=_names_local_body(ent.doc, span.end))
 
 
 def _country_or_state_body(ent: Span, gaz: Gazetteer) -> _Mention | None:
@@ -497,8 +524,11 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
     towns = {area(e) for e in entries if e.kind == "city" and not e.alias}
     areas = {area(e) for e in entries if e.kind in ("admin1", "admin2")}
     admin_word = m.admin_word if m else False
+    local = m.local if m else False
     out = []
     for e in entries:
+        if local and e.kind in ("country", "region"):
+            continue  # "Jordan Middle School": not the country
         if admin_word and e.kind == "city" and area(e) in areas:
             continue  # "Idlib province": not the town
         if not admin_word and e.kind in ("admin1", "admin2") and area(e) in towns:
@@ -686,10 +716,12 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
     score += 0.25 * math.log10(population + 1)
     if e.alias:
         primary = any(not c.alias for c in m.candidates)
-        score -= 0.3 if primary else 0.1  # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv")
+        # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv"); "Berea" the Kentucky town, not
+        # Aleppo by its ancient name
+        score -= ALIAS_PENALTY if primary else 0.1
     if m.source == "dateline" and e.kind == "city":
         score += 0.4  # datelines name towns
-    if e.feature == "capital":
+    if e.feature == "capital" and not m.local:
         score += CAPITAL_BONUS
         why.append("capital")
     if m.region_hint and _hint_matches(m.region_hint, e, gaz):

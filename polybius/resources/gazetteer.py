@@ -22,7 +22,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -32,7 +32,7 @@ import yaml
 
 from polybius.errors import ResourceError
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 """Bump when the schema or the build rules change: the version key then names a new file."""
 
 KINDS = ("region", "country", "admin1", "admin2", "city")
@@ -166,6 +166,14 @@ class Gazetteer:
     def country(self, code: str) -> Entry | None:
         """The country entry for an ISO 3166-1 alpha-2 code, or None if unknown."""
         return self._by_country(code.upper())
+
+    def towns(self, min_population: int) -> list[Entry]:
+        """Every town of at least ``min_population`` people (for reverse lookups by point)."""
+        rows = self._rows(
+            "SELECT geonameid, name, kind, country_code, admin1, admin1_code, lat, lon, population,"
+            " feature FROM entry WHERE kind = 'city' AND population >= ? AND lat IS NOT NULL",
+            (min_population,))
+        return [_entry(row, False) for row in rows]
 
     def close(self) -> None:
         """Close the database connection."""
@@ -314,7 +322,7 @@ def _collect(on_progress: ProgressFn | None) -> list[_Row]:
 
     admin1_names = {s[2]: s[0] for s in subdivisions if s[6] == "1" and s[2]}
     capitals = {(c["iso"], fold(c.get("capital") or "")) for c in countries.values()}
-    city_rows = [_city_row(c, admin1_names, capitals) for c in cities.values()]
+    city_rows = _one_capital([_city_row(c, admin1_names, capitals) for c in cities.values()])
     report(35, 100)
     rows = list(city_rows)
     rows.extend(_district_rows(city_rows))
@@ -522,6 +530,19 @@ def _city_row(city: dict[str, Any], admin1_names: dict[str, str],
                 float(city["latitude"]), float(city["longitude"]),
                 int(city.get("population") or 0),
                 "capital" if (cc, fold(city["name"])) in capitals else "populated place", names=names)
+
+
+def _one_capital(rows: list[_Row]) -> list[_Row]:
+    """The source names a country's capital only by name: of the towns so called in that country
+    (Washington DC and Washington, Illinois) the most populous is the capital, the others not."""
+    best: dict[tuple[str, str], _Row] = {}
+    for row in rows:
+        if row.feature == "capital":
+            key = (row.country_code, fold(row.name))
+            if key not in best or row.population > best[key].population:
+                best[key] = row
+    return [row if row.feature != "capital" or best[(row.country_code, fold(row.name))] is row
+            else replace(row, feature="populated place") for row in rows]
 
 
 def _subdivision_rows(subdivisions: list[list[str]], cities: list[_Row],
