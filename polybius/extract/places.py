@@ -65,6 +65,10 @@ BUILDING_WORDS = frozenset({
     "theater", "zoo", "park",
 })
 """Words that end the name of a building or site named after its town ("Manchester Arena")."""
+LISTED_UNITS_ONLY = True
+PLURAL_UNITS = {"counties": "County", "provinces": "Province", "townships": "Township",
+                "parishes": "Parish", "districts": "District", "governorates": "Governorate"}
+"""Unit words that close a list of units ("Dakota, Otoe and Washington counties")."""
 LOCAL_BODY_WORDS = frozenset({
     "township", "municipal", "mayor", "alderman", "aldermen", "councilman", "councilwoman",
     "elementary",
@@ -112,6 +116,9 @@ NEARBY_COMMON = 3.0
 ALIAS_PENALTY = 0.3
 """Score taken from a reading matched by an alternate name when another reading has it as its
 main name."""
+OTHER_TOWN_ALIAS = (0.5, 10.0)
+"""A town reading found by an alternate name, when other places bear that name as their main
+one, loses this much unless it is this many times larger than the largest of them."""
 FACILITY_TOWN = 100_000
 """A building's leading name ("Heathrow Airport") is often its own, not a town's: without support
 from the article's other places it is taken for a town only when that town is this large."""
@@ -132,6 +139,7 @@ class _Mention:
     country: str | None = None  # demonyms: their ISO-2 code
     street: bool = False  # "Main Street", "Highway 19": resolved to the town of the article
     facility: bool = False  # the town of "Manchester Arena": needs a large town or context
+    listed: bool = False  # "Anderson and Cherokee counties": a unit, whichever area it is in
     local: bool = False  # "Athens City Council", "Jordan Middle School": a town's own institution
     person: bool = False  # a demonym that gives a named person's nationality ("the American singer X")
     candidates: list[Entry] = field(default_factory=list)
@@ -272,6 +280,9 @@ def _entity_mention(ent: Span, gaz: Gazetteer | None = None) -> _Mention | None:
     if nxt is not None:
         m.admin_word = nxt.lower_ in ADMIN_WORDS
         m.admin_suffix = nxt.text if m.admin_word else None
+        if not m.admin_word:
+            m.admin_suffix = _listed_unit(ent.doc, span.end)
+            m.admin_word = m.listed = m.admin_suffix is not None
         m.suburb = nxt.lower_ in {"suburb", "suburbs", "outskirts"}
         m.local = _names_local_body(ent.doc, span.end)
     m.admin_word = m.admin_word or of_admin
@@ -298,6 +309,17 @@ def _facility_mention(ent: Span, gaz: Gazetteer) -> _Mention | None:
     m = _Mention(span.start_char, span.end_char, span.text, "ner:FAC", facility=True)
     m.region_hint = _region_hint(ent)
     return m
+
+
+def _listed_unit(doc: Doc, i: int) -> str | None:
+    """The unit word of a list the name opens or continues: "Anderson and Cherokee counties",
+    "Butler, Clark or Warren counties" -> "County" (the singular, as the gazetteer names units)."""
+    for tok in doc[i: i + 16]:
+        if tok.lower_ in PLURAL_UNITS:
+            return PLURAL_UNITS[tok.lower_]
+        if not (tok.text in {",", "and", "or"} or (tok.is_alpha and tok.text[:1].isupper())):
+            return None
+    return None
 
 
 def _names_local_body(doc: Doc, i: int) -> bool:
@@ -527,10 +549,13 @@ def _prune(entries: Sequence[Entry], m: _Mention | None) -> list[Entry]:
     local = m.local if m else False
     out = []
     for e in entries:
+        if e.lat is None or e.lon is None:
+            continue  # a unit with no town to place it by: it cannot locate anything
         if local and e.kind in ("country", "region"):
             continue  # "Jordan Middle School": not the country
-        if admin_word and e.kind == "city" and area(e) in areas:
-            continue  # "Idlib province": not the town
+        if admin_word and e.kind == "city" and e.feature != "city district" and (
+                area(e) in areas or (LISTED_UNITS_ONLY and m is not None and m.listed and areas)):
+            continue  # "Idlib province", "Anderson and Cherokee counties": not the town
         if not admin_word and e.kind in ("admin1", "admin2") and area(e) in towns:
             continue  # "Idlib": the town, not the province around it
         out.append(e)
@@ -715,10 +740,14 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
     # the town everybody means just by containing it
     score += 0.25 * math.log10(population + 1)
     if e.alias:
-        primary = any(not c.alias for c in m.candidates)
-        # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv"); "Berea" the Kentucky town, not
-        # Aleppo by its ancient name
-        score -= ALIAS_PENALTY if primary else 0.1
+        primary = max((c.population for c in m.candidates if not c.alias), default=None)
+        # "Kyiv" the city, not "Kyivska oblast" (alias "Kyiv")
+        score -= ALIAS_PENALTY if primary is not None else 0.1
+        if (e.kind == "city" and primary is not None
+                and e.population < OTHER_TOWN_ALIAS[1] * primary):
+            # "Maryville" is one of the Maryvilles, not Beeville, Texas, that a source also
+            # calls so; an alias wins only for a far larger place ("Kiev", "Bombay")
+            score -= OTHER_TOWN_ALIAS[0]
     if m.source == "dateline" and e.kind == "city":
         score += 0.4  # datelines name towns
     if e.feature == "capital" and not m.local:
