@@ -429,3 +429,13 @@ def test_a_town_reading_by_another_towns_alias_yields_to_the_towns_of_that_name(
     text = "Members of the First Baptist Church in Maryville met on Sunday."
     (p,) = [p for p in places_of(parse, gaz, text) if p.text == "Maryville"] or [None]
     assert p is None or p.name == "Maryville"
+
+
+def test_a_building_the_text_places_in_a_town_is_not_a_town_itself(parse: Parse,
+                                                                    gaz: Gazetteer) -> None:
+    text = "Gunmen attacked the Westgate shopping centre in Nairobi on Saturday."
+    event, places = _locate(parse, gaz, text, "attacked")
+    assert [p.name for p in places] == ["Nairobi"]
+    assert event.location.place == places[0].id
+    town = places_of(parse, gaz, "A fire broke out at a Trappes mosque.")
+    assert [p.name for p in town] == ["Trappes"]  # a town naming the building's place stays

@@ -285,6 +285,9 @@ def _entity_mention(ent: Span, gaz: Gazetteer | None = None) -> _Mention | None:
             m.admin_word = m.listed = m.admin_suffix is not None
         m.suburb = nxt.lower_ in {"suburb", "suburbs", "outskirts"}
         m.local = _names_local_body(ent.doc, span.end)
+        building = _building_after(ent.doc, span.end)
+        if building is not None and _located_elsewhere(building):
+            return None  # "the Westgate shopping centre in Nairobi": a building's own name
     m.admin_word = m.admin_word or of_admin
     m.region_hint = of_hint or _region_hint(span)
     m.street = tokens[-1].lower_.rstrip(".") in STREET_WORDS
@@ -306,9 +309,30 @@ def _facility_mention(ent: Span, gaz: Gazetteer) -> _Mention | None:
     span = doc[tokens[0].i: tokens[cut - 1].i + 1]
     if not gaz.candidates(span.text):
         return whole
+    if _located_elsewhere(tokens[cut]):
+        return None
     m = _Mention(span.start_char, span.end_char, span.text, "ner:FAC", facility=True)
     m.region_hint = _region_hint(ent)
     return m
+
+
+def _building_after(doc: Doc, i: int) -> Token | None:
+    """The building word right after a name, as a common noun ("Westgate mall", "Victoria
+    station", "Westgate shopping centre"), else None."""
+    for tok in doc[i: i + 2]:
+        if not tok.text.islower():
+            return None
+        if tok.lower_ in BUILDING_WORDS:
+            return tok
+    return None
+
+
+def _located_elsewhere(building: Token) -> bool:
+    """ "the Westgate shopping centre in Nairobi": the text places the building in a named town,
+    so its own name is not that town."""
+    return any(prep.dep_ == "prep" and prep.lower_ in {"in", "near", "outside"}
+               and any(obj.dep_ == "pobj" and obj.ent_type_ == "GPE" for obj in prep.children)
+               for prep in building.children)
 
 
 def _listed_unit(doc: Doc, i: int) -> str | None:
