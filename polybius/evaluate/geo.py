@@ -58,9 +58,10 @@ MAX_KM = 20039.0
 DRIFT = 12
 EARTH_KM = 6371.0088
 AREA_TOWN = 1_000
-AREA_KM = 100.0
+AREA_KM = 300.0
 """A gold point is judged to lie in the country / admin1 unit of the nearest town of at least
-AREA_TOWN people within AREA_KM (a point in the sea or a desert has no unit: not counted)."""
+AREA_TOWN people within AREA_KM (reaching the middle of deserts, where corpora put Australia;
+a point with no town that near has no unit and is not counted)."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 class AreaFinder:
     """Which country and admin1 unit a point lies in, judged by the nearest town of at least
-    1,000 people within AREA_KM (GeoNames towns; a grid of 1-degree cells keeps it fast)."""
+    AREA_TOWN people within AREA_KM (GeoNames towns; a grid of 1-degree cells keeps it fast)."""
 
     def __init__(self, towns: Sequence[Entry]) -> None:
         self._grid: dict[tuple[int, int], list[Entry]] = {}
@@ -227,10 +228,12 @@ class AreaFinder:
     def area(self, lat: float, lon: float) -> tuple[str, str | None] | None:
         """(country code, admin1 name) of the nearest town, None when none is within AREA_KM."""
         row, col = self._cell(lat, lon)
+        reach_lat = math.ceil(AREA_KM / 111.0)
+        reach_lon = min(180, math.ceil(AREA_KM / (111.0 * max(0.01, math.cos(math.radians(lat))))))
         best: tuple[float, Entry] | None = None
-        for dr in (-1, 0, 1):
-            for dc in (-1, 0, 1):
-                for town in self._grid.get((row + dr, col + dc), ()):
+        for dr in range(-reach_lat, reach_lat + 1):
+            for dc in range(-reach_lon, reach_lon + 1):
+                for town in self._grid.get((row + dr, (col + dc + 180) % 360 - 180), ()):
                     km = distance_km(lat, lon, town.lat or 0.0, town.lon or 0.0)
                     if km <= AREA_KM and (best is None or km < best[0]):
                         best = (km, town)
