@@ -352,6 +352,8 @@ def test_a_persons_nationality_is_no_fallback_location(parse: Parse, gaz: Gazett
 def test_a_demonym_ending_a_longer_name_is_no_place(parse: Parse, gaz: Gazetteer) -> None:
     text = "More than a dozen Latin American heads of state attended."
     assert [p.text for p in places_of(parse, gaz, text)] == []
+    text = "He urged inter-Palestinian reconciliation."
+    assert [p.country_code for p in places_of(parse, gaz, text)] == ["PS"]
 
 
 def test_a_clause_naming_a_place_and_the_area_around_it_takes_the_finer(parse: Parse,

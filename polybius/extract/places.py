@@ -504,14 +504,18 @@ def _demonym_mentions(doc: Doc) -> Iterable[_Mention]:
 
 
 def _inside_longer_name(span: Span) -> bool:
-    """Whether the NER put ``span`` at the end of a longer entity that is no demonym itself."""
+    """Whether ``span`` ends a longer group name the NER found, capitalised words that are no
+    demonym together ("Latin American", "Native American"); "inter-Palestinian" and the
+    "Egyptian-Israeli Peace Treaty" still name their countries."""
     first = span[0]
-    if first.ent_iob_ != "I":
+    if first.ent_iob_ != "I" or first.ent_type_ != "NORP":
         return False
     start = first.i
     while start > 0 and span.doc[start].ent_iob_ == "I":
         start -= 1
-    return demonym_country(span.doc[start: span.end].text) is None
+    head = span.doc[start: first.i]
+    return (all(t.is_alpha and t.text[:1].isupper() for t in head)
+            and demonym_country(span.doc[start: span.end].text) is None)
 
 
 def _describes_person(span: Span) -> bool:
