@@ -143,6 +143,19 @@ def test_index_of_another_version_is_rebuilt(monkeypatch: pytest.MonkeyPatch, tm
     assert "another version" in caplog.text and gz.index_problem(target) is None
 
 
+def test_an_older_versions_index_in_the_cache_is_replaced_with_a_message(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(gz, "_collect", _tiny_rows)
+    monkeypatch.setenv("POLYBIUS_CACHE_DIR", str(tmp_path))
+    old = tmp_path / "gazetteer-f1-old.sqlite"
+    gz.build(old)
+    with caplog.at_level("WARNING"):
+        g = Gazetteer.open()
+    assert [e.name for e in g.candidates("Testville")] == ["Testville"]
+    assert "older version" in caplog.text and str(old) in caplog.text
+    assert not old.exists() and g.path == gz.default_path()
+
+
 def test_packaged_country_aliases_are_indexed(gaz: Gazetteer) -> None:
     assert gaz.candidates("U.S.")[0].country_code == "US"
     assert gaz.candidates("Britain")[0].country_code == "GB"

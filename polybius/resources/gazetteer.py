@@ -146,6 +146,9 @@ class Gazetteer:
             if target.exists():
                 log.warning("gazetteer index %s %s; rebuilding it (~20 s)", target, problem)
                 target.unlink()
+            elif path is None and (older := _older_versions(target)):
+                log.warning("gazetteer index %s is of an older version than this Polybius "
+                            "(%s); building %s (~40 s, once)", older[0], version_key(), target.name)
             build(target, on_progress)
             if path is None:
                 _remove_stale(target)
@@ -229,11 +232,15 @@ def abbreviation_key(text: str) -> str | None:
     return None
 
 
+def _older_versions(current: Path) -> list[Path]:
+    """Indexes in the cache directory built by another version of the rules."""
+    return sorted(p for p in current.parent.glob("gazetteer-*.sqlite") if p != current)
+
+
 def _remove_stale(current: Path) -> None:
     """Delete indexes of older versions (~45 MB each) once the current one is in place."""
-    for old in current.parent.glob("gazetteer-*.sqlite"):
-        if old != current:
-            old.unlink(missing_ok=True)
+    for old in _older_versions(current):
+        old.unlink(missing_ok=True)
 
 
 def _entry(row: tuple[Any, ...], alias: bool) -> Entry:
