@@ -441,3 +441,12 @@ def test_a_building_the_text_places_in_a_town_is_not_a_town_itself(parse: Parse,
     assert event.location.place == places[0].id
     town = places_of(parse, gaz, "A fire broke out at a Trappes mosque.")
     assert [p.name for p in town] == ["Trappes"]  # a town naming the building's place stays
+
+
+def test_two_readings_a_few_km_apart_are_no_ambiguity(parse: Parse, gaz: Gazetteer) -> None:
+    # Kansas City, Missouri and Kansas City, Kansas face each other across a river
+    text = "She took a flight from Kansas City on Monday."
+    start = text.index("Kansas City")
+    (place,) = resolve_spans(parse(text), [(start, start + len("Kansas City"))], gazetteer=gaz)
+    assert place is not None and place.resolution == "city"
+    assert place.lat == pytest.approx(39.1, abs=0.1) and place.lon == pytest.approx(-94.6, abs=0.1)

@@ -116,6 +116,9 @@ NEARBY_COMMON = 3.0
 ALIAS_PENALTY = 0.3
 """Score taken from a reading matched by an alternate name when another reading has it as its
 main name."""
+SAME_SPOT_KINDS = frozenset({"city"})
+SAME_SPOT_KM = 20.0
+"""Readings of two towns within this distance are not rivals for the margin."""
 OTHER_TOWN_ALIAS = (0.5, 10.0)
 """A town reading found by an alternate name, when other places bear that name as their main
 one, loses this much unless it is this many times larger than the largest of them."""
@@ -824,7 +827,8 @@ def _decide(m: _Mention, ev: _Evidence, gaz: Gazetteer
     # a subdivision around the chosen town ("Mosul" district vs "Mosul" city) is not a rival
     rivals = [c for c in scored[1:]
               if not (c.entry.kind in ("admin1", "admin2") and c.entry.country_code == entry.country_code
-                      and c.entry.admin1_code == entry.admin1_code)]
+                      and c.entry.admin1_code == entry.admin1_code)
+              and not _same_spot(c.entry, entry)]
     runner = rivals[0].score if rivals else 0.0
     if top.score < MIN_SCORE:
         return None, scored, (f"best reading {_label(entry)} is too weak "
@@ -843,6 +847,13 @@ def _decide(m: _Mention, ev: _Evidence, gaz: Gazetteer
     reason = (f"{_label(entry)} scores {top.score:.2f}, the runner-up {runner:.2f}"
               f" (margin >= {MIN_MARGIN}); evidence: {basis}")
     return (entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"), scored, reason
+
+
+def _same_spot(a: Entry, b: Entry) -> bool:
+    """Two towns so close that either reading places the mention alike ("Springfield" and
+    "Springfield Gardens" next to each other): no rivals for the margin."""
+    return (SAME_SPOT_KINDS >= {a.kind, b.kind} and a.lat is not None and b.lat is not None
+            and _km(a, b) <= SAME_SPOT_KM)
 
 
 def _label(e: Entry) -> str:
