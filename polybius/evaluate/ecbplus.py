@@ -25,7 +25,7 @@ import tarfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +36,9 @@ from polybius.errors import EvaluationError
 from polybius.evaluate.common import require
 from polybius.evaluate.report import Progress, Report, Table
 from polybius.link.conll import conll
-from polybius.link.mentions import Mention, cluster_documents, cluster_mentions, mention_from_span
+from polybius.link.mentions import (
+    Mention, cluster_documents, cluster_mentions, document_words, mention_from_span,
+)
 
 if TYPE_CHECKING:
     from polybius.pipeline import Pipeline
@@ -188,7 +190,7 @@ def _groups(docs: list[GoldDoc]) -> dict[str, str]:
     out: dict[str, str] = {}
     by_topic: dict[str, dict[str, list[str]]] = {}
     for d in docs:
-        by_topic.setdefault(d.topic, {})[d.name] = [w.casefold() for w in d.text if w.isalpha()]
+        by_topic.setdefault(d.topic, {})[d.name] = document_words(d.text)
     for topic, texts in by_topic.items():
         out |= {doc: f"{topic}:{c}" for doc, c in cluster_documents(texts).items()}
     return out
@@ -203,8 +205,7 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
                               parsed[(m.doc, m.sentence)][m.tokens[0]:m.tokens[-1] + 1])
             for m in gold]
     result = conll(key, cluster_mentions(ours))
-    by_sub = [Mention(o.id, o.doc, g.subtopic, o.lemma, o.pos, o.vector, o.context)
-              for o, g in zip(ours, gold, strict=True)]
+    by_sub = [replace(o, group=g.subtopic) for o, g in zip(ours, gold, strict=True)]
     metrics = {"conll_f1_gold": result["conll_f1"],
                "muc_f1": result["muc_f1"], "b3_f1": result["b3_f1"], "ceafe_f1": result["ceafe_f1"]}
     # same-lemma baselines (anchors in the issue): one cluster per lemma and topic / subtopic
