@@ -37,7 +37,8 @@ from polybius.evaluate.common import require
 from polybius.evaluate.report import Progress, Report, Table
 from polybius.link.conll import conll
 from polybius.link.mentions import (
-    Mention, cluster_documents, cluster_mentions, document_words, mention_from_span,
+    Mention, cluster_documents, cluster_mentions, document_words, mention_from_span, normal_lemma,
+    word_families,
 )
 
 if TYPE_CHECKING:
@@ -175,12 +176,16 @@ def parsed_sentences(docs: list[GoldDoc], on_progress: Progress | None) -> dict[
 
 
 def detect(sentence: Doc) -> list[int]:
-    """Token positions that look like event triggers: main verbs and event nouns."""
+    """Token positions that look like event triggers: main verbs, event nouns, and nouns or
+    adjectives of the event-word families ("fire", "death", "dead")."""
     found = []
+    families = word_families().families
     for tok in sentence:
         if tok.pos_ == "VERB" and tok.dep_ not in ("aux", "auxpass"):
             found.append(tok.i)
         elif tok.pos_ == "NOUN" and _EVENT_NOUN.search(tok.lemma_.casefold()) and len(tok) > 5:
+            found.append(tok.i)
+        elif tok.pos_ in ("NOUN", "PROPN", "ADJ") and normal_lemma(tok.lemma_) in families:
             found.append(tok.i)
     return found
 

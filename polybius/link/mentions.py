@@ -95,9 +95,12 @@ def word_families() -> WordFamilies:
 
 
 def normal_lemma(lemma: str) -> str:
-    """The casefolded lemma without a plural -s the lemmatizer left ("Oscars", "playoffs")."""
+    """The casefolded lemma without an -s the lemmatizer left ("Oscars", "playoffs", and "dies"
+    when "die" is a family word)."""
     word = lemma.casefold()
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if len(word) > 4 or word[:-1] in word_families().families:
         return word[:-1]
     return word
 
@@ -189,9 +192,21 @@ def document_words(tokens: Iterable[str]) -> list[str]:
     return [w for w in (t.casefold() for t in tokens) if w.isalpha() and w not in STOP_WORDS]
 
 
-def cluster_documents(texts: dict[str, list[str]], threshold: float = 0.06) -> dict[str, str]:
-    """Document → document-cluster key (its smallest member), by average link on TF-IDF cosine."""
+def cluster_documents(texts: dict[str, list[str]], threshold: float = 0.06,
+                      attach: float = 0.02) -> dict[str, str]:
+    """Document → document-cluster key (its smallest member), by average link on TF-IDF cosine;
+    a document left alone joins its most similar group if their mean cosine is ≥ ``attach``."""
     vecs = tfidf_vectors(texts)
     names = sorted(vecs)
     sim = {(a, b): sparse_cos(vecs[a], vecs[b]) for a, b in combinations(names, 2)}
-    return {d: c[0] for c in average_link(names, sim, threshold) for d in c}
+    clusters = average_link(names, sim, threshold)
+    out = {d: c[0] for c in clusters for d in c}
+    # A short document shares too few words to reach the threshold with anyone: it joins the
+    # group it resembles most on average, when that resemblance is at least ``attach``.
+    groups = [c for c in clusters if len(c) > 1]
+    for alone in (c[0] for c in clusters if len(c) == 1):
+        scored = [(sum(sparse_cos(vecs[alone], vecs[d]) for d in g) / len(g), g[0]) for g in groups]
+        best = max(scored, default=None)
+        if best is not None and best[0] >= attach:
+            out[alone] = best[1]
+    return out
