@@ -89,3 +89,19 @@ def test_a_broken_family_file_is_refused_naming_the_file(text: str) -> None:
             word_families()
     finally:
         word_families.cache_clear()
+
+
+def test_a_short_document_joins_the_group_it_resembles_most() -> None:
+    texts = {"a": document_words("earthquake struck chile coast tsunami warning".split()),
+             "b": document_words("earthquake chile coast tsunami damage".split()),
+             "c": document_words("senate passed budget bill vote".split()),
+             "d": document_words("senate budget bill vote delayed".split()),
+             "e": document_words("tsunami residents shelter school hall night rain families "
+                                 "blankets volunteers".split())}
+    assert cluster_documents(texts, attach=1.0)["e"] == "e"
+    assert cluster_documents(texts)["e"] == "a"
+
+
+def test_a_third_person_verb_form_left_by_the_lemmatizer_finds_its_family() -> None:
+    assert normal_lemma("dies") == "die"
+    assert normal_lemma("news") == "news"

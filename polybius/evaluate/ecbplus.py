@@ -6,11 +6,12 @@ and NEG_* markables there; chains come from CROSS_DOC_COREF (by chain id) and IN
 (by target); a mention in no relation is a singleton chain (singletons included, as usual).
 
 * ``conll_f1_gold``: our mention clustering (``polybius.link.mentions``) over the gold mentions.
-  Documents are grouped first by TF-IDF average link inside each topic (predicted subtopics; the
-  corpus's ecb/ecbplus split is not used), mentions are clustered inside each document group.
+  Documents are grouped first by TF-IDF average link on their content words inside each topic
+  (predicted subtopics; the corpus's ecb/ecbplus split is not used, a document left alone joins
+  the group it resembles most), mentions are clustered inside each document group.
   ``muc_f1``, ``b3_f1``, ``ceafe_f1`` belong to this setting.
-* ``conll_f1_e2e``: the same clustering over mentions we detect ourselves (verbs and
-  event nouns, see ``detect``); a detected mention stands for the gold mention whose tokens
+* ``conll_f1_e2e``: the same clustering over mentions we detect ourselves (verbs, deverbal
+  nouns and event-family words, see ``detect``); a detected mention stands for the gold mention whose tokens
   contain its head; ``mention_recall``/``mention_precision`` measure the detection.
 * ``conll_f1_gold_subtopic``: gold mentions grouped by the corpus's subtopics (ecb/ecbplus halves
   of a topic) instead of predicted document groups.
