@@ -10,7 +10,9 @@ verbs and "until" look ahead), and a weekday equal to the publication day is tha
 earlier. "Two days ago" or "yesterday" inside reported speech counts from the time of the saying
 when its clause is dated; "the previous day", "later that year" and a clock time without a day
 count from the latest suitable date before them; "one day after the release" counts from the
-dated mention of that event. Impossible dates get no value. Event dating: ``date_events``.
+dated mention of that event. Impossible dates get no value. Event dating: ``date_events``; a
+past event dated only by the time of its report's saying ("59 have been killed, the minister said
+on Sunday") gets that day and the day before.
 """
 
 from __future__ import annotations
