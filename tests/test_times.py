@@ -329,3 +329,29 @@ def test_any_day_month_year_gives_a_real_date_or_none(parse: Parse, month: str, 
         if precision == "day":
             assert start is not None and 1 <= start.day <= 31
             assert str(start.day) in text
+
+
+def test_past_event_reported_by_a_dated_saying_may_be_a_day_older(parse: Parse) -> None:
+    # CTX is published Friday 2018-08-24; "on Thursday" dates the saying, not the shelling
+    event = dated(parse, "Twelve soldiers have been killed in the shelling of the base, the army "
+                         "said on Thursday.", "killed")
+    assert (event.date.start, event.date.end, event.date.precision) == (
+        "2018-08-22", "2018-08-23", "day")
+    assert event.date.confidence is not None and event.date.confidence <= 0.5
+
+
+def test_event_in_a_clause_timed_against_the_saying_keeps_its_day(parse: Parse) -> None:
+    event = dated(parse, "The governor said on Thursday that hope remained, as rescuers searched the "
+                         "rubble.", "searched")
+    assert (event.date.start, event.date.end) == ("2018-08-23", "2018-08-23")
+
+
+def test_future_event_announced_on_a_day_is_not_pushed_back(parse: Parse) -> None:
+    event = dated(parse, "The union said on Thursday that workers will strike.", "strike")
+    assert event.date.start != "2018-08-22"
+
+
+def test_event_with_its_own_day_ignores_the_saying_rule(parse: Parse) -> None:
+    event = dated(parse, "Rebels attacked the convoy on Tuesday, officials said on Thursday.",
+                  "attacked")
+    assert (event.date.start, event.date.end) == ("2018-08-21", "2018-08-21")

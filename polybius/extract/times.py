@@ -10,7 +10,9 @@ verbs and "until" look ahead), and a weekday equal to the publication day is tha
 earlier. "Two days ago" or "yesterday" inside reported speech counts from the time of the saying
 when its clause is dated; "the previous day", "later that year" and a clock time without a day
 count from the latest suitable date before them; "one day after the release" counts from the
-dated mention of that event. Impossible dates get no value. Event dating: ``date_events``.
+dated mention of that event. Impossible dates get no value. Event dating: ``date_events``; a
+past event dated only by the time of its report's saying ("59 have been killed, the minister said
+on Sunday") gets that day and the day before.
 """
 
 from __future__ import annotations
@@ -1057,4 +1059,41 @@ def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) 
     for event in events:
         trigger = _trigger_token(doc, event)
         found = _best_time(doc, trigger, times) if trigger is not None else None
-        event.date = _event_date(found[1], found[0]) if found else _publication_date(ctx)
+        if found is None or trigger is None:
+            event.date = _publication_date(ctx)
+        elif _dates_the_saying(doc, trigger, found[1]):
+            event.date = _on_or_before(_event_date(found[1], found[0]))
+        else:
+            event.date = _event_date(found[1], found[0])
+
+
+# A past event reported by a dated saying may be a day older than the saying ("59 people have
+# been killed, the minister said on Sunday" of an attack on Saturday): news reports a happening
+# the same day or the next, so such an event gets the saying's day and the day before.
+SAYING_LAG_DAYS = 1
+SAYING_CONFIDENCE = 0.5
+_TIMED_BY_MARK = {"as", "while", "when", "after", "before", "since", "until"}
+
+
+def _dates_the_saying(doc: Doc, trigger: Token, time: Time) -> bool:
+    """Whether ``time`` modifies a reporting verb other than the past-tense ``trigger`` (so it
+    dates the report of the event, not the event)."""
+    span = _span(doc, *time.span)
+    if span is None or not len(span):
+        return False
+    verb = _attachment(span)
+    if verb == trigger or verb.pos_ != "VERB" or verb.lemma_.lower() not in _REPORTING:
+        return False
+    # "..., as troops battled gunmen": a clause timed against the saying is not its content
+    timed = any(c.dep_ == "mark" and c.lower_ in _TIMED_BY_MARK for c in trigger.children)
+    future = any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in trigger.children)
+    return trigger.tag_ in ("VBD", "VBN") and not timed and not future
+
+
+def _on_or_before(found: EventDate) -> EventDate:
+    """``found`` widened back by SAYING_LAG_DAYS, day precision only (coarser dates hold it)."""
+    if found.precision != "day" or found.start is None:
+        return found
+    start = date.fromisoformat(found.start) - timedelta(days=SAYING_LAG_DAYS)
+    return EventDate(start=start.isoformat(), end=found.end, precision="day", basis=found.basis,
+                     time=found.time, confidence=min(found.confidence or 0.0, SAYING_CONFIDENCE))

@@ -2,25 +2,33 @@
 
 This is the text-only side of linking, scored on ECB+ and MEANTIME: mentions are grouped by
 document cluster (a topic's documents split by TF-IDF similarity, or the corpus's subtopics),
-then clustered by average link on a pair score built from the trigger lemma, the trigger's word
-vector and the words around it (participants, places, times). Stored events use the structured
-score in ``polybius.link.events`` instead; text never links two events on its own there.
+then clustered by average link on a pair score built from the trigger lemma, its word family
+(``resources/event_word_families.yaml``: "die"/"death"/"dead", "earthquake"/"quake"), the
+trigger's word vector and the words around it (participants, places, times). Stored events use
+the structured score in ``polybius.link`` instead; text never links two events on its own there.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
+from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
+from polybius.resources import load_yaml
 
-__all__ = ["Mention", "Weights", "cluster_documents", "cluster_mentions", "mention_from_span",
-           "tfidf_vectors"]
+__all__ = ["Mention", "WordFamilies", "Weights", "cluster_documents", "cluster_mentions",
+           "document_words", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
+           "word_families"]
+
+FAMILIES = "event_word_families.yaml"
 
 CONTEXT_POS = frozenset({"NOUN", "PROPN", "NUM"})
 
@@ -38,16 +46,63 @@ class Mention:
     vector: tuple[float, ...] = ()
     context: frozenset[str] = frozenset()
     """Lemmas of nouns, names and numbers in the mention's sentence (the trigger excluded)."""
+    families: frozenset[str] = frozenset()
+    """The word families of the trigger lemma (``event_word_families.yaml``)."""
+    reporting: bool = False
+    """The trigger is a verb or noun of saying."""
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Pair score = lemma·[same lemma] + vector·cos(trigger vectors) + context·Jaccard(context)."""
+    """Pair score = lemma·[same lemma], else the larger of family·[a shared word family] and
+    vector·cos(trigger vectors); times ``reporting`` when either trigger is a saying; plus
+    context·Jaccard(context). Measured on ECB+ and MEANTIME (docs/EVALUATION.md)."""
 
     lemma: float = 0.7
+    family: float = 0.6
     vector: float = 0.6
-    context: float = 0.1
+    context: float = 0.05
+    reporting: float = 0.5
     threshold: float = 0.5
+
+
+@dataclass(frozen=True)
+class WordFamilies:
+    """Event-word families (word → family names) and the words of saying."""
+
+    families: dict[str, frozenset[str]]
+    reporting: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def word_families() -> WordFamilies:
+    """The validated ``resources/event_word_families.yaml``."""
+    raw = load_yaml(FAMILIES)
+    if not isinstance(raw, dict) or not isinstance(raw.get("families"), dict):
+        raise ResourceError(f"resources/{FAMILIES}: expected a 'families' mapping")
+    index: dict[str, set[str]] = {}
+    for name, words in raw["families"].items():
+        if not isinstance(words, list) or not words or not all(
+                isinstance(w, str) and w.strip() for w in words):
+            raise ResourceError(f"resources/{FAMILIES}: families.{name}: expected a list of words")
+        for word in words:
+            index.setdefault(word.casefold(), set()).add(str(name))
+    reporting = raw.get("reporting", [])
+    if not isinstance(reporting, list) or not all(isinstance(w, str) for w in reporting):
+        raise ResourceError(f"resources/{FAMILIES}: reporting: expected a list of words")
+    return WordFamilies({w: frozenset(f) for w, f in index.items()},
+                        frozenset(w.casefold() for w in reporting))
+
+
+def normal_lemma(lemma: str) -> str:
+    """The casefolded lemma without an -s the lemmatizer left ("Oscars", "playoffs", and "dies"
+    when "die" is a family word)."""
+    word = lemma.casefold()
+    if not word.endswith("s") or word.endswith(("ss", "us", "is")):
+        return word
+    if len(word) > 4 or word[:-1] in word_families().families:
+        return word[:-1]
+    return word
 
 
 def _head(span: Span) -> int:
@@ -67,7 +122,10 @@ def mention_from_span(mid: str, doc_name: str, group: str, span: Span) -> Mentio
                         if t.pos_ in CONTEXT_POS and not (span.start <= t.i < span.end)
                         and not t.is_stop)
     vec = tuple(float(x) for x in head.vector) if head.has_vector else ()
-    return Mention(mid, doc_name, group, head.lemma_.casefold(), head.pos_, vec, context)
+    lemma = normal_lemma(head.lemma_)
+    lexicon = word_families()
+    return Mention(mid, doc_name, group, lemma, head.pos_, vec, context,
+                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting)
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -80,8 +138,14 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
 
 def pair_score(a: Mention, b: Mention, w: Weights) -> float:
     """How likely two mentions refer to the same event (see ``Weights``)."""
-    same = a.lemma == b.lemma
-    score = w.lemma if same else w.vector * max(0.0, _cos(a.vector, b.vector))
+    if a.lemma == b.lemma:
+        score = w.lemma
+    else:
+        score = w.vector * max(0.0, _cos(a.vector, b.vector))
+        if a.families & b.families:
+            score = max(score, w.family)
+    if a.reporting or b.reporting:
+        score *= w.reporting
     union = a.context | b.context
     if union:
         score += w.context * len(a.context & b.context) / len(union)
@@ -122,9 +186,27 @@ def sparse_cos(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(w, 0.0) for w, v in a.items())
 
 
-def cluster_documents(texts: dict[str, list[str]], threshold: float = 0.08) -> dict[str, str]:
-    """Document → document-cluster key (its smallest member), by average link on TF-IDF cosine."""
+def document_words(tokens: Iterable[str]) -> list[str]:
+    """The casefolded alphabetic words of a document that are not stop words (what document
+    clustering compares: function words make every news story look alike)."""
+    return [w for w in (t.casefold() for t in tokens) if w.isalpha() and w not in STOP_WORDS]
+
+
+def cluster_documents(texts: dict[str, list[str]], threshold: float = 0.06,
+                      attach: float = 0.02) -> dict[str, str]:
+    """Document → document-cluster key (its smallest member), by average link on TF-IDF cosine;
+    a document left alone joins its most similar group if their mean cosine is ≥ ``attach``."""
     vecs = tfidf_vectors(texts)
     names = sorted(vecs)
     sim = {(a, b): sparse_cos(vecs[a], vecs[b]) for a, b in combinations(names, 2)}
-    return {d: c[0] for c in average_link(names, sim, threshold) for d in c}
+    clusters = average_link(names, sim, threshold)
+    out = {d: c[0] for c in clusters for d in c}
+    # A short document shares too few words to reach the threshold with anyone: it joins the
+    # group it resembles most on average, when that resemblance is at least ``attach``.
+    groups = [c for c in clusters if len(c) > 1]
+    for alone in (c[0] for c in clusters if len(c) == 1):
+        scored = [(sum(sparse_cos(vecs[alone], vecs[d]) for d in g) / len(g), g[0]) for g in groups]
+        best = max(scored, default=None)
+        if best is not None and best[0] >= attach:
+            out[alone] = best[1]
+    return out

@@ -1,0 +1,107 @@
+"""Text-only linking of event mentions (polybius.link.mentions) on hand-written sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from unittest.mock import patch
+
+import pytest
+from spacy.tokens import Doc
+
+from polybius.errors import ResourceError
+from polybius.link import mentions
+from polybius.link.mentions import (
+    Mention, Weights, cluster_documents, cluster_mentions, document_words, mention_from_span,
+    normal_lemma, pair_score, word_families,
+)
+
+Parse = Callable[[str], Doc]
+
+
+def mention(parse: Parse, text: str, word: str, mid: str, group: str = "g") -> Mention:
+    doc = parse(text)
+    i = next(t.i for t in doc if t.text == word)
+    return mention_from_span(mid, f"doc-{mid}", group, doc[i:i + 1])
+
+
+def test_a_verb_and_its_noun_share_a_family(parse: Parse) -> None:
+    died = mention(parse, "Two climbers died on the mountain.", "died", "a")
+    death = mention(parse, "The death of the climbers shocked the town.", "death", "b")
+    assert died.lemma != death.lemma and died.families & death.families
+    assert pair_score(died, death, Weights()) >= Weights().threshold
+
+
+def test_words_of_unrelated_happenings_stay_apart(parse: Parse) -> None:
+    died = mention(parse, "Two climbers died on the mountain.", "died", "a")
+    sold = mention(parse, "The company sold its factory.", "sold", "b")
+    assert pair_score(died, sold, Weights()) < Weights().threshold
+
+
+def test_the_same_saying_verb_is_weaker_evidence_than_the_same_event_verb(parse: Parse) -> None:
+    said = mention(parse, "The mayor said the bridge was closed.", "said", "a")
+    said2 = mention(parse, "A witness said the water rose quickly.", "said", "b")
+    hit = mention(parse, "A storm hit the coast.", "hit", "c")
+    hit2 = mention(parse, "The storm hit the island.", "hit", "d")
+    assert said.reporting and not hit.reporting
+    assert pair_score(said, said2, Weights()) < Weights().threshold <= pair_score(hit, hit2,
+                                                                                 Weights())
+
+
+@pytest.mark.parametrize(("lemma", "expected"), [
+    ("Oscars", "oscar"), ("playoffs", "playoff"), ("press", "press"), ("crisis", "crisis"),
+    ("news", "news"), ("status", "status")])
+def test_a_plural_the_lemmatizer_left_is_removed(lemma: str, expected: str) -> None:
+    assert normal_lemma(lemma) == expected
+
+
+def test_mentions_of_different_groups_never_cluster_together(parse: Parse) -> None:
+    a = mention(parse, "A storm hit the coast.", "hit", "a", group="one")
+    b = mention(parse, "The storm hit the island.", "hit", "b", group="two")
+    c = mention(parse, "Another storm hit the port.", "hit", "c", group="two")
+    assert sorted(cluster_mentions([a, b, c])) == [["a"], ["b", "c"]]
+
+
+def test_document_words_drop_function_words_and_numbers() -> None:
+    assert document_words(["The", "quake", "struck", "at", "10", "a.m.", "in", "Chile"]) == [
+        "quake", "struck", "chile"]
+
+
+def test_documents_about_different_happenings_form_separate_groups() -> None:
+    texts = {"a": document_words("earthquake struck chile coast tsunami warning".split()),
+             "b": document_words("earthquake chile coast tsunami damage".split()),
+             "c": document_words("senate passed budget bill vote".split())}
+    groups = cluster_documents(texts)
+    assert groups["a"] == groups["b"] != groups["c"]
+
+
+@pytest.mark.parametrize("text", [
+    "families: [die]\n",
+    "families:\n  die: []\n",
+    "families:\n  die: [die, 3]\n",
+    "families:\n  die: [die]\nreporting: say\n"])
+def test_a_broken_family_file_is_refused_naming_the_file(text: str) -> None:
+    import yaml
+
+    word_families.cache_clear()
+    try:
+        with patch.object(mentions, "load_yaml", return_value=yaml.safe_load(text)), \
+                pytest.raises(ResourceError, match="event_word_families.yaml"):
+            word_families()
+    finally:
+        word_families.cache_clear()
+
+
+def test_a_short_document_joins_the_group_it_resembles_most() -> None:
+    texts = {"a": document_words("earthquake struck chile coast tsunami warning".split()),
+             "b": document_words("earthquake chile coast tsunami damage".split()),
+             "c": document_words("senate passed budget bill vote".split()),
+             "d": document_words("senate budget bill vote delayed".split()),
+             "e": document_words("tsunami residents shelter school hall night rain families "
+                                 "blankets volunteers".split())}
+    assert cluster_documents(texts, attach=1.0)["e"] == "e"
+    assert cluster_documents(texts)["e"] == "a"
+
+
+def test_a_third_person_verb_form_left_by_the_lemmatizer_finds_its_family() -> None:
+    assert normal_lemma("dies") == "die"
+    assert normal_lemma("news") == "news"
