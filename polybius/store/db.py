@@ -46,7 +46,7 @@ from polybius.model import (
     Size,
     Trigger,
 )
-from polybius.store import codec
+from polybius.store import canonical_table, codec
 from polybius.store.bulk import insert_rows
 from polybius.store import query as q_
 from polybius.store.query import lines_value
@@ -187,6 +187,7 @@ class Store:
                               partition_size=pipeline.config.partition_size,
                               max_record_bytes=pipeline.config.warc_max_record_bytes,
                               on_progress=on_progress)
+        self.refresh_canonical()
         return IngestResult(added=report.written, skipped=report.already, ids=report.ids,
                             failed=[f"{s.source}: {s.reason}" for s in report.skips.items])
 
@@ -203,7 +204,40 @@ class Store:
                                {f"{r.article_id}/{r.event_id}": r.cluster_id for r in found})
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+        self.refresh_canonical(everything=True)
         return assigned
+
+    def refresh_canonical(self, *, everything: bool = False) -> int:
+        """Rebuild the stored canonical records whose clusters changed; returns how many.
+
+        Relinking (``add``, ``relink``) only marks the clusters it changed; this rebuilds them in
+        one transaction. ``ingest``, ``relink`` and ``polybius serve`` call it, and the API's
+        pages call it when anything is stale. ``everything`` also builds missing records
+        (events added with ``link=False``, stores from before migration 0005).
+        """
+        try:
+            with self._write() as conn:
+                return canonical_table.refresh(conn, everything=everything)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
+    def canonical_page(self, query: EventQuery, *, limit: int = 50, offset: int = 0,
+                       after: Position | None = None, count: bool = True) -> canonical_table.RecordPage:
+        """``find_canonical``'s page as the stored JSON records GET /events serves.
+
+        Stale records are rebuilt first (``refresh_canonical``); when another process holds the
+        write lock, the page builds its stale records itself instead of waiting.
+        """
+        with self._read() as conn:
+            stale = canonical_table.any_stale(conn)
+        if stale:
+            try:
+                self.refresh_canonical()
+            except StoreError:
+                pass  # a writer is busy: canonical_table.page builds what is stale
+        with self._read() as conn:
+            return canonical_table.page(conn, query, limit=limit, offset=offset, after=after,
+                                        count=count)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -787,6 +821,9 @@ def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str
         conn.execute(update(events).where(and_(events.c.article_id == bindparam("a"),
                                                events.c.event_id == bindparam("e")))
                      .values(cluster_id=bindparam("c")), changed)
+        # the stored records of the clusters they left and joined are out of date
+        canonical_table.mark_stale(conn, {c["c"] for c in changed}
+                                   | {current.get(f'{c["a"]}/{c["e"]}') for c in changed})
 
 
 # -- reading rows back -------------------------------------------------------------------------

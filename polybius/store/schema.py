@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -158,4 +159,23 @@ feed_entries = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("url"),
     Index("ix_feed_entries_article_id", "article_id"),
+)
+
+# Canonical events as served (migration 0005): per canonical event (a cluster, or "#<pk>" for an
+# event not yet clustered) the finished JSON record GET /events returns, so a page is one indexed
+# read instead of rebuilding records from their members. Relinking marks the clusters it changed
+# in ``canonical_stale``; ``polybius.store.canonical_table.refresh`` rebuilds them.
+canonical = Table(
+    "canonical", metadata,
+    Column("key", String(80), primary_key=True),
+    Column("type", SHORT, nullable=False),
+    Column("date_start", Date),
+    Column("country", String(2)),
+    Column("n_sources", Integer, nullable=False),
+    Column("record", LargeBinary, nullable=False),
+)
+
+canonical_stale = Table(
+    "canonical_stale", metadata,
+    Column("key", String(80), primary_key=True),
 )
