@@ -18,6 +18,7 @@ from polybius.errors import InputError
 from polybius.serve import errors
 from polybius.serve.errors import ApiError
 from polybius.serve.evidence import event_json, mentions, quotes
+from polybius.serve.fastpath import FastEvents
 from polybius.serve.limits import BodyLimit
 from polybius.serve.models import (
     ArticleIn,
@@ -83,6 +84,9 @@ def create_app(store: Store, settings: ServeSettings | None = None) -> FastAPI:
                   description="Source-attributed PLOVER events: filter, inspect evidence, export.")
     errors.install(app)
     app.add_middleware(BodyLimit, max_body=server.settings.max_body)
+    # added last, so it runs first: plainly valid GET /events skip FastAPI's routing (fastpath)
+    app.add_middleware(FastEvents, page=lambda p: event_page(server.store, p, server.settings.page_max),
+                       open_reads=lambda: not server.settings.private_reads)
     app.state.server = server
 
     def reader(request: Request) -> None:
