@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from polybius.store import query as q_
@@ -196,22 +196,27 @@ class RecordPage:
     """Records of this page built from members because they were stale or missing."""
 
 
-def stored(conn: Connection, keys: Sequence[str]) -> dict[str, bytes]:
-    """The fresh stored records among ``keys`` (stale ones left out)."""
-    c = canonical.c
-    fresh = select(c.key, c.record).where(c.key.in_(list(keys)),
-                                          c.key.not_in(select(canonical_stale.c.key)))
-    return {k: bytes(r) for k, r in conn.execute(fresh)}
+_STORED = select(canonical.c.key, canonical.c.record).where(
+    canonical.c.key.in_(bindparam("keys", expanding=True)))
+_FRESH = _STORED.where(canonical.c.key.not_in(select(canonical_stale.c.key)))
+
+
+def stored(conn: Connection, keys: Sequence[str], *, stale: bool = True) -> dict[str, bytes]:
+    """The stored records among ``keys``; stale ones left out unless ``stale`` is False (the
+    caller saw no stale mark in this transaction)."""
+    return {k: r if isinstance(r, bytes) else bytes(r)
+            for k, r in conn.execute(_FRESH if stale else _STORED, {"keys": list(keys)})}
 
 
 def page(conn: Connection, query: EventQuery, *, limit: int = 50, offset: int = 0,
-         after: Position | None = None, count: bool = True) -> RecordPage:
+         after: Position | None = None, count: bool = True, stale: bool = True) -> RecordPage:
     """One page of canonical events matching ``query``, as ``Store.find_canonical`` orders and
-    counts them, each as its stored record (built here when stale or missing)."""
+    counts them, each as its stored record (built here when stale or missing). ``stale=False``
+    says the caller found no stale mark earlier in this transaction (one check saved)."""
     keys = q_.canonical_keys(conn, query, limit + 1, offset=offset, after=after)
     more, keys = len(keys) > limit, keys[:limit]
     wanted = [k for k, _ in keys]
-    records = stored(conn, wanted)
+    records = stored(conn, wanted, stale=stale)
     missing = [k for k in wanted if k not in records]
     if missing:
         records |= {k: b.record for k, b in build(conn, missing).items()}

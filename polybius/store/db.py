@@ -228,16 +228,17 @@ class Store:
         Stale records are rebuilt first (``refresh_canonical``); when another process holds the
         write lock, the page builds its stale records itself instead of waiting.
         """
-        with self._read() as conn:
-            stale = canonical_table.any_stale(conn)
-        if stale:
+        for attempt in (1, 2):
+            with self._read() as conn:
+                stale = canonical_table.any_stale(conn)
+                if not stale or attempt == 2:
+                    return canonical_table.page(conn, query, limit=limit, offset=offset,
+                                                after=after, count=count, stale=stale)
             try:
                 self.refresh_canonical()
             except StoreError:
                 pass  # a writer is busy: canonical_table.page builds what is stale
-        with self._read() as conn:
-            return canonical_table.page(conn, query, limit=limit, offset=offset, after=after,
-                                        count=count)
+        raise AssertionError("unreachable")
 
     # -- reading -------------------------------------------------------------------------
 
@@ -649,6 +650,7 @@ def _event_values(article_id: str, ev: Event, names: dict[str, str],
         "cluster_id": None, "event": ev,
         "modes": lines_value(ev.mode), "contexts": lines_value(ev.context),
         "recipients_folded": "\n".join(n.casefold() for n in recipient_names),
+        "window_days": (window[1] - window[0]).days if window else 0,
     }
 
 
