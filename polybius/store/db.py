@@ -852,6 +852,8 @@ def _cluster_members(conn: Connection, keys: list[str]) -> dict[str, list[EventR
         found += conn.execute(_wide().where(events.c.cluster_id.in_(clusters[i:i + _CHUNK]))).mappings().all()
     for i in range(0, len(pks), _CHUNK):
         found += conn.execute(_wide().where(events.c.pk.in_(pks[i:i + _CHUNK]))).mappings().all()
+    # "#pk" of an event clustered since is found again by its cluster: once per event
+    found = list({r["pk"]: r for r in found}.values())
     names = _parties_of(conn, found)
     out: dict[str, list[EventRow]] = {}
     for r in sorted(found, key=lambda r: (r["window_start"] is None, r["window_start"] or date.min, r["pk"])):
