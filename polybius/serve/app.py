@@ -30,7 +30,7 @@ from polybius.serve.models import (
     StatsOut,
 )
 from polybius.serve.pages import event_page
-from polybius.serve.params import EventFilters, EventListParams, ExportParams, NameListParams
+from polybius.serve.params import EventListParams, ExportParams, NameListParams, StatsParams
 from polybius.serve.settings import ServeSettings
 from polybius.store import Store
 
@@ -150,9 +150,12 @@ def _add_read_routes(app: FastAPI, server: Server, deps: list[Any]) -> None:
                                         limit=params.limit)
 
     @app.get("/stats", response_model=StatsOut, dependencies=deps, tags=["events"])
-    def stats(params: Annotated[EventFilters, Query()]) -> dict[str, Any]:
-        """Counts of matching events per type, country, factuality status and day (for charts)."""
-        s = server.store.stats(params.query())
+    def stats(params: Annotated[StatsParams, Query()]) -> dict[str, Any]:
+        """Counts of matching events per type, country, factuality status and day (for charts).
+
+        Canonical events by default (as GET /events lists them); ``level=report`` counts reports.
+        """
+        s = server.store.stats(params.query(), canonical=params.level == "canonical")
         return {"total": s.total, "by_type": s.by_type, "by_country": s.by_country,
                 "by_status": s.by_status,
                 "by_day": [{"day": date.fromisoformat(d), "type": t, "events": n}

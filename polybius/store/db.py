@@ -403,10 +403,11 @@ class Store:
         with self._read() as conn:
             return q_.name_counts(conn, kind, query or EventQuery(), contains, limit)
 
-    def stats(self, query: EventQuery | None = None) -> Stats:
-        """Counts of matching events per type, country, factuality status and day."""
+    def stats(self, query: EventQuery | None = None, *, canonical: bool = False) -> Stats:
+        """Counts of matching events per type, country, factuality status and day;
+        ``canonical`` counts canonical events (``query.stats``) instead of reports."""
         with self._read() as conn:
-            return q_.stats(conn, query or EventQuery())
+            return q_.stats(conn, query or EventQuery(), canonical=canonical)
 
     def summary(self, top: int = 10) -> Summary:
         """Counts per type, country and factuality status, and the most frequent actors."""

@@ -348,21 +348,29 @@ def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None
     return [NameCount(name=n, events=k) for n, k in ranked]
 
 
-def stats(conn: Connection, q: EventQuery) -> Stats:
-    """Counts per type, country, factuality status and (day, type) of matching events."""
+def stats(conn: Connection, q: EventQuery, *, canonical: bool = False) -> Stats:
+    """Counts per type, country, factuality status and (day, type) of matching events.
+
+    ``canonical`` counts canonical events instead of reports: each group counts the canonical
+    events with a matching report in it (a cluster reported as ``asserted`` by one outlet and
+    ``denied`` by another counts once under each status).
+    """
     source = _source(q)
     where = conditions(q)
+    e = events.c
+    n = func.count(distinct(func.coalesce(e.cluster_id, literal("#") + cast(e.pk, String)))) \
+        if canonical else func.count()
 
     def grouped(col: Any) -> dict[str, int]:
-        rows = conn.execute(select(col, func.count()).select_from(source)
+        rows = conn.execute(select(col, n).select_from(source)
                             .where(col.is_not(None), *where)
-                            .group_by(col).order_by(func.count().desc(), col))
-        return {str(k): int(n) for k, n in rows}
+                            .group_by(col).order_by(n.desc(), col))
+        return {str(k): int(c) for k, c in rows}
 
-    e = events.c
-    days = conn.execute(select(e.date_start, e.type, func.count()).select_from(source)
+    days = conn.execute(select(e.date_start, e.type, n).select_from(source)
                         .where(e.date_start.is_not(None), *where)
                         .group_by(e.date_start, e.type).order_by(e.date_start, e.type))
-    return Stats(total=count(conn, q), by_type=grouped(e.type), by_country=grouped(e.country),
+    return Stats(total=count_canonical(conn, q) if canonical else count(conn, q),
+                 by_type=grouped(e.type), by_country=grouped(e.country),
                  by_status=grouped(e.factuality),
-                 by_day=[(d.isoformat(), t, int(n)) for d, t, n in days])
+                 by_day=[(d.isoformat(), t, int(c)) for d, t, c in days])
