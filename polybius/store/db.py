@@ -191,10 +191,12 @@ class Store:
         return IngestResult(added=report.written, skipped=report.already, ids=report.ids,
                             failed=[f"{s.source}: {s.reason}" for s in report.skips.items])
 
-    def relink(self) -> dict[str, str]:
+    def relink(self, *, refresh: bool = True) -> dict[str, str]:
         """Recompute every cluster from scratch (after the linking rules change); returns key → cluster.
 
-        ``add`` keeps clusters current incrementally; this is the only other write.
+        ``add`` keeps clusters current incrementally; this is the only other write. The stored
+        canonical records are rebuilt afterwards unless ``refresh=False`` (then
+        ``refresh_canonical`` or the next API read does it).
         """
         try:
             with self._write() as conn:
@@ -204,7 +206,8 @@ class Store:
                                {f"{r.article_id}/{r.event_id}": r.cluster_id for r in found})
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
-        self.refresh_canonical(everything=True)
+        if refresh:
+            self.refresh_canonical(everything=True)
         return assigned
 
     def refresh_canonical(self, *, everything: bool = False) -> int:
