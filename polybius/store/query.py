@@ -5,7 +5,6 @@ The ``Store`` methods ``find_events``, ``name_counts`` and ``stats`` call these;
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -181,7 +180,17 @@ def _at_or_before(q: EventQuery, p: Position) -> ColumnElement[bool]:
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
-def _phase_statement(q: EventQuery, dated: bool, after: bool | None) -> Any:
+def _floor(dialect: str) -> ColumnElement[Any]:
+    """``since`` minus the longest stored window (an indexed max, evaluated once per query)."""
+    longest = select(func.coalesce(func.max(events.c.window_days), 0)).scalar_subquery()
+    since = bindparam("p_since", type_=Date)
+    if dialect == "postgresql":
+        return cast(since, Date) - longest  # type: ignore[no-any-return]
+    # SQLite keeps dates as ISO text: date('2024-03-01', '-366 days')
+    return func.date(since, literal("-") + cast(longest, String) + literal(" days"))
+
+
+def _phase_statement(q: EventQuery, dated: bool, after: bool | None, dialect: str) -> Any:
     """``_phase`` for every query of ``q``'s shape (``after``: None = from the start, True = after
     a dated position, False = after an undated one); limit and offset are parameters."""
     e = events.c
@@ -191,7 +200,7 @@ def _phase_statement(q: EventQuery, dated: bool, after: bool | None) -> Any:
         query = query.where(_after(q, undated=not after))
     if dated and q.since:
         # windows ending on or after since start at most the longest window earlier: a seek
-        query = query.where(e.window_start >= bindparam("p_floor", type_=Date))
+        query = query.where(e.window_start >= _floor(dialect))
     keys = [e.window_start, e.pk] if dated else [e.pk]
     query = query.order_by(*(k.desc() for k in keys) if q.descending else keys)
     return query.limit(bindparam("p_limit", type_=Integer)).offset(bindparam("p_offset", type_=Integer))
@@ -207,24 +216,14 @@ def _phase(conn: Connection, q: EventQuery, dated: bool, after: Position | None,
     once per shape of query (building it cost as much as running it).
     """
     kind = None if after is None else after.window_start is not None
-    key = (shape(q), dated, kind)
+    key = (shape(q), dated, kind, conn.dialect.name)
     statement = _STATEMENTS.get(key)
     if statement is None:
-        statement = _STATEMENTS.setdefault(key, _phase_statement(q, dated, kind))
+        statement = _STATEMENTS.setdefault(key, _phase_statement(q, dated, kind, conn.dialect.name))
     values = parameters(q) | {"p_limit": limit, "p_offset": offset}
-    if dated and q.since:
-        values["p_floor"] = q.since - timedelta(days=longest_window(conn))
     if after is not None:
         values |= {"a_pk": after.pk, "a_start": after.window_start}
     return conn.execute(statement, values).all()
-
-
-def longest_window(conn: Connection) -> int:
-    """Days of the longest stored date window (an indexed max)."""
-    return int(conn.execute(_LONGEST).scalar() or 0)
-
-
-_LONGEST = select(func.max(events.c.window_days))
 
 
 def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
@@ -244,6 +243,8 @@ def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
         else:
             offset = 0
         undated_after = None
+    if q.since or q.until:  # an undated event has no window for a date filter to match
+        return out
     return out + _phase(conn, q, False, undated_after, limit - len(out), offset)
 
 
