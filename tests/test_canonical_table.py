@@ -78,15 +78,17 @@ def test_a_page_builds_stale_records_itself_when_the_refresh_cannot_run(store: S
     store.refresh_canonical()
     store.add([make_doc(Ev(actor="Farmers", place=KENYA), url="https://b.example.org/1", salt="b")])
     with store.engine.connect() as conn:  # read inside one transaction, the marks still there
-        page = canonical_table.page(conn, EventQuery(), stale=True)
+        page = canonical_table.page(conn, EventQuery())
     assert page.built == 1 and len(page.records) == 1
     assert json.loads(page.records[0])["n_articles"] == 2
+    assert store.canonical_page(EventQuery()).built == 1 and not _stale(store)  # then refreshed
+    assert store.canonical_page(EventQuery()).built == 0
 
 
 def test_events_added_without_linking_are_served_before_any_refresh(store: Store) -> None:
     store.add([make_doc(Ev(), Ev(type="PROTEST", verb="protested", place=LYON), salt="a")], link=False)
     with store.engine.connect() as conn:
-        page = canonical_table.page(conn, EventQuery(), stale=False)
+        page = canonical_table.page(conn, EventQuery())
     assert page.built == 2
     assert [json.loads(r) for r in page.records] == _built(store)
     assert store.refresh_canonical(everything=True) == 2
@@ -119,6 +121,7 @@ def test_a_store_from_migration_0004_gets_its_records_built(store: Store, tmp_pa
     with Store(f"sqlite:///{tmp_path / 'c.db'}") as old:
         assert _stale(old)  # the migration marks every canonical event
         assert _served(old) == expected and not _stale(old)  # the first read refreshed
+        assert old.canonical_page(EventQuery()).built == 0
     con = sqlite3.connect(tmp_path / "c.db")
     try:
         assert con.execute("select max(window_days) from events").fetchone() == (0,)

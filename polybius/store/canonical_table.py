@@ -10,8 +10,9 @@ records.
 
 Writes stay cheap: relinking only records which clusters it changed (``mark_stale``, one
 insert into ``canonical_stale``); ``refresh`` rebuilds them in one transaction, at the end
-of an ingest or relink run and, when anything is stale, before a read. A page never serves a
-stale or missing record: it builds those from the members itself (``page``).
+of an ingest or relink run, when ``polybius serve`` starts, and after a read that met a stale
+record. A page never serves a stale or missing record: it builds those from the members itself
+(``page``), in the same read transaction as the scan, so it never sees a half-built state.
 """
 
 from __future__ import annotations
@@ -140,11 +141,6 @@ def mark_stale(conn: Connection, keys: Iterable[str | None]) -> None:
         conn.execute(statement, [{"key": k} for k in wanted[i:i + _CHUNK]])
 
 
-def any_stale(conn: Connection) -> bool:
-    """Whether some canonical record waits for a rebuild (one indexed probe)."""
-    return conn.execute(select(canonical_stale.c.key).limit(1)).first() is not None
-
-
 def refresh(conn: Connection, *, everything: bool = False) -> int:
     """Rebuild the stale canonical records, in the caller's write transaction; returns how many.
 
@@ -201,22 +197,20 @@ _STORED = select(canonical.c.key, canonical.c.record).where(
 _FRESH = _STORED.where(canonical.c.key.not_in(select(canonical_stale.c.key)))
 
 
-def stored(conn: Connection, keys: Sequence[str], *, stale: bool = True) -> dict[str, bytes]:
-    """The stored records among ``keys``; stale ones left out unless ``stale`` is False (the
-    caller saw no stale mark in this transaction)."""
+def stored(conn: Connection, keys: Sequence[str]) -> dict[str, bytes]:
+    """The fresh stored records among ``keys`` (those marked stale left out)."""
     return {k: r if isinstance(r, bytes) else bytes(r)
-            for k, r in conn.execute(_FRESH if stale else _STORED, {"keys": list(keys)})}
+            for k, r in conn.execute(_FRESH, {"keys": list(keys)})}
 
 
 def page(conn: Connection, query: EventQuery, *, limit: int = 50, offset: int = 0,
-         after: Position | None = None, count: bool = True, stale: bool = True) -> RecordPage:
+         after: Position | None = None, count: bool = True) -> RecordPage:
     """One page of canonical events matching ``query``, as ``Store.find_canonical`` orders and
-    counts them, each as its stored record (built here when stale or missing). ``stale=False``
-    says the caller found no stale mark earlier in this transaction (one check saved)."""
+    counts them, each as its stored record (built here when stale or missing)."""
     keys = q_.canonical_keys(conn, query, limit + 1, offset=offset, after=after)
     more, keys = len(keys) > limit, keys[:limit]
     wanted = [k for k, _ in keys]
-    records = stored(conn, wanted, stale=stale)
+    records = stored(conn, wanted)
     missing = [k for k in wanted if k not in records]
     if missing:
         records |= {k: b.record for k, b in build(conn, missing).items()}

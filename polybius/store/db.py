@@ -228,20 +228,19 @@ class Store:
                        after: Position | None = None, count: bool = True) -> canonical_table.RecordPage:
         """``find_canonical``'s page as the stored JSON records GET /events serves.
 
-        Stale records are rebuilt first (``refresh_canonical``); when another process holds the
-        write lock, the page builds its stale records itself instead of waiting.
+        A record marked stale (or missing) is never served: the page builds it from the members,
+        and then the stale records are rebuilt (``refresh_canonical``) for the next reads;
+        when another process holds the write lock, that is left to the next read.
         """
-        for attempt in (1, 2):
-            with self._read() as conn:
-                stale = canonical_table.any_stale(conn)
-                if not stale or attempt == 2:
-                    return canonical_table.page(conn, query, limit=limit, offset=offset,
-                                                after=after, count=count, stale=stale)
+        with self._read() as conn:
+            page = canonical_table.page(conn, query, limit=limit, offset=offset, after=after,
+                                        count=count)
+        if page.built:
             try:
                 self.refresh_canonical()
             except StoreError:
-                pass  # a writer is busy: canonical_table.page builds what is stale
-        raise AssertionError("unreachable")
+                pass  # a writer is busy; pages keep building what is stale until it is done
+        return page
 
     # -- reading -------------------------------------------------------------------------
 
