@@ -23,7 +23,6 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, bindparam, delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from polybius.store import query as q_
 from polybius.store.bulk import insert_rows
@@ -131,14 +130,19 @@ def build(conn: Connection, keys: Sequence[str]) -> dict[str, Built]:
 
 
 def mark_stale(conn: Connection, keys: Iterable[str | None]) -> None:
-    """Record that these canonical events changed membership (inside the writer's transaction)."""
+    """Record that these canonical events changed membership (inside the writer's transaction).
+
+    One driver-level executemany: this runs on every write batch, and SQLAlchemy's per-row
+    parameter handling would cost more than the insert.
+    """
     wanted = sorted({k for k in keys if k})
     if not wanted:
         return
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(canonical_stale).on_conflict_do_nothing()
-    for i in range(0, len(wanted), _CHUNK):
-        conn.execute(statement, [{"key": k} for k in wanted[i:i + _CHUNK]])
+    if conn.dialect.name == "postgresql":
+        statement = "INSERT INTO canonical_stale (key) VALUES (%s) ON CONFLICT DO NOTHING"
+    else:
+        statement = "INSERT OR IGNORE INTO canonical_stale (key) VALUES (?)"
+    conn.exec_driver_sql(statement, [(k,) for k in wanted])
 
 
 def refresh(conn: Connection, *, everything: bool = False) -> int:
