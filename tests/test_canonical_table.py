@@ -168,3 +168,13 @@ def test_stored_records_equal_records_built_from_members(tmp_path_factory: pytes
         assert _served(store) == _built(store)
         assert _served(store, EventQuery(type="ASSAULT", descending=True)) == \
             _built(store, EventQuery(type="ASSAULT", descending=True))
+
+
+def test_an_ingest_run_ends_with_its_canonical_records_built(store: Store) -> None:
+    from polybius.scale import StoreSink
+
+    sink = StoreSink(store, batch=1)
+    sink.write([make_doc(Ev(), salt="a"), make_doc(Ev(), url="https://b.example.org/", salt="b")])
+    assert _stale(store)
+    sink.close()
+    assert not _stale(store) and _served(store) == _built(store)

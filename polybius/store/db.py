@@ -187,7 +187,6 @@ class Store:
                               partition_size=pipeline.config.partition_size,
                               max_record_bytes=pipeline.config.warc_max_record_bytes,
                               on_progress=on_progress)
-        self.refresh_canonical()
         return IngestResult(added=report.written, skipped=report.already, ids=report.ids,
                             failed=[f"{s.source}: {s.reason}" for s in report.skips.items])
 
