@@ -208,6 +208,7 @@ def _add_write_routes(app: FastAPI, server: Server, deps: list[Any]) -> None:
         with server.pipeline_lock:
             doc = server.pipeline().process(article)
         result = server.store.add([doc])
+        server.store.refresh_canonical()  # the few clusters it joined, built before the next read
         rows = [server.store.event(doc.article.id, e.id) for e in doc.events]
         return {"article_id": doc.article.id, "added": result.added == 1,
                 "events": [event_json(r) for r in rows if r is not None]}
