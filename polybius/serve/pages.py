@@ -12,7 +12,6 @@ import binascii
 import hashlib
 import json
 from datetime import date
-from typing import Any
 
 from polybius.serve.errors import ApiError
 from polybius.serve.evidence import event_json
