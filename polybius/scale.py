@@ -218,6 +218,7 @@ class StoreSink:
         try:
             if self._buffer:
                 self._flush(len(self._buffer))
+            self.store.refresh_canonical()  # the clusters this run changed, for the API
         finally:
             if self._owned:
                 self.store.close()

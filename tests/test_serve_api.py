@@ -164,10 +164,12 @@ def test_actors_places_and_stats_count_events(client: httpx.Client) -> None:
     assert actors["Al-Shabaab"] == 1 and actors["Somalia"] == 1
     places = client.get("/places?contains=par").json()
     assert [(p["name"], p["events"], p["country"]) for p in places] == [("Paris", 1, "FR")]
-    stats = client.get("/stats?type=ASSAULT").json()
+    stats = client.get("/stats?type=ASSAULT&level=report").json()
     assert stats["total"] == 2 and stats["by_country"] == {"FR": 1, "KE": 1}
     assert {(d["day"], d["type"], d["events"]) for d in stats["by_day"]} == {
         ("2024-05-01", "ASSAULT", 1), ("2024-05-06", "ASSAULT", 1)}
+    # by default canonical events: the two ASSAULT reports are in two places, two events
+    assert client.get("/stats?type=ASSAULT").json()["total"] == 2
 
 
 def test_exports_in_every_format(client: httpx.Client) -> None:

@@ -35,3 +35,12 @@ def test_report_gives_percentiles_of_every_run() -> None:
     assert report.runs[0].percentile(50) == 2.5
     assert [r["p50_ms"] for r in report.to_json()["runs"]] == [2.5, 1.0]
     assert "level=report" in report.render() and "p95" in report.render()
+
+
+def test_runs_report_cpu_per_request_when_measured() -> None:
+    run = Run("canonical", 32, 0, 2.0, [1.0] * 400, server_cpu_s=0.8, client_cpu_s=0.1)
+    j = run.to_json()
+    assert (j["server_cpu_ms_per_request"], j["client_cpu_ms_per_request"]) == (2.0, 0.25)
+    assert Run("report", 1, 0, 1.0, [1.0]).to_json()["server_cpu_ms_per_request"] is None
+    report = ApiBenchReport(events=10, canonical=8, workers=2, runs=[run], relink_s=1.0, refresh_s=2.0)
+    assert "4/s" in report.render() and "server 2.0 ms" in report.render()

@@ -105,6 +105,10 @@ def test_names_and_stats_count_matching_events(store: Store) -> None:
     assert [(p.name, p.events, p.country) for p in places] == [("Kenya", 1, "KE")]
     stats = store.stats(EventQuery(country="FR"))
     assert (stats.total, stats.by_type, stats.by_day) == (2, {"ASSAULT": 2}, [("2024-05-06", "ASSAULT", 2)])
+    # the two outlets' reports are one canonical event
+    merged = store.stats(EventQuery(country="FR"), canonical=True)
+    assert (merged.total, merged.by_type, merged.by_status, merged.by_day) == (
+        1, {"ASSAULT": 1}, {"asserted": 1}, [("2024-05-06", "ASSAULT", 1)])
     with pytest.raises(ValueError, match="kind"):
         store.name_counts("verbs")
 

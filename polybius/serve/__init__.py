@@ -39,6 +39,9 @@ def run(db_url: str, host: str = "127.0.0.1", port: int = 8000, *,
     from polybius.store import Store
 
     store = Store(db_url)  # migrates and checks the store once, before any worker starts
+    # canonical records missing or stale (a store from before migration 0005, reports added
+    # without linking) are built now, not by the first request
+    store.refresh_canonical(everything=True)
     if workers > 1:
         store.close()
         if settings is not None:
@@ -46,10 +49,10 @@ def run(db_url: str, host: str = "127.0.0.1", port: int = 8000, *,
                              "pass settings=None with workers > 1")
         os.environ[DB_ENV] = db_url
         uvicorn.run("polybius.serve:app_from_env", factory=True, workers=workers, host=host,
-                    port=port, log_level=log_level, server_header=False)
+                    port=port, log_level=log_level, server_header=False, access_log=False)
         return
     try:
         uvicorn.run(create_app(store, settings), host=host, port=port, log_level=log_level,
-                    server_header=False)
+                    server_header=False, access_log=False)
     finally:
         store.close()

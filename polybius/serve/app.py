@@ -18,6 +18,7 @@ from polybius.errors import InputError
 from polybius.serve import errors
 from polybius.serve.errors import ApiError
 from polybius.serve.evidence import event_json, mentions, quotes
+from polybius.serve.fastpath import FastEvents
 from polybius.serve.limits import BodyLimit
 from polybius.serve.models import (
     ArticleIn,
@@ -29,7 +30,7 @@ from polybius.serve.models import (
     StatsOut,
 )
 from polybius.serve.pages import event_page
-from polybius.serve.params import EventFilters, EventListParams, ExportParams, NameListParams
+from polybius.serve.params import EventListParams, ExportParams, NameListParams, StatsParams
 from polybius.serve.settings import ServeSettings
 from polybius.store import Store
 
@@ -83,6 +84,9 @@ def create_app(store: Store, settings: ServeSettings | None = None) -> FastAPI:
                   description="Source-attributed PLOVER events: filter, inspect evidence, export.")
     errors.install(app)
     app.add_middleware(BodyLimit, max_body=server.settings.max_body)
+    # added last, so it runs first: plainly valid GET /events skip FastAPI's routing (fastpath)
+    app.add_middleware(FastEvents, page=lambda p: event_page(server.store, p, server.settings.page_max),
+                       open_reads=lambda: not server.settings.private_reads)
     app.state.server = server
 
     def reader(request: Request) -> None:
@@ -146,9 +150,12 @@ def _add_read_routes(app: FastAPI, server: Server, deps: list[Any]) -> None:
                                         limit=params.limit)
 
     @app.get("/stats", response_model=StatsOut, dependencies=deps, tags=["events"])
-    def stats(params: Annotated[EventFilters, Query()]) -> dict[str, Any]:
-        """Counts of matching events per type, country, factuality status and day (for charts)."""
-        s = server.store.stats(params.query())
+    def stats(params: Annotated[StatsParams, Query()]) -> dict[str, Any]:
+        """Counts of matching events per type, country, factuality status and day (for charts).
+
+        Canonical events by default (as GET /events lists them); ``level=report`` counts reports.
+        """
+        s = server.store.stats(params.query(), canonical=params.level == "canonical")
         return {"total": s.total, "by_type": s.by_type, "by_country": s.by_country,
                 "by_status": s.by_status,
                 "by_day": [{"day": date.fromisoformat(d), "type": t, "events": n}
@@ -201,6 +208,7 @@ def _add_write_routes(app: FastAPI, server: Server, deps: list[Any]) -> None:
         with server.pipeline_lock:
             doc = server.pipeline().process(article)
         result = server.store.add([doc])
+        server.store.refresh_canonical()  # the few clusters it joined, built before the next read
         rows = [server.store.event(doc.article.id, e.id) for e in doc.events]
         return {"article_id": doc.article.id, "added": result.added == 1,
                 "events": [event_json(r) for r in rows if r is not None]}

@@ -129,6 +129,14 @@ class Run:
     errors: int
     seconds: float
     latencies_ms: list[float] = field(default_factory=list, repr=False)
+    server_cpu_s: float | None = None
+    """CPU seconds the server processes used during the run (None where unmeasurable)."""
+    client_cpu_s: float | None = None
+    """CPU seconds this process (the load generator) used during the run."""
+
+    def per_request_ms(self, seconds: float | None) -> float | None:
+        n = len(self.latencies_ms)
+        return round(seconds / n * 1000, 2) if seconds is not None and n else None
 
     def percentile(self, p: int) -> float:
         values = self.latencies_ms
@@ -141,7 +149,9 @@ class Run:
                 "errors": self.errors, "seconds": round(self.seconds, 2),
                 "requests_per_s": round(len(self.latencies_ms) / self.seconds, 1) if self.seconds else None,
                 "p50_ms": round(self.percentile(50), 2), "p95_ms": round(self.percentile(95), 2),
-                "p99_ms": round(self.percentile(99), 2)}
+                "p99_ms": round(self.percentile(99), 2),
+                "server_cpu_ms_per_request": self.per_request_ms(self.server_cpu_s),
+                "client_cpu_ms_per_request": self.per_request_ms(self.client_cpu_s)}
 
 
 @dataclass
@@ -153,20 +163,29 @@ class ApiBenchReport:
     """Canonical events (clusters) the synthetic reports form after linking."""
     workers: int
     runs: list[Run] = field(default_factory=list)
+    relink_s: float = 0.0
+    """Seconds to link every report (``Store.relink`` without the canonical records)."""
+    refresh_s: float = 0.0
+    """Seconds to build every canonical record (``Store.refresh_canonical``)."""
 
     def render(self) -> str:
         lines = [f"GET /events on {self.events} synthetic event reports ({self.canonical} canonical "
                  f"events), {self.workers} server worker(s), typical queries drawn at random, no "
-                 f"response cache; aim: p95 < 50 ms at 32 clients"]
+                 f"response cache; aim: p95 < 50 ms at 32 clients",
+                 f"  linking {self.relink_s:.1f} s; building the {self.canonical} canonical records "
+                 f"{self.refresh_s:.1f} s ({self.canonical / self.refresh_s if self.refresh_s else 0:.0f}/s)"]
         for run in self.runs:
             j = run.to_json()
             lines.append(f"  level={run.level:<9} {run.clients:>2} client(s): {j['requests']} requests "
                          f"in {run.seconds:.1f} s ({j['requests_per_s']} req/s), {run.errors} errors; "
-                         f"p50 {j['p50_ms']:.1f} ms, p95 {j['p95_ms']:.1f} ms, p99 {j['p99_ms']:.1f} ms")
+                         f"p50 {j['p50_ms']:.1f} ms, p95 {j['p95_ms']:.1f} ms, p99 {j['p99_ms']:.1f} ms; "
+                         f"CPU per request: server {j['server_cpu_ms_per_request']} ms, "
+                         f"load generator {j['client_cpu_ms_per_request']} ms")
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {"events": self.events, "canonical": self.canonical, "workers": self.workers,
+                "relink_s": round(self.relink_s, 2), "refresh_s": round(self.refresh_s, 2),
                 "runs": [r.to_json() for r in self.runs]}
 
 
@@ -208,6 +227,30 @@ def stop_server(proc: subprocess.Popen[bytes]) -> None:
         proc.wait()
     if proc.stderr:
         proc.stderr.close()
+
+
+def server_cpu(proc: subprocess.Popen[bytes]) -> float | None:
+    """CPU seconds used so far by the server process and its workers (None without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    try:
+        root = psutil.Process(proc.pid)
+        return sum(sum(p.cpu_times()[:2]) for p in [root, *root.children(recursive=True)])
+    except psutil.Error:
+        return None
+
+
+def timed_load(proc: subprocess.Popen[bytes], port: int, level: str, paths: list[str], clients: int,
+               time_limit: float) -> Run:
+    """``load`` with the CPU time of the server and of this process (the clients) around it."""
+    server0, client0 = server_cpu(proc), time.process_time()
+    latencies, errors, seconds = load(port, paths, clients, time_limit)
+    server1, client1 = server_cpu(proc), time.process_time()
+    return Run(level, clients, errors, seconds, latencies,
+               server_cpu_s=server1 - server0 if server0 is not None and server1 is not None else None,
+               client_cpu_s=client1 - client0)
 
 
 def load(port: int, paths: list[str], clients: int, time_limit: float) -> tuple[list[float], int, float]:
@@ -254,7 +297,9 @@ def run_api_bench(events: int = 100_000, clients: int = 32, requests: int = 3200
 
     Every request is a distinct draw of typical filters (there is no response cache to hit);
     each level is timed with ``clients`` concurrent clients and then with one client alone
-    (the service time without queueing). Everything is removed afterwards.
+    (the service time without queueing), with the CPU time the server and the load generator
+    (client threads in this process, sharing the machine's cores) spent per request. Linking
+    and building the canonical records are timed too. Everything is removed afterwards.
     """
     from polybius.store import Store
 
@@ -264,7 +309,11 @@ def run_api_bench(events: int = 100_000, clients: int = 32, requests: int = 3200
         db_url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         report.events = fill(db_url, events, seed)
         with Store(db_url) as store:
-            report.canonical = len(set(store.relink().values()))
+            t0 = time.perf_counter()
+            report.canonical = len(set(store.relink(refresh=False).values()))
+            t1 = time.perf_counter()
+            store.refresh_canonical(everything=True)
+            report.relink_s, report.refresh_s = t1 - t0, time.perf_counter() - t1
         port = free_port()
         proc = start_server(db_url, port, workers=workers)
         try:
@@ -273,8 +322,7 @@ def run_api_bench(events: int = 100_000, clients: int = 32, requests: int = 3200
                 load(port, [p + extra for p in typical_queries(rng, clients * 2)], clients, 30.0)  # warm-up
                 for n, count in ((clients, requests), (1, 100)):
                     paths = [p + extra for p in typical_queries(rng, count)]
-                    latencies, errors, seconds = load(port, paths, n, time_limit)
-                    report.runs.append(Run(level, n, errors, seconds, latencies))
+                    report.runs.append(timed_load(proc, port, level, paths, n, time_limit))
         finally:
             stop_server(proc)
     return report

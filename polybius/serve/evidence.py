@@ -5,37 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from polybius.model import Document
-from polybius.store.rows import CanonicalEvent, EventRow
+from polybius.store.canonical_table import attribution, canonical_json, corroboration
+from polybius.store.rows import EventRow
 
-# How each factuality status reads before the names of who says so.
-_STATUS_WORDS = {
-    "asserted": ("stated as fact", "by"),
-    "reported": ("reported", "by"),
-    "claimed": ("claimed", "by"),
-    "disputed": ("disputed", "by"),
-    "denied": ("denied", "by"),
-    "negated": ("said not to have happened", "by"),
-    "future": ("expected or planned, not yet happened", "according to"),
-    "hypothetical": ("only a possibility", "according to"),
-}
-
-
-def attribution(status: str, names: list[str], note: str | None) -> str:
-    """Factuality and its sources in plain words, e.g. "claimed by Islamic State"."""
-    words, joiner = _STATUS_WORDS.get(status, (status, "by"))
-    if names:
-        text = f"{words} {joiner} {_join(names)}"
-    elif status == "asserted":
-        text = "stated as fact by the article"
-    else:
-        text = f"{words} (source not named)"
-    return f"{text}; {note}" if note else text
-
-
-def _join(names: list[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " and " + unique[-1]
-
+__all__ = ["attribution", "canonical_json", "corroboration", "event_json", "mentions", "quotes"]
 
 def event_json(row: EventRow) -> dict[str, Any]:
     """The API's event object: ``row.to_json()`` plus its key and plain-words attribution."""
@@ -43,43 +16,6 @@ def event_json(row: EventRow) -> dict[str, Any]:
     out["key"] = row.key
     out["attribution"] = attribution(row.factuality.status, row.attributed_to_names,
                                      row.factuality.note)
-    return out
-
-
-def corroboration(event: CanonicalEvent) -> str:
-    """Who reports a canonical event, in plain words, e.g. "reported by 3 outlets; denied by x.org"."""
-    outlets = f"{event.n_sources} outlet{'s' if event.n_sources != 1 else ''}"
-    named = list(event.sources)
-    if named and len(named) < event.n_sources:  # articles with no URL have no outlet name
-        named.append(f"{event.n_sources - len(named)} unnamed")
-    parts = [f"reported by {outlets}" + (f" ({_join(named)})" if named else "")]
-    if event.duplicates:
-        copies = sum(len(g) for g in event.duplicates) - len(event.duplicates)
-        parts.append(f"{copies} more article{'s' if copies != 1 else ''} copied from the same source")
-    if event.denied_by:
-        parts.append(f"denied by {_join(event.denied_by)}")
-    for name, values in event.disagreements.items():
-        said = "; ".join(f"{v} per {_join(who)}" for v, who in values.items())
-        parts.append(f"{name} disputed: {said}")
-    return "; ".join(parts)
-
-
-def canonical_json(event: CanonicalEvent, members: list[EventRow]) -> dict[str, Any]:
-    """The API's canonical event: the merged record, its member reports and plain-words sources.
-
-    Each member report carries its ``key``: ``GET /events/{key}`` is its evidence.
-    """
-    # shallow: the nested figure records stay dataclasses, which orjson writes itself
-    # (CanonicalEvent.to_json's deep asdict was a third of a canonical page's time)
-    out: dict[str, Any] = {"key": event.cluster_id, **vars(event)}
-    out["attribution"] = corroboration(event)
-    out["reports"] = [{
-        "key": r.key, "article_id": r.article_id, "event_id": r.id, "type": r.type,
-        "date_start": r.date.start, "status": r.factuality.status, "source": r.source,
-        "title": r.title, "url": r.url,
-        "published": r.published.isoformat() if r.published else None,
-        "attribution": attribution(r.factuality.status, r.attributed_to_names, r.factuality.note),
-    } for r in members]
     return out
 
 

@@ -12,23 +12,16 @@ import binascii
 import hashlib
 import json
 from datetime import date
-from typing import Any
-
-import orjson
 
 from polybius.serve.errors import ApiError
-from polybius.serve.evidence import canonical_json, event_json
+from polybius.serve.evidence import event_json
 from polybius.serve.params import EventListParams
 from polybius.store import Store
+from polybius.store.canonical_table import dumps
 from polybius.store.rows import Position
 
 _CURSOR_VERSION = 1
 _NOT_FILTERS = {"limit", "offset", "cursor", "count"}
-
-
-def dumps(body: Any) -> bytes:
-    """JSON bytes of a response body (dates as ISO strings, integer keys as strings)."""
-    return orjson.dumps(body, option=orjson.OPT_NON_STR_KEYS)
 
 
 def _fingerprint(params: EventListParams) -> str:
@@ -77,19 +70,18 @@ def event_page(store: Store, params: EventListParams, page_max: int) -> bytes:
                                             "type": "cursor"}])
     after = decode_cursor(params, params.cursor) if params.cursor is not None else None
     query = params.query(descending=params.sort == "-date")
-    common = {"limit": params.limit, "offset": params.offset}
     if params.level == "report":
         page = store.find_events(query, limit=params.limit, offset=params.offset, after=after,
                                  count=params.count)
-        events = [event_json(r) for r in page.rows]
+        records = [dumps(event_json(r)) for r in page.rows]
+        total, at = page.total, page.next
     else:
-        cpage = store.find_canonical(query, limit=params.limit, offset=params.offset, after=after,
+        # stored records (polybius.store.canonical_table): the page is concatenated, not built
+        cpage = store.canonical_page(query, limit=params.limit, offset=params.offset, after=after,
                                      count=params.count)
-        page = cpage  # type: ignore[assignment]
-        events = [canonical_json(c, cpage.members[c.cluster_id]) for c in cpage.events]
-    more = page.next is not None
-    body = {"level": params.level, "total": page.total, **common,
-            "next_offset": params.offset + len(events) if more and after is None else None,
-            "next_cursor": encode_cursor(params, page.next) if page.next is not None else None,
-            "events": events}
-    return dumps(body)
+        records, total, at = cpage.records, cpage.total, cpage.next
+    more = at is not None
+    head = {"level": params.level, "total": total, "limit": params.limit, "offset": params.offset,
+            "next_offset": params.offset + len(records) if more and after is None else None,
+            "next_cursor": encode_cursor(params, at) if at is not None else None}
+    return dumps(head)[:-1] + b',"events":[' + b",".join(records) + b"]}"

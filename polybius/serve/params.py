@@ -111,6 +111,12 @@ class EventListParams(EventFilters):
     sort: Literal["date", "-date"] = Field("date", description="date = oldest first; -date = newest first")
 
 
+class StatsParams(EventFilters):
+    level: Literal["canonical", "report"] = Field(
+        "canonical", description="canonical = count canonical events (each group: those with a "
+                                 "matching report in it); report = count every article's report")
+
+
 class NameListParams(EventFilters):
     contains: Short | None = Field(None, description="name contains (any case)")
     limit: int = Field(100, ge=1, le=1000)

@@ -46,7 +46,7 @@ from polybius.model import (
     Size,
     Trigger,
 )
-from polybius.store import codec
+from polybius.store import canonical_table, codec
 from polybius.store.bulk import insert_rows
 from polybius.store import query as q_
 from polybius.store.query import lines_value
@@ -190,10 +190,12 @@ class Store:
         return IngestResult(added=report.written, skipped=report.already, ids=report.ids,
                             failed=[f"{s.source}: {s.reason}" for s in report.skips.items])
 
-    def relink(self) -> dict[str, str]:
+    def relink(self, *, refresh: bool = True) -> dict[str, str]:
         """Recompute every cluster from scratch (after the linking rules change); returns key → cluster.
 
-        ``add`` keeps clusters current incrementally; this is the only other write.
+        ``add`` keeps clusters current incrementally; this is the only other write. The stored
+        canonical records are rebuilt afterwards unless ``refresh=False`` (then
+        ``refresh_canonical`` or the next API read does it).
         """
         try:
             with self._write() as conn:
@@ -203,7 +205,41 @@ class Store:
                                {f"{r.article_id}/{r.event_id}": r.cluster_id for r in found})
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+        if refresh:
+            self.refresh_canonical(everything=True)
         return assigned
+
+    def refresh_canonical(self, *, everything: bool = False) -> int:
+        """Rebuild the stored canonical records whose clusters changed; returns how many.
+
+        Relinking (``add``, ``relink``) only marks the clusters it changed; this rebuilds them in
+        one transaction. ``ingest``, ``relink`` and ``polybius serve`` call it, and the API's
+        pages call it when anything is stale. ``everything`` also builds missing records
+        (events added with ``link=False``, stores from before migration 0005).
+        """
+        try:
+            with self._write() as conn:
+                return canonical_table.refresh(conn, everything=everything)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
+    def canonical_page(self, query: EventQuery, *, limit: int = 50, offset: int = 0,
+                       after: Position | None = None, count: bool = True) -> canonical_table.RecordPage:
+        """``find_canonical``'s page as the stored JSON records GET /events serves.
+
+        A record marked stale (or missing) is never served: the page builds it from the members,
+        and then the stale records are rebuilt (``refresh_canonical``) for the next reads;
+        when another process holds the write lock, that is left to the next read.
+        """
+        with self._read() as conn:
+            page = canonical_table.page(conn, query, limit=limit, offset=offset, after=after,
+                                        count=count)
+        if page.built:
+            try:
+                self.refresh_canonical()
+            except StoreError:
+                pass  # a writer is busy; pages keep building what is stale until it is done
+        return page
 
     # -- reading -------------------------------------------------------------------------
 
@@ -368,10 +404,11 @@ class Store:
         with self._read() as conn:
             return q_.name_counts(conn, kind, query or EventQuery(), contains, limit)
 
-    def stats(self, query: EventQuery | None = None) -> Stats:
-        """Counts of matching events per type, country, factuality status and day."""
+    def stats(self, query: EventQuery | None = None, *, canonical: bool = False) -> Stats:
+        """Counts of matching events per type, country, factuality status and day;
+        ``canonical`` counts canonical events (``query.stats``) instead of reports."""
         with self._read() as conn:
-            return q_.stats(conn, query or EventQuery())
+            return q_.stats(conn, query or EventQuery(), canonical=canonical)
 
     def summary(self, top: int = 10) -> Summary:
         """Counts per type, country and factuality status, and the most frequent actors."""
@@ -526,6 +563,9 @@ def _sqlite_setup(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # reads through a memory map, not a read() copy per page: half the SQLite time of an API
+        # page on 100k events (issue 8); address space only, the OS shares the file's pages
+        cursor.execute("PRAGMA mmap_size=1073741824")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -615,6 +655,7 @@ def _event_values(article_id: str, ev: Event, names: dict[str, str],
         "cluster_id": None, "event": ev,
         "modes": lines_value(ev.mode), "contexts": lines_value(ev.context),
         "recipients_folded": "\n".join(n.casefold() for n in recipient_names),
+        "window_days": (window[1] - window[0]).days if window else 0,
     }
 
 
@@ -787,6 +828,9 @@ def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str
         conn.execute(update(events).where(and_(events.c.article_id == bindparam("a"),
                                                events.c.event_id == bindparam("e")))
                      .values(cluster_id=bindparam("c")), changed)
+        # the stored records of the clusters they left and joined are out of date
+        canonical_table.mark_stale(conn, {c["c"] for c in changed}
+                                   | {current.get(f'{c["a"]}/{c["e"]}') for c in changed})
 
 
 # -- reading rows back -------------------------------------------------------------------------
@@ -813,6 +857,8 @@ def _cluster_members(conn: Connection, keys: list[str]) -> dict[str, list[EventR
         found += conn.execute(_wide().where(events.c.cluster_id.in_(clusters[i:i + _CHUNK]))).mappings().all()
     for i in range(0, len(pks), _CHUNK):
         found += conn.execute(_wide().where(events.c.pk.in_(pks[i:i + _CHUNK]))).mappings().all()
+    # "#pk" of an event clustered since is found again by its cluster: once per event
+    found = list({r["pk"]: r for r in found}.values())
     names = _parties_of(conn, found)
     out: dict[str, list[EventRow]] = {}
     for r in sorted(found, key=lambda r: (r["window_start"] is None, r["window_start"] or date.min, r["pk"])):

@@ -7,7 +7,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, String, and_, cast, distinct, func, literal, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Date,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from polybius.store.rows import EventQuery, NameCount, Position, Stats
@@ -19,9 +33,18 @@ def lines_value(values: list[str]) -> str:
     return "\n" + "\n".join(values) + "\n" if values else ""
 
 
-def _contains(column: Any, needle: str) -> ColumnElement[bool]:
-    # autoescape: a user's % or _ is a literal character, not a wildcard
-    return column.contains(needle, autoescape=True)  # type: ignore[no-any-return]
+_ESCAPE = "/"
+
+
+def like_pattern(needle: str) -> str:
+    """``%needle%`` with the user's ``%``, ``_`` and ``/`` taken literally (escape ``/``)."""
+    escaped = needle.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _contains(column: Any, name: str, needle: str) -> ColumnElement[bool]:
+    # a named parameter (not a literal) so the statement is reusable for other values
+    return column.like(bindparam(name, like_pattern(needle)), escape=_ESCAPE)  # type: ignore[no-any-return]
 
 
 def _sources_at_least(n: int) -> ColumnElement[bool]:
@@ -33,46 +56,92 @@ def _sources_at_least(n: int) -> ColumnElement[bool]:
                 .join(articles, events.c.article_id == articles.c.id)
                 .where(events.c.cluster_id.is_not(None))
                 .group_by(events.c.cluster_id)
-                .having(func.count(distinct(outlet)) >= n))
+                .having(func.count(distinct(outlet)) >= bindparam("p_min_sources", n)))
     return events.c.cluster_id.in_(clusters)
 
 
 def conditions(q: EventQuery) -> list[ColumnElement[bool]]:
-    """The SQL conditions of a query over ``events`` joined with ``articles``."""
+    """The SQL conditions of a query over ``events`` joined with ``articles``.
+
+    Values are named parameters carrying this query's values: a statement built for one query
+    runs for another of the same ``shape`` with ``parameters(q)`` (see ``_phase``).
+    """
     e, where = events.c, []
     if q.type:
-        where.append(e.type == q.type.upper())
+        where.append(e.type == bindparam("p_type", q.type.upper()))
     if q.mode:
-        where.append(_contains(e.modes, f"\n{q.mode.lower()}\n"))
+        where.append(_contains(e.modes, "p_mode", f"\n{q.mode.lower()}\n"))
     if q.context:
-        where.append(_contains(e.contexts, f"\n{q.context.lower()}\n"))
+        where.append(_contains(e.contexts, "p_context", f"\n{q.context.lower()}\n"))
     if q.country:
-        where.append(e.country == q.country.upper())
+        where.append(e.country == bindparam("p_country", q.country.upper()))
     if q.place:
-        where.append(_contains(func.lower(e.place_name), q.place.lower()))
+        where.append(_contains(func.lower(e.place_name), "p_place", q.place.lower()))
     if q.actor:
-        where.append(_contains(e.names_folded, q.actor.casefold()))
+        where.append(_contains(e.names_folded, "p_actor", q.actor.casefold()))
     if q.recipient:
-        where.append(_contains(e.recipients_folded, q.recipient.casefold()))
+        where.append(_contains(e.recipients_folded, "p_recipient", q.recipient.casefold()))
     if q.since:
-        where.append(e.window_end >= q.since)
+        where.append(e.window_end >= bindparam("p_since", q.since))
     if q.until:
-        where.append(e.window_start <= q.until)
+        where.append(e.window_start <= bindparam("p_until", q.until))
     if q.status:
-        where.append(e.factuality.in_(list(q.status)))
+        where.append(e.factuality.in_(bindparam("p_status", list(q.status), expanding=True)))
     if q.min_sources is not None:
         where.append(_sources_at_least(q.min_sources))
     if q.bbox:
         west, south, east, north = q.bbox
-        lon = e.lon.between(west, east) if west <= east else or_(e.lon >= west, e.lon <= east)
-        where.append(and_(e.lat.between(south, north), lon))
+        w, s_, e_, n_ = (bindparam(f"p_{k}", v) for k, v in
+                         (("west", west), ("south", south), ("east", east), ("north", north)))
+        lon = e.lon.between(w, e_) if west <= east else or_(e.lon >= w, e.lon <= e_)
+        where.append(and_(e.lat.between(s_, n_), lon))
     if q.text:
         needle = q.text.casefold()
-        where.append(or_(_contains(e.names_folded, needle),
-                         _contains(func.lower(e.place_name), needle),
-                         _contains(func.lower(articles.c.title), needle),
-                         _contains(func.lower(articles.c.text), needle)))
+        where.append(or_(_contains(e.names_folded, "p_text", needle),
+                         _contains(func.lower(e.place_name), "p_text", needle),
+                         _contains(func.lower(articles.c.title), "p_text", needle),
+                         _contains(func.lower(articles.c.text), "p_text", needle)))
     return where
+
+
+def shape(q: EventQuery) -> tuple[Any, ...]:
+    """What decides the SQL text of ``conditions(q)`` (which filters, not their values)."""
+    return (bool(q.type), bool(q.mode), bool(q.context), bool(q.country), bool(q.place),
+            bool(q.actor), bool(q.recipient), bool(q.since), bool(q.until), bool(q.status),
+            None if q.min_sources is None else q.min_sources > 1,
+            None if not q.bbox else q.bbox[0] <= q.bbox[2], bool(q.text), q.descending)
+
+
+def parameters(q: EventQuery) -> dict[str, Any]:
+    """The values of ``conditions(q)``'s named parameters."""
+    out: dict[str, Any] = {}
+    if q.type:
+        out["p_type"] = q.type.upper()
+    if q.mode:
+        out["p_mode"] = like_pattern(f"\n{q.mode.lower()}\n")
+    if q.context:
+        out["p_context"] = like_pattern(f"\n{q.context.lower()}\n")
+    if q.country:
+        out["p_country"] = q.country.upper()
+    if q.place:
+        out["p_place"] = like_pattern(q.place.lower())
+    if q.actor:
+        out["p_actor"] = like_pattern(q.actor.casefold())
+    if q.recipient:
+        out["p_recipient"] = like_pattern(q.recipient.casefold())
+    if q.since:
+        out["p_since"] = q.since
+    if q.until:
+        out["p_until"] = q.until
+    if q.status:
+        out["p_status"] = list(q.status)
+    if q.min_sources is not None and q.min_sources > 1:
+        out["p_min_sources"] = q.min_sources
+    if q.bbox:
+        out.update(zip(("p_west", "p_south", "p_east", "p_north"), q.bbox))
+    if q.text:
+        out["p_text"] = like_pattern(q.text.casefold())
+    return out
 
 
 def needs_articles(q: EventQuery) -> bool:
@@ -84,14 +153,17 @@ def _source(q: EventQuery) -> Any:
     return events.join(articles, events.c.article_id == articles.c.id) if needs_articles(q) else events
 
 
-def _after(q: EventQuery, p: Position) -> ColumnElement[bool]:
-    """Events of ``p``'s phase (dated or undated) strictly after ``p`` in date order."""
+def _after(q: EventQuery, undated: bool) -> ColumnElement[bool]:
+    """Events of the position's phase (dated or undated) strictly after it in date order
+    (parameters ``a_start``, ``a_pk``)."""
     e = events.c
-    tie = e.pk < p.pk if q.descending else e.pk > p.pk
-    if p.window_start is None:
+    pk = bindparam("a_pk", type_=Integer)
+    tie = e.pk < pk if q.descending else e.pk > pk
+    if undated:
         return tie
-    later = e.window_start < p.window_start if q.descending else e.window_start > p.window_start
-    return or_(later, and_(e.window_start == p.window_start, tie))
+    start = bindparam("a_start", type_=Date)
+    later = e.window_start < start if q.descending else e.window_start > start
+    return or_(later, and_(e.window_start == start, tie))
 
 
 def _at_or_before(q: EventQuery, p: Position) -> ColumnElement[bool]:
@@ -104,20 +176,54 @@ def _at_or_before(q: EventQuery, p: Position) -> ColumnElement[bool]:
     return and_(e.window_start.is_not(None), or_(earlier, and_(e.window_start == p.window_start, tie)))
 
 
-def _phase(q: EventQuery, dated: bool, after: Position | None) -> Any:
-    """Narrow rows of the dated (or undated) matching events in date order, after ``after``.
+# built statements by (shape, dated, kind of position): a few dozen at most
+_STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
-    Dated and undated events are read in two queries: ``ORDER BY window_start IS NULL, ...``
-    cannot walk an index, so SQLite sorted every match to return 50 (220 ms on 100k events);
-    ``ORDER BY window_start, pk`` walks one and stops after the page.
-    """
+
+def _floor(dialect: str) -> ColumnElement[Any]:
+    """``since`` minus the longest stored window (an indexed max, evaluated once per query)."""
+    longest = select(func.coalesce(func.max(events.c.window_days), 0)).scalar_subquery()
+    since = bindparam("p_since", type_=Date)
+    if dialect == "postgresql":
+        return cast(since, Date) - longest  # type: ignore[no-any-return]
+    # SQLite keeps dates as ISO text: date('2024-03-01', '-366 days')
+    return func.date(since, literal("-") + cast(longest, String) + literal(" days"))
+
+
+def _phase_statement(q: EventQuery, dated: bool, after: bool | None, dialect: str) -> Any:
+    """``_phase`` for every query of ``q``'s shape (``after``: None = from the start, True = after
+    a dated position, False = after an undated one); limit and offset are parameters."""
     e = events.c
     query = (select(e.pk, e.window_start, e.cluster_id).select_from(_source(q))
              .where(e.window_start.is_not(None) if dated else e.window_start.is_(None), *conditions(q)))
     if after is not None:
-        query = query.where(_after(q, after))
+        query = query.where(_after(q, undated=not after))
+    if dated and q.since:
+        # windows ending on or after since start at most the longest window earlier: a seek
+        query = query.where(e.window_start >= _floor(dialect))
     keys = [e.window_start, e.pk] if dated else [e.pk]
-    return query.order_by(*(k.desc() for k in keys) if q.descending else keys)
+    query = query.order_by(*(k.desc() for k in keys) if q.descending else keys)
+    return query.limit(bindparam("p_limit", type_=Integer)).offset(bindparam("p_offset", type_=Integer))
+
+
+def _phase(conn: Connection, q: EventQuery, dated: bool, after: Position | None, limit: int,
+           offset: int) -> list[Any]:
+    """Narrow rows of the dated (or undated) matching events in date order, after ``after``.
+
+    Dated and undated events are read in two queries: ``ORDER BY window_start IS NULL, ...``
+    cannot walk an index, so SQLite sorted every match to return 50 (220 ms on 100k events);
+    ``ORDER BY window_start, pk`` walks one and stops after the page. The statement is built
+    once per shape of query (building it cost as much as running it).
+    """
+    kind = None if after is None else after.window_start is not None
+    key = (shape(q), dated, kind, conn.dialect.name)
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS.setdefault(key, _phase_statement(q, dated, kind, conn.dialect.name))
+    values = parameters(q) | {"p_limit": limit, "p_offset": offset}
+    if after is not None:
+        values |= {"a_pk": after.pk, "a_start": after.window_start}
+    return conn.execute(statement, values).all()
 
 
 def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
@@ -127,7 +233,7 @@ def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
     out: list[Any] = []
     undated_after = after
     if after is None or after.window_start is not None:
-        out = conn.execute(_phase(q, True, after).limit(limit).offset(offset)).all()
+        out = _phase(conn, q, True, after, limit, offset)
         if len(out) == limit:
             return out
         if offset and not out:  # the offset reaches past the dated events: skip the rest of it
@@ -137,8 +243,9 @@ def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
         else:
             offset = 0
         undated_after = None
-    return out + conn.execute(_phase(q, False, undated_after).limit(limit - len(out))
-                              .offset(offset)).all()
+    if q.since or q.until:  # an undated event has no window for a date filter to match
+        return out
+    return out + _phase(conn, q, False, undated_after, limit - len(out), offset)
 
 
 def page_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int = 0,
@@ -167,7 +274,9 @@ def canonical_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int =
     """
     out: list[tuple[str, Position]] = []
     seen: set[str] = set()
-    skip, start, batch = offset, after, max(4 * limit, 200)
+    # a cluster has ~1.7 reports on 100k events, fewer of them matching: two rows per wanted
+    # cluster nearly always fill the page in one query (more are read when not)
+    skip, start, batch = offset, after, min(2 * (limit + offset), 1000) + 10
     while True:
         rows = _scan(conn, q, batch, after=start)
         fresh = {r.cluster_id for r in rows if r.cluster_id is not None} - seen
@@ -226,7 +335,7 @@ def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None
                  .select_from(source).where(e.place_name.is_not(None), *where)
                  .group_by(e.place_name, e.country))
         if contains:
-            query = query.where(_contains(func.lower(e.place_name), contains.lower()))
+            query = query.where(_contains(func.lower(e.place_name), "p_contains", contains.lower()))
         rows = conn.execute(query.order_by(func.count().desc(), e.place_name).limit(limit))
         return [NameCount(name=n, country=c, lat=lat, lon=lon, events=int(k))
                 for n, c, lat, lon, k in rows]
@@ -240,21 +349,29 @@ def name_counts(conn: Connection, kind: str, q: EventQuery, contains: str | None
     return [NameCount(name=n, events=k) for n, k in ranked]
 
 
-def stats(conn: Connection, q: EventQuery) -> Stats:
-    """Counts per type, country, factuality status and (day, type) of matching events."""
+def stats(conn: Connection, q: EventQuery, *, canonical: bool = False) -> Stats:
+    """Counts per type, country, factuality status and (day, type) of matching events.
+
+    ``canonical`` counts canonical events instead of reports: each group counts the canonical
+    events with a matching report in it (a cluster reported as ``asserted`` by one outlet and
+    ``denied`` by another counts once under each status).
+    """
     source = _source(q)
     where = conditions(q)
+    e = events.c
+    n = func.count(distinct(func.coalesce(e.cluster_id, literal("#") + cast(e.pk, String)))) \
+        if canonical else func.count()
 
     def grouped(col: Any) -> dict[str, int]:
-        rows = conn.execute(select(col, func.count()).select_from(source)
+        rows = conn.execute(select(col, n).select_from(source)
                             .where(col.is_not(None), *where)
-                            .group_by(col).order_by(func.count().desc(), col))
-        return {str(k): int(n) for k, n in rows}
+                            .group_by(col).order_by(n.desc(), col))
+        return {str(k): int(c) for k, c in rows}
 
-    e = events.c
-    days = conn.execute(select(e.date_start, e.type, func.count()).select_from(source)
+    days = conn.execute(select(e.date_start, e.type, n).select_from(source)
                         .where(e.date_start.is_not(None), *where)
                         .group_by(e.date_start, e.type).order_by(e.date_start, e.type))
-    return Stats(total=count(conn, q), by_type=grouped(e.type), by_country=grouped(e.country),
+    return Stats(total=count_canonical(conn, q) if canonical else count(conn, q),
+                 by_type=grouped(e.type), by_country=grouped(e.country),
                  by_status=grouped(e.factuality),
-                 by_day=[(d.isoformat(), t, int(n)) for d, t, n in days])
+                 by_day=[(d.isoformat(), t, int(c)) for d, t, c in days])

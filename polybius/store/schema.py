@@ -15,6 +15,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -87,6 +88,10 @@ events = Table(
     Column("modes", Text, nullable=False, server_default=""),
     Column("contexts", Text, nullable=False, server_default=""),
     Column("recipients_folded", Text, nullable=False, server_default=""),
+    # Migration 0005: days from window_start to window_end. Its maximum bounds how far before
+    # ``since`` a matching window can start, so a date filter seeks instead of scanning from
+    # the first event (8.7 -> ~1 ms for a 30-day filter on 100k events).
+    Column("window_days", Integer, nullable=False, server_default="0"),
     UniqueConstraint("article_id", "event_id"),
     Index("ix_events_type", "type"),
     Index("ix_events_country", "country"),
@@ -95,10 +100,13 @@ events = Table(
     Index("ix_events_cluster_id", "cluster_id"),
     Index("ix_events_type_window", "type", "window_start", "window_end", "country", "factuality"),
     Index("ix_events_country_window", "country", "window_start", "window_end", "type", "factuality"),
-    Index("ix_events_names_folded", "names_folded", "window_start"),
+    # Migration 0005 (was names_folded, window_start): an actor filter walks the dates in page
+    # order and tests names inside the index, stopping after a page (6.4 -> 1.6 ms on 100k)
+    Index("ix_events_window_names", "window_start", "names_folded"),
     # Migration 0004 (incremental linking): an event's neighbours by type + city or country.
     Index("ix_events_link_city", "type", "geonameid", "window_start", "window_end"),
     Index("ix_events_link_country", "type", "country", "window_start", "window_end"),
+    Index("ix_events_window_days", "window_days"),
 )
 
 actors = Table(
@@ -158,4 +166,23 @@ feed_entries = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("url"),
     Index("ix_feed_entries_article_id", "article_id"),
+)
+
+# Canonical events as served (migration 0005): per canonical event (a cluster, or "#<pk>" for an
+# event not yet clustered) the finished JSON record GET /events returns, so a page is one indexed
+# read instead of rebuilding records from their members. Relinking marks the clusters it changed
+# in ``canonical_stale``; ``polybius.store.canonical_table.refresh`` rebuilds them.
+canonical = Table(
+    "canonical", metadata,
+    Column("key", String(80), primary_key=True),
+    Column("type", SHORT, nullable=False),
+    Column("date_start", Date),
+    Column("country", String(2)),
+    Column("n_sources", Integer, nullable=False),
+    Column("record", LargeBinary, nullable=False),
+)
+
+canonical_stale = Table(
+    "canonical_stale", metadata,
+    Column("key", String(80), primary_key=True),
 )
