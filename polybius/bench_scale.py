@@ -17,12 +17,11 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import logging
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -49,6 +48,9 @@ class Pass:
     name: str
     articles: int
     seconds: float
+    cpu: float = 0.0
+    """CPU seconds of the extracting processes (this one, plus the Dask workers), which a busy
+    machine disturbs less than the wall time."""
 
     @property
     def per_s(self) -> float:
@@ -76,6 +78,13 @@ class ScaleReport:
         return one / plain - 1 if plain and one else 0.0
 
     @property
+    def cpu_overhead(self) -> float:
+        """CPU seconds of Dask with one worker (client + worker) against the plain pipeline's."""
+        plain = next((p.cpu for p in self.passes if p.name == "plain"), 0.0)
+        one = next((p.cpu for p in self.passes if p.name == "dask-1"), 0.0)
+        return one / plain - 1 if plain and one else 0.0
+
+    @property
     def speedup(self) -> float:
         """Dask with two workers against Dask with one."""
         one, two = self._time("dask-1"), self._time("dask-2")
@@ -92,11 +101,11 @@ class ScaleReport:
         """Plain-text tables (those of the parts that were measured)."""
         lines = [f"corpus: {self.corpus}"]
         if self.passes:
-            lines += [Table(["pass", "articles", "seconds", "articles/s"],
-                            [[p.name, p.articles, round(p.seconds, 1), round(p.per_s, 2)]
+            lines += [Table(["pass", "articles", "seconds", "articles/s", "CPU s"],
+                            [[p.name, p.articles, round(p.seconds, 1), round(p.per_s, 2), round(p.cpu, 1)]
                              for p in self.passes]).render(),
-                      f"Dask overhead (1 worker vs plain): {self.overhead:+.1%}   "
-                      f"speed-up (2 vs 1 worker): {self.speedup:.2f}x"]
+                      f"Dask overhead (1 worker vs plain): {self.overhead:+.1%} wall, "
+                      f"{self.cpu_overhead:+.1%} CPU   speed-up (2 vs 1 worker): {self.speedup:.2f}x"]
         if self.warc_rss_mb:
             lines.append(Table(["WARC records", "peak RSS MB"],
                                [[n, round(mb)] for n, mb in sorted(self.warc_rss_mb.items())]).render())
@@ -113,8 +122,9 @@ class ScaleReport:
         """JSON-ready dict with the same figures."""
         return {"corpus": self.corpus,
                 "passes": [{"name": p.name, "articles": p.articles, "seconds": round(p.seconds, 2),
-                            "articles_per_s": round(p.per_s, 3)} for p in self.passes],
-                "dask_overhead": round(self.overhead, 4), "speedup_2_vs_1": round(self.speedup, 3),
+                            "articles_per_s": round(p.per_s, 3), "cpu_seconds": round(p.cpu, 2)}
+                           for p in self.passes],
+                "dask_overhead": round(self.overhead, 4), "dask_cpu_overhead": round(self.cpu_overhead, 4), "speedup_2_vs_1": round(self.speedup, 3),
                 "warc_peak_rss_mb": {str(k): round(v, 1) for k, v in self.warc_rss_mb.items()},
                 "store_events_per_s": {k: {"events": n, "seconds": round(s, 3),
                                            "events_per_s": round(n / s) if s else 0,
@@ -151,26 +161,39 @@ def _repeat(articles: list[T], n: int) -> list[T]:
     return out
 
 
-def _timed_pass(name: str, articles: list[Article], executor: Any, size: int) -> tuple[Pass, list[Document]]:
+def _timed_pass(name: str, articles: list[Article], executor: Any, size: int,
+                worker_cpu: Callable[[], float] | None = None) -> tuple[Pass, list[Document]]:
     from polybius.scale import run
 
     sink = _CountingSink()
+    cpu0 = _cpu_seconds() + (worker_cpu() if worker_cpu else 0.0)
     start = time.perf_counter()
     run(iter(articles), executor, sink, SkipLog(), partition_size=size)
-    return Pass(name, len(sink.docs), time.perf_counter() - start), sink.docs
+    seconds = time.perf_counter() - start
+    cpu = _cpu_seconds() + (worker_cpu() if worker_cpu else 0.0) - cpu0
+    return Pass(name, len(sink.docs), seconds, cpu), sink.docs
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds (user + system, every thread) of this process so far."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _dask_pass(name: str, workers: int, articles: list[Article], pipeline: Pipeline,
                size: int) -> tuple[Pass, list[Document]]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    from polybius.scale import DaskExecutor
+    from polybius.scale import DaskExecutor, local_cluster
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    # the cluster `polybius ingest --workers N` makes, so its settings are measured too
+    with local_cluster(workers) as cluster, Client(cluster) as client:
         # warm-up: every worker loads the model before the clock starts, as the plain pass did
         client.run(_warm, pipeline.config)
-        return _timed_pass(name, articles, DaskExecutor(client, pipeline.config, None), size)
+        return _timed_pass(name, articles, DaskExecutor(client, pipeline.config, None), size,
+                           worker_cpu=lambda: sum(client.run(_cpu_seconds).values()))
 
 
 def _warm(config: Any) -> None:
