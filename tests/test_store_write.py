@@ -164,3 +164,14 @@ def test_batches_in_any_order_through_one_store_give_the_full_clustering(
             at, n = at + sizes[n % len(sizes)], n + 1
         incremental = {r.key: r.cluster_id for r in store.events()}
         assert incremental == store.relink()
+
+
+def test_bench_spread_moves_each_copy_of_the_corpus_a_year_on() -> None:
+    from polybius.bench_scale import spread
+
+    doc = make_doc(Ev(start="2024-05-06", end="2024-05-07"), Ev(start=None))
+    first, second, third = spread([doc, doc, doc], period=1)
+    assert first is doc
+    assert [(e.date.start, e.date.end) for e in second.events] == [("2025-06-10", "2025-06-11"), (None, None)]
+    assert third.events[0].date.start == "2026-07-15"
+    assert third.events[0].date.precision == doc.events[0].date.precision

@@ -48,7 +48,7 @@ from polybius.model import (
     Trigger,
 )
 from polybius.store import codec
-from polybius.store.bulk import insert_rows
+from polybius.store.bulk import insert_rows, update_by_pk
 from polybius.store import query as q_
 from polybius.store.query import lines_value
 from polybius.store.rows import (
@@ -677,7 +677,7 @@ def _relink_around(conn: Connection, new_keys: list[tuple[str, str]], *,
     hood.items.update((it.key, it) for it in new)
     hood.prefetch(new)
     assigned, current = incremental.relink(new, hood)
-    _save_clusters(conn, assigned, current)
+    _save_clusters(conn, assigned, current, hood.pks)
 
 
 class _ItemCache:
@@ -718,6 +718,8 @@ class _StoreNeighbourhood:
         # one update reads the same rows through many overlapping lookups; parse each once
         self.items: dict[str, LinkItem] = {}
         self.known = known or _ItemCache()
+        self.pks: dict[str, int] = {}
+        """Primary keys of the rows the lookups found (for writing their cluster ids)."""
         # prefetched rows per type, in buckets by kind and city (each sorted by window start,
         # with the starts alongside for bisecting), and the window-start ranges they cover
         self.buckets: dict[str, dict[tuple[str | None, object], tuple[list[date], list[Stored]]]] = {}
@@ -727,9 +729,10 @@ class _StoreNeighbourhood:
         """(item, cluster id) of the rows a ``_light_select`` statement finds, in its order: the
         link fields of rows not seen before are read by primary key, in chunks, and parsed once."""
         found = [(f"{aid}/{eid}", pk, cid) for pk, aid, eid, cid in self.conn.execute(statement, params or {})]
-        items, known = self.items, self.known.items
+        items, known, pks = self.items, self.known.items, self.pks
         missing = []
         for key, pk, _ in found:
+            pks[key] = pk
             if key not in items:
                 it = known.get(key)
                 if it is None:
@@ -851,13 +854,19 @@ def _near_statement(by_country: bool, in_city: bool, by_geonameid: bool, place: 
     return _light_select().where(and_(*where))
 
 
-def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None]) -> None:
-    changed = [{"a": k.rsplit("/", 1)[0], "e": k.rsplit("/", 1)[1], "c": c}
-               for k, c in assigned.items() if current.get(k) != c]
-    if changed:
+def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None],
+                   pks: dict[str, int] | None = None) -> None:
+    """Write the cluster ids that changed: the one place relinking writes them. Rows whose
+    primary key the lookups saw (``pks``) are updated by it in one driver call, others by
+    (article id, event id)."""
+    pks = pks or {}
+    changed = [(k, c) for k, c in assigned.items() if current.get(k) != c]
+    update_by_pk(conn, events, "cluster_id", [(pks[k], c) for k, c in changed if k in pks])
+    by_key = [{"a": k.rsplit("/", 1)[0], "e": k.rsplit("/", 1)[1], "c": c} for k, c in changed if k not in pks]
+    if by_key:
         conn.execute(update(events).where(and_(events.c.article_id == bindparam("a"),
                                                events.c.event_id == bindparam("e")))
-                     .values(cluster_id=bindparam("c")), changed)
+                     .values(cluster_id=bindparam("c")), by_key)
 
 
 # -- reading rows back -------------------------------------------------------------------------
