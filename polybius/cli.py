@@ -275,7 +275,7 @@ def ingest_paths(paths: Iterable[str | Path], db_url: str, published: date | Non
 @db_option
 @click.option("--published", callback=parse_date, help="Publication date for files that do not say.")
 @click.option("--workers", type=click.IntRange(min=1),
-              help="Extract on a Dask LocalCluster of N worker processes.")
+              help="Extract on a Dask LocalCluster of N worker processes (docs/SCALE.md).")
 @click.option("--scheduler", help="Extract on an existing Dask cluster, e.g. tcp://host:8786.")
 @click.option("--out", help="Write documents as Parquet parts (parquet://DIR) instead of the store; "
                             "then `polybius load DIR`.")

@@ -197,6 +197,28 @@ def _random_items() -> st.SearchStrategy[list[LinkItem]]:
     return st.lists(one, max_size=14, unique_by=lambda it: it.key)
 
 
+def _any_item(key: str) -> st.SearchStrategy[LinkItem]:
+    """Items over every field pair_score looks at, including a city resolution without a name."""
+    return st.builds(
+        lambda type_, day, span, country, resolution, gid, name, names: item(
+            key, type=type_, window=(date(2024, 5, day), date(2024, 5, day + span)), country=country,
+            resolution=resolution, geonameid=gid, place_name=name, names=frozenset(names)),
+        st.sampled_from(["ASSAULT", "PROTEST"]), st.integers(1, 6), st.integers(0, 4),
+        st.sampled_from(["FR", "DE", None]), st.sampled_from(["city", "country", "admin1", None]),
+        st.sampled_from([None, 1, 2]), st.sampled_from([None, "Paris", "paris", "Lyon"]),
+        st.sets(st.sampled_from(["police", "army", "rebels"]), max_size=2))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_any_item("A/e1"), _any_item("B/e1"), st.booleans())
+def test_pair_score_equals_its_definition(a: LinkItem, b: LinkItem, same_article: bool) -> None:
+    from polybius.link import _pair_score_reference, pair_score
+
+    if same_article:
+        b = LinkItem(**{**b.__dict__, "article_id": a.article_id})
+    assert pair_score(a, b) == _pair_score_reference(a, b) == pair_score(b, a)
+
+
 @settings(max_examples=60, deadline=None)
 @given(_random_items(), st.randoms(use_true_random=False))
 def test_clusters_do_not_depend_on_item_order(items: list[LinkItem], rnd: random.Random) -> None:

@@ -134,6 +134,8 @@ def test_damaged_parquet_part_is_skipped_with_its_name(tmp_path: Path) -> None:
 
 def test_dask_workers_give_the_same_store_and_load_the_model_once_each(corpus: Path,
                                                                       tmp_path: Path) -> None:
+    """Also: the workers run with the cluster settings of ``CLUSTER_CONFIG`` (no malloc trim
+    threshold, no sampling profiler, slower diagnostics)."""
     from distributed import Client
 
     from polybius.scale import DaskExecutor, local_cluster
@@ -148,10 +150,26 @@ def test_dask_workers_give_the_same_store_and_load_the_model_once_each(corpus: P
         report = run(iter_items([str(corpus)], skips), DaskExecutor(client, CONFIG, url),
                      StoreSink(url, batch=2), skips, partition_size=2)
         loads = client.run(_model_loads)
+        settings = client.run(_worker_settings)
+        tick = client.run_on_scheduler(_tick_interval)
     assert report.written == 9
     assert dump(db) == dump(plain)
     assert sorted(loads.values()) in ([0, 1], [1, 1])  # never twice in one worker
     assert sum(loads.values()) >= 1
+    # the nanny added no trim threshold of its own (the one of this process, if any, is inherited)
+    assert set(settings.values()) == {(os.environ.get("MALLOC_TRIM_THRESHOLD_"), False, "1s")}
+    assert tick == 0.1
+
+
+def _worker_settings() -> tuple[str | None, bool, str]:
+    import dask
+
+    return (os.environ.get("MALLOC_TRIM_THRESHOLD_"), dask.config.get("distributed.worker.profile.enabled"),
+            dask.config.get("distributed.worker.memory.monitor-interval"))
+
+
+def _tick_interval(dask_scheduler: Any) -> float:
+    return float(dask_scheduler._tick_interval)
 
 
 def _model_loads() -> int:

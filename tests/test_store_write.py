@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import random
+import tempfile
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -132,3 +134,44 @@ def test_text_with_copy_delimiters_and_escapes_round_trips(backend: str, tmp_pat
         row = store.events()[0]
         assert row.actor_names == ["Tab\there \\N back\\slash"] and row.title == "\\N"
         assert store.events(actor="back\\slash")[0].key == row.key
+
+
+_PLACES = [LYON, KENYA, None]
+
+
+def _report(place: int, day: int, precision: str, actor: str | None, type_: str, salt: int) -> Document:
+    ev = Ev(type=type_, verb="attacked" if type_ == "ASSAULT" else "protested", actor=actor,
+            recipient=None, place=_PLACES[place], start=f"2024-05-{day:02d}", precision=precision)
+    return make_doc(ev, salt=f"report {salt}")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.builds(_report, st.integers(0, 2), st.integers(1, 9),
+                          st.sampled_from(["day", "day", "week", "month"]),
+                          st.sampled_from(["Gunmen", "Police", None]),
+                          st.sampled_from(["ASSAULT", "PROTEST"]), st.integers(0, 10**6)),
+                min_size=1, max_size=14),
+       st.lists(st.integers(1, 4), min_size=1, max_size=14), st.randoms(use_true_random=False))
+def test_batches_in_any_order_through_one_store_give_the_full_clustering(
+        docs: list[Document], sizes: list[int], rnd: random.Random) -> None:
+    """Store.add relinks each batch with link fields it wrote or read before (its item cache);
+    whatever the batches and their order, the clusters equal a full recompute."""
+    rnd.shuffle(docs)
+    with tempfile.TemporaryDirectory() as tmp, Store(f"sqlite:///{tmp}/s.db") as store:
+        at, n = 0, 0
+        while at < len(docs):
+            store.add(docs[at:at + sizes[n % len(sizes)]])
+            at, n = at + sizes[n % len(sizes)], n + 1
+        incremental = {r.key: r.cluster_id for r in store.events()}
+        assert incremental == store.relink()
+
+
+def test_bench_spread_moves_each_copy_of_the_corpus_a_year_on() -> None:
+    from polybius.bench_scale import spread
+
+    doc = make_doc(Ev(start="2024-05-06", end="2024-05-07"), Ev(start=None))
+    first, second, third = spread([doc, doc, doc], period=1)
+    assert first is doc
+    assert [(e.date.start, e.date.end) for e in second.events] == [("2025-06-10", "2025-06-11"), (None, None)]
+    assert third.events[0].date.start == "2026-07-15"
+    assert third.events[0].date.precision == doc.events[0].date.precision

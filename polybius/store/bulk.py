@@ -1,4 +1,5 @@
-"""Many rows into one table in few round trips: COPY on PostgreSQL, one executemany on SQLite.
+"""Many rows into one table in few round trips: COPY on PostgreSQL, one executemany on SQLite
+(and many rows' values of one column, by primary key, in one statement: ``update_by_pk``).
 
 SQLAlchemy's ``conn.execute(table.insert(), rows)`` builds and type-processes a parameter dict
 per row in Python (about a third of the store's write time on SQLite), and psycopg's pipelined
@@ -36,6 +37,27 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     else:
         marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
         conn.exec_driver_sql(f"INSERT INTO {target} ({columns}) VALUES ({marks})", values)
+
+
+def update_by_pk(conn: Connection, table: Table, column: str, values: list[tuple[int, Any]]) -> None:
+    """Set ``column`` of many rows of ``table`` given as (primary key ``pk``, value), in one driver
+    call: an executemany on SQLite, one UPDATE from unnest()ed arrays on PostgreSQL (psycopg's
+    executemany would send a statement per row)."""
+    if not values:
+        return
+    dialect = conn.dialect
+    target = dialect.identifier_preparer.format_table(table)
+    name = dialect.identifier_preparer.quote(column)
+    if dialect.name == "postgresql":
+        sql_type = table.c[column].type.compile(dialect=dialect)
+        conn.exec_driver_sql(
+            f"UPDATE {target} SET {name} = u.value FROM unnest(%(pks)s::integer[], %(values)s::{sql_type}[])"
+            f" AS u(pk, value) WHERE {target}.pk = u.pk",
+            {"pks": [pk for pk, _ in values], "values": [v for _, v in values]})
+    else:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"UPDATE {target} SET {name} = {mark} WHERE pk = {mark}",
+                             [(v, pk) for pk, v in values])
 
 
 def _converted(value: tuple[Any, ...], convert: list[tuple[int, Callable[[Any], Any]]]) -> tuple[Any, ...]:

@@ -34,6 +34,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from polybius.errors import StoreError
 from polybius.link import (ATTACH_DAYS, COARSE_DATE, MAX_SPREAD_DAYS, NO_CITY, SPECIFIC, VAGUE,
                            LinkItem, clusters, date_window, incremental, kind, link_names, place_key)
+from polybius.link.incremental import Stored
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
     Document,
@@ -47,7 +48,7 @@ from polybius.model import (
     Trigger,
 )
 from polybius.store import canonical_table, codec
-from polybius.store.bulk import insert_rows
+from polybius.store.bulk import insert_rows, update_by_pk
 from polybius.store import query as q_
 from polybius.store.query import lines_value
 from polybius.store.rows import (
@@ -103,6 +104,9 @@ class Store:
     def __init__(self, url: str = "sqlite:///polybius.db") -> None:
         self.url = url
         self.engine = _open_engine(url)
+        # link fields of events this Store wrote or read while relinking: rows never change them
+        # (only cluster_id, which is read fresh each time), so each is parsed once per process
+        self._link_items = _ItemCache()
         try:
             with self.engine.connect() as conn:
                 cfg = Config()
@@ -152,10 +156,13 @@ class Store:
                         result.skipped += 1
                     else:
                         fresh[aid] = doc
-                new_keys = _insert_documents(conn, list(fresh.values()), source)
+                new_items: list[LinkItem] = []
+                new_keys = _insert_documents(conn, list(fresh.values()), source, new_items)
                 result.added = len(fresh)
                 if new_keys and link:
-                    _relink_around(conn, new_keys)
+                    _relink_around(conn, new_keys, new=new_items, known=self._link_items)
+            # only rows that are committed may be taken from the cache later
+            self._link_items.add(new_items)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
         return result
@@ -589,9 +596,10 @@ def _present(conn: Connection, column: Any, values: Iterable[str]) -> set[str]:
     return found
 
 
-def _insert_documents(conn: Connection, docs: list[Document],
-                      source: Callable[[Document], str | None]) -> list[tuple[str, str]]:
-    """Insert a batch of new documents, one bulk insert per table (``bulk``); returns the event keys.
+def _insert_documents(conn: Connection, docs: list[Document], source: Callable[[Document], str | None],
+                      items: list[LinkItem] | None = None) -> list[tuple[str, str]]:
+    """Insert a batch of new documents, one bulk insert per table (``bulk``); returns the event keys
+    (and appends the events' link fields to ``items``, so relinking need not read them back).
 
     The JSON columns get the model's dataclasses as they are (``Document.to_json(native=True)``,
     the ``Event`` itself): the engine's orjson serialiser (``codec``) writes them in one pass.
@@ -617,6 +625,11 @@ def _insert_documents(conn: Connection, docs: list[Document],
         rows["events"] += [_event_values(art.id, ev, names, where) for ev in doc.events]
     for table in (articles, actors, places, events):  # parents first: foreign keys hold throughout
         insert_rows(conn, table, rows[table.name])
+    if items is not None:
+        items += [_link_item_of(r["article_id"], r["event_id"], r["type"], r["window_start"],
+                                r["window_end"], r["country"], r["resolution"], r["geonameid"],
+                                r["place_name"], r["actor_names"], r["recipient_names"])
+                  for r in rows["events"]]
     return [(d.article.id, e.id) for d in docs for e in d.events]
 
 
@@ -669,29 +682,67 @@ def _link_select() -> Any:
 
 
 def _link_item(r: Any) -> LinkItem:
-    window = (r.window_start, r.window_end) if r.window_start is not None else None
-    return LinkItem(key=f"{r.article_id}/{r.event_id}", article_id=r.article_id, type=r.type,
-                    window=window, country=r.country, resolution=r.resolution,
-                    geonameid=r.geonameid, place_name=r.place_name,
-                    names=link_names([*r.actor_names, *r.recipient_names]))
+    return _link_item_of(r.article_id, r.event_id, r.type, r.window_start, r.window_end, r.country,
+                         r.resolution, r.geonameid, r.place_name, r.actor_names, r.recipient_names)
 
 
-def _relink_around(conn: Connection, new_keys: list[tuple[str, str]]) -> None:
+def _link_item_of(article_id: str, event_id: str, type_: str, window_start: date | None,
+                  window_end: date | None, country: str | None, resolution: str | None,
+                  geonameid: int | None, place_name: str | None, actor_names: list[str],
+                  recipient_names: list[str]) -> LinkItem:
+    """An event's link fields, from its row or from the values about to be inserted (the same)."""
+    window = (window_start, window_end) if window_start is not None else None
+    return LinkItem(key=f"{article_id}/{event_id}", article_id=article_id, type=type_,
+                    window=window, country=country, resolution=resolution,  # type: ignore[arg-type]
+                    geonameid=geonameid, place_name=place_name,
+                    names=link_names([*actor_names, *recipient_names]))
+
+
+def _relink_around(conn: Connection, new_keys: list[tuple[str, str]], *,
+                   new: Sequence[LinkItem] | None = None, known: _ItemCache | None = None) -> None:
     """Update the clusters around newly inserted events (``polybius.link.incremental``).
 
     Only the new events' neighbourhood is read, through indexed lookups by type, date window
     and country or city; the result equals reclustering the whole store, whatever the order.
+    ``new`` are the new events' link items when the caller has them (else they are read back),
+    ``known`` link items of committed rows (so neighbours are not parsed again).
     """
     e = events
-    new_articles = sorted({a for a, _ in new_keys})
-    new: list[LinkItem] = []
-    for i in range(0, len(new_articles), _CHUNK):
-        new += [_link_item(r) for r in conn.execute(
-            _link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK])))]
-    hood = _StoreNeighbourhood(conn)
+    if new is None:
+        new_articles = sorted({a for a, _ in new_keys})
+        new = []
+        for i in range(0, len(new_articles), _CHUNK):
+            new += [_link_item(r) for r in conn.execute(
+                _link_select().where(e.c.article_id.in_(new_articles[i:i + _CHUNK])))]
+    hood = _StoreNeighbourhood(conn, known)
+    hood.items.update((it.key, it) for it in new)
     hood.prefetch(new)
     assigned, current = incremental.relink(new, hood)
-    _save_clusters(conn, assigned, current)
+    _save_clusters(conn, assigned, current, hood.pks)
+
+
+class _ItemCache:
+    """Link items by event key, bounded: when full it starts again (the rows are still in SQL)."""
+
+    LIMIT = 500_000  # about 250 MB of items; a store's busy neighbourhoods are far smaller
+
+    def __init__(self) -> None:
+        self.items: dict[str, LinkItem] = {}
+
+    def get(self, key: str) -> LinkItem | None:
+        return self.items.get(key)
+
+    def add(self, items: Iterable[LinkItem]) -> None:
+        for it in items:
+            if len(self.items) >= self.LIMIT:
+                self.items.clear()
+            self.items[it.key] = it
+
+
+def _light_select() -> Any:
+    """Which rows a lookup finds, and their current cluster: the link fields come from the caches."""
+    e = events
+    return select(e.c.pk, e.c.article_id, e.c.event_id, e.c.cluster_id)
 
 
 class _StoreNeighbourhood:
@@ -703,21 +754,36 @@ class _StoreNeighbourhood:
     (``_near_match``), which the shuffled-order store tests hold equal to a full recompute.
     """
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, known: _ItemCache | None = None) -> None:
         self.conn = conn
         # one update reads the same rows through many overlapping lookups; parse each once
-        self.items: dict[tuple[str, str], LinkItem] = {}
-        # prefetched rows per type and the window-start ranges they cover
-        self.rows: dict[str, list[tuple[LinkItem, str | None]]] = {}
+        self.items: dict[str, LinkItem] = {}
+        self.known = known or _ItemCache()
+        self.pks: dict[str, int] = {}
+        """Primary keys of the rows the lookups found (for writing their cluster ids)."""
+        # prefetched rows per type, in buckets by kind and city (each sorted by window start,
+        # with the starts alongside for bisecting), and the window-start ranges they cover
+        self.buckets: dict[str, dict[tuple[str | None, object], tuple[list[date], list[Stored]]]] = {}
         self.regions: dict[str, list[tuple[date, date]]] = {}
-        self.starts: dict[str, list[date]] = {}
 
-    def _item(self, r: Any) -> LinkItem:
-        key = (r.article_id, r.event_id)
-        it = self.items.get(key)
-        if it is None:
-            it = self.items[key] = _link_item(r)
-        return it
+    def _fetch(self, statement: Any, params: dict[str, Any] | None = None) -> list[tuple[LinkItem, str | None]]:
+        """(item, cluster id) of the rows a ``_light_select`` statement finds, in its order: the
+        link fields of rows not seen before are read by primary key, in chunks, and parsed once."""
+        found = [(f"{aid}/{eid}", pk, cid) for pk, aid, eid, cid in self.conn.execute(statement, params or {})]
+        items, known, pks = self.items, self.known.items, self.pks
+        missing = []
+        for key, pk, _ in found:
+            pks[key] = pk
+            if key not in items:
+                it = known.get(key)
+                if it is None:
+                    missing.append(pk)
+                else:
+                    items[key] = it
+        for i in range(0, len(missing), _CHUNK):
+            for row in self.conn.execute(_link_select().where(events.c.pk.in_(missing[i:i + _CHUNK]))):
+                items[f"{row.article_id}/{row.event_id}"] = _link_item(row)
+        return [(items[key], cid) for key, _, cid in found]
 
     def prefetch(self, new: Sequence[LinkItem]) -> None:
         """Read the rows of a batch's types and date ranges in one query per range, so that
@@ -732,12 +798,15 @@ class _StoreNeighbourhood:
         for type_, windows in spans.items():
             rows: list[tuple[LinkItem, str | None]] = []
             for first, last in _disjoint(windows):
-                rows += [(self._item(r), r.cluster_id) for r in self.conn.execute(_link_select().where(
-                    e.c.type == type_, e.c.window_start >= first, e.c.window_start <= last))]
+                rows += self._fetch(_light_select().where(
+                    e.c.type == type_, e.c.window_start >= first, e.c.window_start <= last))
                 self.regions.setdefault(type_, []).append((first, last))
             rows.sort(key=lambda row: row[0].window[0])  # type: ignore[index]
-            self.rows[type_] = rows
-            self.starts[type_] = [it.window[0] for it, _ in rows]  # type: ignore[index]
+            buckets = self.buckets.setdefault(type_, {})
+            for row in rows:
+                starts, found = buckets.setdefault((kind(row[0]), place_key(row[0])), ([], []))
+                starts.append(row[0].window[0])  # type: ignore[index]
+                found.append(row)
 
     def near(self, type_: str, lo: date, hi: date, *, before: int, country: str | None,
              city: LinkItem | None, kinds: Collection[str]) -> list[tuple[LinkItem, str | None]]:
@@ -748,14 +817,20 @@ class _StoreNeighbourhood:
         first = lo - timedelta(days=before)
         city_key = place_key(city) if city is not None else None
         if any(a <= first and hi <= b for a, b in self.regions.get(type_, ())):
-            rows, starts = self.rows[type_], self.starts[type_]
-            found = [(it, cid) for it, cid in rows[bisect_left(starts, first):bisect_right(starts, hi)]
-                     if (country is None or it.country in (country, None))
-                     and _near_match(it, first, lo, hi, city is not None, gid, place)]
+            buckets = self.buckets[type_]
+            # only the buckets of the wanted kinds (and city) can match: no scan of the others
+            keys = ([(k, city_key) for k in kinds] if city_key is not None
+                    else [key for key in buckets if key[0] in wanted])
+            found = []
+            for key in keys:
+                starts, rows = buckets.get(key, ((), ()))  # type: ignore[arg-type]
+                found += [(it, cid) for it, cid in rows[bisect_left(starts, first):bisect_right(starts, hi)]
+                          if (country is None or it.country in (country, None))
+                          and _near_match(it, first, lo, hi, city is not None, gid, place)]
         else:
             statement = _near_statement(country is not None, city is not None, gid is not None, place)
             params = {"type": type_, "first": first, "hi": hi, "lo": lo, "country": country, "gid": gid}
-            found = [(self._item(r), r.cluster_id) for r in self.conn.execute(statement, params)]
+            found = self._fetch(statement, params)
         return [(it, cid) for it, cid in found
                 if kind(it) in kinds and (city_key is None or place_key(it) == city_key)]
 
@@ -766,8 +841,7 @@ class _StoreNeighbourhood:
         wanted = sorted(values)
         out = []
         for i in range(0, len(wanted), _CHUNK):
-            out += [(self._item(r), r.cluster_id) for r in self.conn.execute(
-                _link_select().where(column.in_(wanted[i:i + _CHUNK])))]
+            out += self._fetch(_light_select().where(column.in_(wanted[i:i + _CHUNK])))
         return out
 
 
@@ -818,19 +892,25 @@ def _near_statement(by_country: bool, in_city: bool, by_geonameid: bool, place: 
     if place == "no-city":  # a superset of "no city"; kind() decides exactly
         where.append(or_(e.c.resolution.is_(None), e.c.resolution != "city",
                          and_(e.c.geonameid.is_(None), e.c.place_name.is_(None))))
-    return _link_select().where(and_(*where))
+    return _light_select().where(and_(*where))
 
 
-def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None]) -> None:
-    changed = [{"a": k.rsplit("/", 1)[0], "e": k.rsplit("/", 1)[1], "c": c}
-               for k, c in assigned.items() if current.get(k) != c]
-    if changed:
+def _save_clusters(conn: Connection, assigned: dict[str, str], current: dict[str, str | None],
+                   pks: dict[str, int] | None = None) -> None:
+    """Write the cluster ids that changed: the one place relinking writes them. Rows whose
+    primary key the lookups saw (``pks``) are updated by it in one driver call, others by
+    (article id, event id)."""
+    pks = pks or {}
+    changed = [(k, c) for k, c in assigned.items() if current.get(k) != c]
+    update_by_pk(conn, events, "cluster_id", [(pks[k], c) for k, c in changed if k in pks])
+    by_key = [{"a": k.rsplit("/", 1)[0], "e": k.rsplit("/", 1)[1], "c": c} for k, c in changed if k not in pks]
+    if by_key:
         conn.execute(update(events).where(and_(events.c.article_id == bindparam("a"),
                                                events.c.event_id == bindparam("e")))
-                     .values(cluster_id=bindparam("c")), changed)
+                     .values(cluster_id=bindparam("c")), by_key)
+    if changed:
         # the stored records of the clusters they left and joined are out of date
-        canonical_table.mark_stale(conn, {c["c"] for c in changed}
-                                   | {current.get(f'{c["a"]}/{c["e"]}') for c in changed})
+        canonical_table.mark_stale(conn, {c for _, c in changed} | {current.get(k) for k, _ in changed})
 
 
 # -- reading rows back -------------------------------------------------------------------------
