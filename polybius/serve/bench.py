@@ -256,9 +256,9 @@ def load(port: int, paths: list[str], clients: int, time_limit: float) -> tuple[
     """Send ``paths`` from ``clients`` concurrent keep-alive connections; returns (latencies ms,
     errors, seconds).
 
-    The clients are coroutines on raw sockets in one event loop: the load generator shares the
-    server's cores, and http.client in 32 threads cost 0.3-0.5 ms of CPU per request (a fifth
-    of a canonical page's server time); this costs a fraction of that.
+    The clients are coroutines on raw sockets in one event loop, the least CPU a client can
+    take from the cores it shares with the server (about a quarter of a millisecond per
+    request, as 32 http.client threads under light load; less under contention).
     """
     return asyncio.run(_load(port, paths, clients, time_limit))
 

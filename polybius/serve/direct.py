@@ -1,8 +1,8 @@
 """Canonical GET /events pages read on the sqlite3 connection itself (SQLite stores only).
 
-Profiling a worker under load showed SQLAlchemy's execution around the two statements of a
-page (checkout from the pool, parameter processing, result rows) costing more CPU than SQLite
-running them. Here each worker thread keeps one sqlite3 connection open (WAL, query-only,
+SQLAlchemy's execution around the two statements of a page (pool checkout, parameter and
+result processing) cost 0.1-0.5 ms of a ~1.5 ms page (the ASGI app timed in one process: 1.55
+-> 1.05 ms per page). Here each worker thread keeps one sqlite3 connection open (WAL, query-only,
 memory-mapped) and runs the same statements -- ``query._phase_statement``, compiled once per
 shape of query to SQLite's positional form -- with the parameters bound by position.
 
