@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import random
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
 from polybius.contract import problems
-from polybius.serve.bench import ApiBenchReport, Run, fill, synthetic_doc, typical_queries
+from polybius.serve.bench import (
+    ApiBenchReport,
+    Run,
+    _response_head,
+    fill,
+    load,
+    synthetic_doc,
+    typical_queries,
+)
 from polybius.store import Store
 
 
@@ -44,3 +56,36 @@ def test_runs_report_cpu_per_request_when_measured() -> None:
     assert Run("report", 1, 0, 1.0, [1.0]).to_json()["server_cpu_ms_per_request"] is None
     report = ApiBenchReport(events=10, canonical=8, workers=2, runs=[run], relink_s=1.0, refresh_s=2.0)
     assert "4/s" in report.render() and "server 2.0 ms" in report.render()
+
+
+class _Events(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as uvicorn
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
+        body = b'{"path":"%s"}' % self.path.encode() if self.path != "/bad" else b"oops"
+        self.send_response(200 if self.path != "/missing" else 404)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_load_sends_every_path_over_keep_alive_and_counts_failures() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Events)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        paths = [f"/events?limit={i}" for i in range(40)] + ["/bad", "/missing"]
+        latencies, errors, seconds = load(server.server_address[1], paths, 4, 30.0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(latencies) == 42 and errors == 2 and seconds > 0
+
+
+def test_a_response_head_gives_status_and_length() -> None:
+    assert _response_head(b"HTTP/1.1 200 OK\r\ncontent-length: 12\r\n\r\n") == (200, 12)
+    with pytest.raises(RuntimeError, match="Content-Length"):
+        _response_head(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 
 from polybius.errors import InputError
 from polybius.serve import errors
+from polybius.serve.direct import DirectReader, direct_path
 from polybius.serve.errors import ApiError
 from polybius.serve.evidence import event_json, mentions, quotes
 from polybius.serve.fastpath import FastEvents
@@ -85,7 +86,10 @@ def create_app(store: Store, settings: ServeSettings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimit, max_body=server.settings.max_body)
     # added last, so it runs first: plainly valid GET /events skip FastAPI's routing (fastpath)
-    app.add_middleware(FastEvents, page=lambda p: event_page(server.store, p, server.settings.page_max),
+    path = direct_path(store.url)
+    direct = DirectReader(path) if path is not None and server.settings.direct_reads else None
+    app.add_middleware(FastEvents,
+                       page=lambda p: event_page(server.store, p, server.settings.page_max, direct),
                        open_reads=lambda: not server.settings.private_reads)
     app.state.server = server
 

@@ -13,6 +13,7 @@ import hashlib
 import json
 from datetime import date
 
+from polybius.serve.direct import DirectReader
 from polybius.serve.errors import ApiError
 from polybius.serve.evidence import event_json
 from polybius.serve.params import EventListParams
@@ -58,8 +59,10 @@ def decode_cursor(params: EventListParams, cursor: str) -> Position:
     return Position(window_start, pk)
 
 
-def event_page(store: Store, params: EventListParams, page_max: int) -> bytes:
-    """One page of GET /events as JSON bytes."""
+def event_page(store: Store, params: EventListParams, page_max: int,
+               direct: DirectReader | None = None) -> bytes:
+    """One page of GET /events as JSON bytes; ``direct`` reads the common canonical pages on
+    the sqlite3 connection itself (``serve.direct``), with the same bytes."""
     if params.limit > page_max:
         raise ApiError(422, f"limit {params.limit} is above the maximum page size {page_max}",
                        "invalid_request",
@@ -75,6 +78,11 @@ def event_page(store: Store, params: EventListParams, page_max: int) -> bytes:
                                  count=params.count)
         records = [dumps(event_json(r)) for r in page.rows]
         total, at = page.total, page.next
+    elif direct is not None and direct.handles(query, offset=params.offset, after=after,
+                                             count=params.count) \
+            and (found := direct.canonical_page(query, params.limit)) is not None:
+        records, at = found
+        total = None if at is not None else len(records)
     else:
         # stored records (polybius.store.canonical_table): the page is concatenated, not built
         cpage = store.canonical_page(query, limit=params.limit, offset=params.offset, after=after,

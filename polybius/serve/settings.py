@@ -39,6 +39,9 @@ class ServeSettings:
     private_reads: bool = False
     max_body: int = 2_000_000
     page_max: int = 500
+    direct_reads: bool = True
+    """Read common canonical pages on the sqlite3 connection itself (``serve.direct``); off
+    only to compare it with the general path (same bytes)."""
 
 
 def from_env(env: Mapping[str, str] | None = None) -> ServeSettings:

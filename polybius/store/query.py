@@ -5,6 +5,7 @@ The ``Store`` methods ``find_events``, ``name_counts`` and ``stats`` call these;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import (
@@ -226,26 +227,45 @@ def _phase(conn: Connection, q: EventQuery, dated: bool, after: Position | None,
     return conn.execute(statement, values).all()
 
 
-def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
-          after: Position | None = None) -> list[Any]:
+# one phase of a scan: (dated, after, limit, offset) -> rows (pk, window_start, cluster_id)
+Phase = Callable[[bool, "Position | None", int, int], list[Any]]
+
+
+def scan_phases(phase: Phase, q: EventQuery, limit: int, offset: int = 0,
+                after: Position | None = None,
+                dated_count: Callable[[], int] | None = None) -> list[Any]:
     """Up to ``limit`` narrow rows (pk, window_start, cluster_id) of matching events in date
-    order (undated last), after skipping ``offset`` of them or after position ``after``."""
+    order (undated last), after skipping ``offset`` of them or after position ``after``;
+    ``phase`` runs one phase's statement, ``dated_count`` counts the dated matches (needed
+    only when an offset reaches past them)."""
     out: list[Any] = []
     undated_after = after
     if after is None or after.window_start is not None:
-        out = _phase(conn, q, True, after, limit, offset)
+        out = phase(True, after, limit, offset)
         if len(out) == limit:
             return out
         if offset and not out:  # the offset reaches past the dated events: skip the rest of it
-            dated = select(func.count()).select_from(_source(q)).where(
-                events.c.window_start.is_not(None), *conditions(q))
-            offset = max(0, offset - int(conn.execute(dated).scalar_one()))
+            if dated_count is None:
+                raise ValueError("an offset past the dated events needs dated_count")
+            offset = max(0, offset - dated_count())
         else:
             offset = 0
         undated_after = None
     if q.since or q.until:  # an undated event has no window for a date filter to match
         return out
-    return out + _phase(conn, q, False, undated_after, limit - len(out), offset)
+    return out + phase(False, undated_after, limit - len(out), offset)
+
+
+def _scan(conn: Connection, q: EventQuery, limit: int, offset: int = 0,
+          after: Position | None = None) -> list[Any]:
+    """``scan_phases`` through SQLAlchemy on ``conn``."""
+    def dated_count() -> int:
+        dated = select(func.count()).select_from(_source(q)).where(
+            events.c.window_start.is_not(None), *conditions(q))
+        return int(conn.execute(dated).scalar_one())
+
+    return scan_phases(lambda dated, at, n, skip: _phase(conn, q, dated, at, n, skip),
+                       q, limit, offset, after, dated_count)
 
 
 def page_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int = 0,
@@ -272,16 +292,30 @@ def canonical_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int =
     before it were listed on an earlier page and are skipped. ``offset`` skips that many
     clusters (a scan: deep pages should use the cursor).
     """
+    return pick_clusters(lambda n, start: _scan(conn, q, n, after=start), limit, offset=offset,
+                         after=after,
+                         listed_before=lambda p, fresh: _listed_before(conn, q, p, fresh))
+
+
+def pick_clusters(scan: Callable[[int, Position | None], list[Any]], limit: int, *,
+                  offset: int = 0, after: Position | None = None,
+                  listed_before: Callable[[Position, set[str]], set[str]] | None = None,
+                  ) -> list[tuple[str, Position]]:
+    """``canonical_keys`` over rows (pk, window_start, cluster_id) from ``scan(n, start)``
+    (n rows in date order after ``start``); ``listed_before`` is needed after a cursor."""
     out: list[tuple[str, Position]] = []
     seen: set[str] = set()
     # a cluster has ~1.7 reports on 100k events, fewer of them matching: two rows per wanted
     # cluster nearly always fill the page in one query (more are read when not)
     skip, start, batch = offset, after, min(2 * (limit + offset), 1000) + 10
     while True:
-        rows = _scan(conn, q, batch, after=start)
-        fresh = {r.cluster_id for r in rows if r.cluster_id is not None} - seen
-        if after is not None and fresh:
-            seen |= _listed_before(conn, q, after, fresh)
+        rows = scan(batch, start)
+        if after is not None:
+            fresh = {r[2] for r in rows if r[2] is not None} - seen
+            if fresh:
+                if listed_before is None:
+                    raise ValueError("a page after a cursor needs listed_before")
+                seen |= listed_before(after, fresh)
         for pk, window_start, cluster_id in rows:
             key = cluster_key(pk, cluster_id)
             if key in seen:
@@ -295,7 +329,7 @@ def canonical_keys(conn: Connection, q: EventQuery, limit: int, *, offset: int =
                 return out
         if len(rows) < batch:
             return out
-        start = Position(rows[-1].window_start, rows[-1].pk)
+        start = Position(rows[-1][1], rows[-1][0])
 
 
 def _listed_before(conn: Connection, q: EventQuery, p: Position, clusters: set[str]) -> set[str]:
