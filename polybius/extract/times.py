@@ -12,8 +12,7 @@ when its clause is dated; "the previous day", "later that year" and a clock time
 count from the latest suitable date before them; "one day after the release" counts from the
 dated mention of that event. Impossible dates get no value. Event dating: ``date_events``; a
 past event dated only by the time of its report's saying ("59 have been killed, the minister said
-on Sunday") gets that day and the day before, and so does a past event with no date at all
-("voters have rejected the deal"), from the publication date.
+on Sunday") gets that day and the day before.
 """
 
 from __future__ import annotations
@@ -1061,9 +1060,7 @@ def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) 
         trigger = _trigger_token(doc, event)
         found = _best_time(doc, trigger, times) if trigger is not None else None
         if found is None or trigger is None:
-            published = _publication_date(ctx)
-            told_as_past = trigger is not None and _told_as_past(trigger)
-            event.date = _on_or_before(published) if told_as_past else published
+            event.date = _publication_date(ctx)
         elif _dates_the_saying(doc, trigger, found[1]):
             event.date = _on_or_before(_event_date(found[1], found[0]))
         else:
@@ -1091,30 +1088,6 @@ def _dates_the_saying(doc: Doc, trigger: Token, time: Time) -> bool:
     timed = any(c.dep_ == "mark" and c.lower_ in _TIMED_BY_MARK for c in trigger.children)
     future = any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in trigger.children)
     return trigger.tag_ in ("VBD", "VBN") and not timed and not future
-
-
-# The trigger itself or a light verb whose object or passive subject it is ("carried out air
-# strikes", "an attack was launched").
-_LIGHT_DEPS = {"dobj", "nsubjpass", "attr"}
-
-
-def _told_as_past(trigger: Token) -> bool:
-    """Whether the clause of an undated event tells it as done: a simple past or a present
-    perfect ("rebels shelled the town", "voters have rejected the deal"), not a future, modal,
-    progressive or a noun in a subordinate phrase. News reports such a happening the day it
-    happened or the next, so the publication date stands for that day or the one before."""
-    if trigger.pos_ in ("VERB", "AUX"):
-        verb = trigger
-    elif trigger.dep_ in _LIGHT_DEPS and trigger.head.pos_ == "VERB":
-        verb = trigger.head
-    else:
-        return False
-    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
-    if aux & (_FUTURE_AUX | {"could", "may", "might", "should", "must", "can", "to"}):
-        return False
-    if verb.tag_ == "VBD":
-        return True
-    return verb.tag_ == "VBN" and bool(aux & {"has", "have", "had", "was", "were"})
 
 
 def _on_or_before(found: EventDate) -> EventDate:
