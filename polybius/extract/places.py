@@ -978,8 +978,8 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
         place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
         return Location(place.id, place.resolution, "nearest place in sentence")
     # a person's nationality ("the American singer") does not say where the event was, nor does
-    # that of a side the sentence names but the event does not involve ("Britain blames the
-    # Russian state for the attack on Skripal": the attack's place is not Russia)
+    # that of a side the sentence names but the event does not involve ("ministers blamed the
+    # French navy for the attack on two fishermen": the attack's place is not France)
     involved = set(event.actors) | set(event.recipients)
     bystanders = [a for a in actors if a.id not in involved]
     demonyms = [p for p in in_sent if p.rule == "demonym"
