@@ -19,7 +19,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("caption", re.compile(rf"\(\s*{_AGENCY}\s*(?:photo|/\s*Getty Images?)\s*\)\.?$", re.I)),
     ("caption", re.compile(r"^\s*(?:Caption|Pictured)\s*:", re.I)),
     ("read_more", re.compile(r"^\s*(?:read more|read also|also read|more on this|related(?: coverage| stories| articles)?|see also|recommended|more from|you may also like|most read)\b\s*[:>»-]?", re.I)),
-    ("byline", re.compile(r"^\s*[Bb][Yy]\s+[A-Z][\w'.-]+(?:\s+(?:[A-Z][\w'.-]+|de|van|von|al|bin|and|&|,))*\s*(?:,\s*[\w ]{0,40})?$")),
+    # "By Julia Ross in Bogotá": where the reporter files from, not where the news happened
+    ("byline", re.compile(r"^\s*[Bb][Yy]\s+[A-Z][\w'.-]+(?:\s+(?:[A-Z][\w'.-]+|de|van|von|al|bin|and|&|,))*(?:\s+in\s+[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){0,3})?\s*(?:,\s*[\w ]{0,40})?$")),
     ("byline", re.compile(r"^\s*(?:\(?(?:additional )?reporting by|writing by|editing by|compiled by)\b", re.I)),
     ("boilerplate", re.compile(r"powered by (?:automated |machine )?translation|(?:was|has been) (?:automatically |machine[- ])?translated|automated translation", re.I)),
     ("boilerplate", re.compile(r"^\s*(?:share (?:this|on)|share\b.*(?:facebook|twitter|whatsapp|email)|subscribe\b|sign up\b|follow us\b|click here\b|advertisement\s*$|all rights reserved|copyright\b|©)", re.I)),

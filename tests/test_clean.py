@@ -54,6 +54,13 @@ def test_wire_credit_lines_are_bylines():
     assert classify_line("Reporting by Tom Jones; Editing by Ann Lee") == "byline"
 
 
+def test_a_byline_naming_the_reporters_city_is_a_byline():
+    assert classify_line("By Marta Quiroga in Lima") == "byline"
+    assert classify_line("By Marta Quiroga in Buenos Aires") == "byline"
+    # a body sentence that starts with "By" and a place is not one
+    assert classify_line("By noon in Lima the streets were empty.") is None
+
+
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 

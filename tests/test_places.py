@@ -257,6 +257,18 @@ def test_demonym_is_only_a_country_fallback(parse: Parse, gaz: Gazetteer) -> Non
     assert event.location.resolution == "country" and "demonym" in (event.location.reason or "")
 
 
+def test_the_demonym_of_a_side_outside_the_event_does_not_place_it(parse: Parse,
+                                                                   gaz: Gazetteer) -> None:
+    text = "Ministers blamed the French navy for the attack on the two fishermen."
+    event, _ = _locate(parse, gaz, text, "attack", actors=("French navy",))
+    assert event.location.place is None and event.location.reason == "no place in text"
+    event.actors = ["a1"]
+    locate_events(parse(text), CTX, [event], extract_places(parse(text), CTX, gazetteer=gaz),
+                  [Actor(id="a1", text="French navy", span=(text.index("French navy"),
+                         text.index("French navy") + 11), name="French navy")])
+    assert event.location.resolution == "country" and "demonym" in (event.location.reason or "")
+
+
 def test_sentence_without_place_takes_the_article_town_when_all_places_agree(parse: Parse,
                                                                             gaz: Gazetteer) -> None:
     text = "A fire broke out in Trappes on Monday. Police arrested a man on Tuesday."

@@ -71,6 +71,10 @@ def test_the_sample_corpus_merges_without_mixing_events(tmp_path: Path) -> None:
         s.ingest(ROOT / "samples" / "articles")
         found = score(load_truth(TRUTH), s.events())
     assert found.mixed == [], found.render()
-    # measured 2026-11-25: 26 true events, 30 canonical (splits come from places or dates the
-    # extractors miss: Manchester unlocated, Cartagena placed in "the Caribbean")
-    assert found.true_events >= 24 and found.canonical_events <= found.true_events + 4, found.render()
+    # measured 2026-11-25: 28 of the 30 true events found, 29 canonical events. Not found: the
+    # Raqqa strikes and the Colombian referendum, told without a date in their sentences, so
+    # dated to the publication day (the day after they happened). The one split is the Cartagena
+    # signing: the referendum report dates it "last week" (a week's window) with no city, so it
+    # only joins a cluster sharing a participant name, and it names the government and FARC
+    # where the Cartagena report names Santos.
+    assert (found.true_events, found.canonical_events) == (28, 29), found.render()

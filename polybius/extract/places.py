@@ -977,8 +977,14 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
     if named:
         place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
         return Location(place.id, place.resolution, "nearest place in sentence")
-    # a person's nationality ("the American singer") does not say where the event was
-    return _fallback(sent, dateline, [p for p in in_sent if p.rule == "demonym"])
+    # a person's nationality ("the American singer") does not say where the event was, nor does
+    # that of a side the sentence names but the event does not involve ("ministers blamed the
+    # French navy for the attack on two fishermen": the attack's place is not France)
+    involved = set(event.actors) | set(event.recipients)
+    bystanders = [a for a in actors if a.id not in involved]
+    demonyms = [p for p in in_sent if p.rule == "demonym"
+                and not any(a.span[0] < p.span[1] and p.span[0] < a.span[1] for a in bystanders)]
+    return _fallback(sent, dateline, demonyms)
 
 
 PRECISION = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4}
