@@ -69,11 +69,14 @@ def independent_groups(reports: Sequence[Report]) -> list[list[str]]:
         return x
 
     by_id = {r.article_id: r for r in reports}
-    sh = {i: shingles(by_id[i].text) for i in ids}
     for n, a in enumerate(ids):
         for b in ids[n + 1:]:
+            # shingled only when the outlets do not already join them (most clusters are one
+            # article or one outlet, and shingling is most of building a canonical record)
+            if find(a) == find(b):
+                continue
             same_outlet = by_id[a].source is not None and by_id[a].source == by_id[b].source
-            if same_outlet or containment(sh[a], sh[b]) >= CONTAINMENT:
+            if same_outlet or containment(shingles(by_id[a].text), shingles(by_id[b].text)) >= CONTAINMENT:
                 parent[find(a)] = find(b)
     groups: dict[str, list[str]] = {}
     for i in ids:
