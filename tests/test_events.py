@@ -509,3 +509,14 @@ def test_the_strikes_after_air_strikes_are_the_air_strikes_not_a_labour_strike(p
 def test_the_strike_after_a_labour_strike_stays_a_labour_strike(parse: Parse) -> None:
     events, _ = _events(parse, "Dock workers went on strike in Antwerp. The strike closed the port.")
     assert [e.type for e in events] == ["PROTEST"]
+
+
+def test_a_conjunct_named_by_its_role_in_a_side_brings_that_side(parse: Parse) -> None:
+    events, names = _events(parse, "Colombian President Juan Manuel Santos and the leader of the "
+                                   "Farc rebel group, Rodrigo Londoño, signed a peace agreement.")
+    assert [names[a] for a in events[0].actors] == ["Juan Manuel Santos", "Farc", "Rodrigo Londoño"]
+
+
+def test_a_conjunct_of_a_place_that_is_no_actor_brings_no_one(parse: Parse) -> None:
+    events, names = _events(parse, "Hamas and the elders of the village met in Gaza.")
+    assert [names[a] for a in events[0].actors] == ["Hamas"]

@@ -845,9 +845,24 @@ def _add_ids(into: list[str], tok: Token, actors: Sequence[Actor]) -> None:
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj":
                         hits = [a for a in actors if a.span[0] < _end(pobj) and pobj.idx < a.span[1]]
+    # a conjunct named only by its role in a side ("Santos and the leader of the Farc rebel
+    # group, Rodrigo Londoño, signed"): that side, and the name the role is given
+    for head in heads[1:]:
+        if not any(_overlaps_actor(t, actors) for t in [head, *head.children]
+                   if t is head or t.dep_ in ("compound", "amod", "nmod", "poss", "appos")):
+            hits += [a for a in _role_side(head, actors) if a not in hits]
     for actor in hits:
         if actor.id not in into:
             into.append(actor.id)
+
+
+def _role_side(role: Token, actors: Sequence[Actor]) -> list[Actor]:
+    """Actors of the side a role noun belongs to ("the leader of the Farc rebel group, Rodrigo
+    Londoño"): the "of" object with its name modifiers and appositions."""
+    words = [w for prep in role.children if prep.dep_ == "prep" and prep.lower_ == "of"
+             for pobj in _pobjs(prep) for w in [pobj, *pobj.children]
+             if w is pobj or w.dep_ in ("compound", "amod", "appos")]
+    return [a for a in actors if any(a.span[0] < _end(w) and w.idx < a.span[1] for w in words)]
 
 
 def _modal_requests(doc: Doc, actors: Sequence[Actor], anchors: set[int]) -> list[_Draft]:

@@ -21,6 +21,7 @@ from polybius.link import (
     COARSE_DATE,
     MAX_SPREAD_DAYS,
     NO_CITY,
+    NO_CITY_DAYS,
     SPECIFIC,
     LinkItem,
     attach,
@@ -117,7 +118,7 @@ def _affected(work: _Work, new: Sequence[LinkItem], comp: set[str]) -> dict[str,
             out[it.key] = it
     for key in sorted(comp):
         s = work.items[key]
-        near = (work.near(s, before=MAX_SPREAD_DAYS, city=False, kinds=(NO_CITY,))
+        near = (work.near(s, before=NO_CITY_DAYS, city=False, kinds=(NO_CITY,))
                 + work.near(s, before=ATTACH_DAYS, city=True, kinds=(COARSE_DATE,)))
         out.update((it.key, it) for it in near if pair_score(it, s) > 0)
     return out
@@ -169,7 +170,7 @@ def _leftover_group(work: _Work, seeds: Iterable[LinkItem], attached: dict[str, 
     while frontier:
         fresh: list[LinkItem] = []
         for f in frontier:
-            near = work.near(f, before=MAX_SPREAD_DAYS if kind(f) == NO_CITY else ATTACH_DAYS,
+            near = work.near(f, before=NO_CITY_DAYS if kind(f) == NO_CITY else ATTACH_DAYS,
                              city=kind(f) == COARSE_DATE, kinds=(kind(f) or "",))
             new = [it for it in near if it.key not in seen and pair_score(it, f) > 0]
             seen.update(it.key for it in new)
