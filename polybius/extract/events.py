@@ -848,12 +848,20 @@ def _add_ids(into: list[str], tok: Token, actors: Sequence[Actor]) -> None:
     # a conjunct named only by its role in a side ("Santos and the leader of the Farc rebel
     # group, Rodrigo Londoño, signed"): that side, and the name the role is given
     for head in heads[1:]:
-        if not any(_overlaps_actor(t, actors) for t in [head, *head.children]
+        if head.dep_ == "conj" and head.lemma_.lower() in _SIDE_ROLES and not any(_overlaps_actor(t, actors) for t in [head, *head.children]
                    if t is head or t.dep_ in ("compound", "amod", "nmod", "poss", "appos")):
             hits += [a for a in _role_side(head, actors) if a not in hits]
     for actor in hits:
         if actor.id not in into:
             into.append(actor.id)
+
+
+# Nouns for a part or an office of a side that acts for it ("the leader of the Farc", "a section
+# of the SPLA-IO"); "a critic of Mugabe" or "the shrine of Khomeini" are not on that side.
+_SIDE_ROLES = {"leader", "head", "chief", "commander", "member", "representative", "delegate",
+               "delegation", "envoy", "spokesman", "spokeswoman", "spokesperson", "official",
+               "section", "faction", "wing", "unit", "president", "chairman", "secretary-general",
+               "founder", "negotiator", "minister", "general", "fighter"}
 
 
 def _role_side(role: Token, actors: Sequence[Actor]) -> list[Actor]:
