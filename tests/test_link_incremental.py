@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, LinkItem, clusters, date_window,
-                           kind)
+from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, WEEK_NO_CITY, LinkItem, clusters,
+                           date_window, kind)
 from polybius.link.incremental import MemoryNeighbourhood, relink
 
 PLACES = {  # (country, resolution, geonameid, name)
@@ -50,7 +50,7 @@ def test_reports_are_sorted_by_how_precisely_they_place_and_date_the_event() -> 
     assert kind(item("A", 1, place="france")) == NO_CITY
     assert kind(item("A", 1, precision="month")) == COARSE_DATE
     assert kind(item("A", 1, place="france", precision="month")) == VAGUE
-    assert kind(item("A", 1, place="nowhere", precision="week")) == NO_CITY
+    assert kind(item("A", 1, place="nowhere", precision="week")) == WEEK_NO_CITY
     assert kind(item("A", 1, precision="year")) == VAGUE
 
 

@@ -289,14 +289,18 @@ def _within_caps(group: Sequence[LinkItem]) -> bool:
 SPECIFIC = "specific"
 """Placed in a city and dated within MAX_SPREAD_DAYS: such reports form the clusters."""
 NO_CITY = "no-city"
-"""Dated within NO_CITY_DAYS but placed no finer than a country (or not at all)."""
+"""Dated within MAX_SPREAD_DAYS but placed no finer than a country (or not at all)."""
 COARSE_DATE = "coarse-date"
 """Placed in a city but dated only to a week or a month (a window of at most ATTACH_DAYS)."""
 VAGUE = "vague"
 """Neither a city nor a date within a week, or a window longer than ATTACH_DAYS: never attached."""
+WEEK_NO_CITY = "week-no-city"
+"""Placed no finer than a country and dated to a window under NO_CITY_DAYS (a week): it joins a
+specific cluster only through a shared participant name ("signed ... last week")."""
 NO_CITY_DAYS = 7
-"""Longest window (days) a report without a city may have and still join a specific cluster: a
-calendar week ("signed last week"), linked only through a shared participant name."""
+"""Longest window (days) a report without a city may have and still join a specific cluster."""
+ATTACHABLE = (NO_CITY, WEEK_NO_CITY, COARSE_DATE)
+"""Kinds of report that may join a specific cluster (``attach``)."""
 ATTACH_DAYS = 31
 """Longest window (days) a city-placed report may have and still join a specific cluster."""
 
@@ -310,7 +314,7 @@ def kind(it: LinkItem) -> str | None:
     if span <= MAX_SPREAD_DAYS:
         return SPECIFIC if city else NO_CITY
     if not city:
-        return NO_CITY if span < NO_CITY_DAYS else VAGUE
+        return WEEK_NO_CITY if span < NO_CITY_DAYS else VAGUE
     return COARSE_DATE if span < ATTACH_DAYS else VAGUE
 
 
@@ -348,7 +352,7 @@ def group_links(items: Sequence[LinkItem]) -> dict[str, str]:
     sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
         a, b = items[i], items[j]
-        if kinds[i] == kinds[j] and kinds[i] in (SPECIFIC, NO_CITY, COARSE_DATE):
+        if kinds[i] == kinds[j] and kinds[i] in (SPECIFIC, *ATTACHABLE):
             score = pair_score(a, b)
             if score > 0:
                 sim[(a.key, b.key)] = score
@@ -373,7 +377,7 @@ def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
     members: dict[str, list[LinkItem]] = {}
     for it in specific:
         members.setdefault(out[it.key], []).append(it)
-    attachable = [it for it in items if kind(it) in (NO_CITY, COARSE_DATE)]
+    attachable = [it for it in items if kind(it) in ATTACHABLE]
     near: dict[str, list[LinkItem]] = {it.key: [] for it in attachable}
     pool = [*specific, *attachable]
     for i, j in _candidate_pairs(pool):
