@@ -517,6 +517,12 @@ def test_a_conjunct_named_by_its_role_in_a_side_brings_that_side(parse: Parse) -
     assert [names[a] for a in events[0].actors] == ["Juan Manuel Santos", "Farc", "Rodrigo Londoño"]
 
 
-def test_a_conjunct_of_a_place_that_is_no_actor_brings_no_one(parse: Parse) -> None:
-    events, names = _events(parse, "Hamas and the elders of the village met in Gaza.")
-    assert [names[a] for a in events[0].actors] == ["Hamas"]
+@pytest.mark.parametrize("text, actors", [
+    ("Juan Manuel Santos and the leader of the Farc met in Bogotá.", ["Juan Manuel Santos", "Farc"]),
+    # a critic of a side is not on it
+    ("Juan Manuel Santos and a critic of the Farc met in Bogotá.", ["Juan Manuel Santos"]),
+])
+def test_only_an_office_or_part_of_a_side_acts_for_it(parse: Parse, text: str,
+                                                       actors: list[str]) -> None:
+    events, names = _events(parse, text)
+    assert [names[a] for a in events[0].actors] == actors

@@ -154,7 +154,7 @@ class _Draft:
     retyped: str | None = None
     """The type the clause gives the event ("will withdraw" -> AGREE), else None."""
     recoded_by: str = ""
-    """Why it was re-typed: "intent" or "riot"."""
+    """Why it was re-typed: "intent", "labour", "riot", "occupation" or "air-raid"."""
 
     @property
     def type(self) -> str:
@@ -848,8 +848,10 @@ def _add_ids(into: list[str], tok: Token, actors: Sequence[Actor]) -> None:
     # a conjunct named only by its role in a side ("Santos and the leader of the Farc rebel
     # group, Rodrigo Londoño, signed"): that side, and the name the role is given
     for head in heads[1:]:
-        if head.dep_ == "conj" and head.lemma_.lower() in _SIDE_ROLES and not any(_overlaps_actor(t, actors) for t in [head, *head.children]
-                   if t is head or t.dep_ in ("compound", "amod", "nmod", "poss", "appos")):
+        own = [head, *(c for c in head.children
+                       if c.dep_ in ("compound", "amod", "nmod", "poss", "appos"))]
+        if head.dep_ == "conj" and head.lemma_.lower() in _SIDE_ROLES and not any(
+                _overlaps_actor(t, actors) for t in own):
             hits += [a for a in _role_side(head, actors) if a not in hits]
     for actor in hits:
         if actor.id not in into:
@@ -1183,7 +1185,7 @@ def _recode_occupation(draft: _Draft, actors: Sequence[Actor]) -> None:
         _add(draft.context, "territory")
 
 
-_DROPPED = {"bomb", "bombs", "munition", "munitions", "missile", "missiles", "payload", "ordnance"}
+_DROPPED = {"bomb", "munition", "missile", "payload", "ordnance"}
 
 
 def _recode_air_raid(draft: _Draft, lex: Lexicon) -> None:
