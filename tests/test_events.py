@@ -473,3 +473,56 @@ def test_crowds_of_protesters_gathering_are_a_protest(parse: Parse, text: str) -
 def test_other_gatherings_are_no_event(parse: Parse) -> None:
     events, _ = _events(parse, "Relatives gathered at the hospital.")
     assert events == []
+
+
+@pytest.mark.parametrize("text", [
+    "Ten aircraft dropped 20 bombs in the raid on Sunday evening.",
+    "Warplanes raided the rebel town overnight.",
+    "Bombs were dropped on the market during a raid by government forces.",
+])
+def test_a_raid_by_aircraft_or_dropping_bombs_is_an_air_raid(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    raid = next(e for e in events if "raid" in e.evidence[0].trigger.text)
+    assert (raid.type, raid.mode) == ("ASSAULT", ["aerial"])
+    assert raid.rule.startswith("air-raid:ASSAULT<-")
+
+
+@pytest.mark.parametrize("text", [
+    "Police raided a flat in Leeds on Monday.",
+    "Police found two bombs in a raid on a flat in Leeds.",
+    "Police seized a plane in a raid on a hangar.",
+    "Police raided the airport, where a jet was parked.",
+])
+def test_a_raid_on_the_ground_stays_a_raid(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == ["COERCE"] and "raid" in events[0].mode
+
+
+def test_the_strikes_after_air_strikes_are_the_air_strikes_not_a_labour_strike(parse: Parse) -> None:
+    events, _ = _events(parse, "French jets carried out air strikes on Raqqa. The strikes were "
+                               "coordinated with US forces. Activists said the strikes had hit "
+                               "several sites.")
+    assert [e.type for e in events] == ["ASSAULT"]
+    assert [ev.trigger.text for ev in events[0].evidence] == ["air strikes", "strikes", "strikes"]
+
+
+def test_the_strike_after_a_labour_strike_stays_a_labour_strike(parse: Parse) -> None:
+    events, _ = _events(parse, "Dock workers went on strike in Antwerp. The strike closed the port.")
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+def test_a_conjunct_named_by_its_role_in_a_side_brings_that_side(parse: Parse) -> None:
+    events, names = _events(parse, "Colombian President Juan Manuel Santos and the leader of the "
+                                   "Farc rebel group, Rodrigo Londoño, signed a peace agreement.")
+    assert [names[a] for a in events[0].actors] == ["Juan Manuel Santos", "Farc", "Rodrigo Londoño"]
+
+
+@pytest.mark.parametrize("text, actors", [
+    ("Juan Manuel Santos and the leader of the Farc met in Bogotá.", ["Juan Manuel Santos", "Farc"]),
+    # a critic of a side is not on it
+    ("Juan Manuel Santos and a critic of the Farc met in Bogotá.", ["Juan Manuel Santos"]),
+])
+def test_only_an_office_or_part_of_a_side_acts_for_it(parse: Parse, text: str,
+                                                       actors: list[str]) -> None:
+    events, names = _events(parse, text)
+    assert [names[a] for a in events[0].actors] == actors

@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, LinkItem, clusters, date_window,
-                           kind)
+from polybius.link import (COARSE_DATE, NO_CITY, SPECIFIC, VAGUE, WEEK_NO_CITY, LinkItem, clusters,
+                           date_window, kind)
 from polybius.link.incremental import MemoryNeighbourhood, relink
 
 PLACES = {  # (country, resolution, geonameid, name)
@@ -49,6 +50,7 @@ def test_reports_are_sorted_by_how_precisely_they_place_and_date_the_event() -> 
     assert kind(item("A", 1, place="france")) == NO_CITY
     assert kind(item("A", 1, precision="month")) == COARSE_DATE
     assert kind(item("A", 1, place="france", precision="month")) == VAGUE
+    assert kind(item("A", 1, place="nowhere", precision="week")) == WEEK_NO_CITY
     assert kind(item("A", 1, precision="year")) == VAGUE
 
 
@@ -63,6 +65,24 @@ def test_a_vague_report_does_not_bridge_two_cities() -> None:
     found = clusters([item("A", 1), item("B", 1, place="lyon"), item("C", 1, place="france")])
     assert found["A/e1"] != found["B/e1"]
     assert found["C/e1"] in (found["A/e1"], found["B/e1"])
+
+
+def test_a_week_dated_report_without_a_city_joins_the_cluster_it_shares_a_name_with() -> None:
+    # "the agreement the government signed with the Farc last week", no place named
+    signing = item("A", 1, day=6, names=frozenset({"farc", "juan manuel santos"}))
+    recalled = item("B", 1, place="nowhere", day=6, precision="week",
+                    names=frozenset({"farc", "colombian government"}))
+    found = clusters([signing, recalled])
+    assert found["A/e1"] == found["B/e1"]
+
+
+@pytest.mark.parametrize("recalled", [
+    item("B", 1, place="nowhere", day=8, precision="week", names=frozenset({"army"})),
+    item("B", 1, place="france", day=8, precision="week", names=frozenset()),
+])
+def test_a_week_dated_report_without_a_city_sharing_no_name_stays_apart(recalled: LinkItem) -> None:
+    found = clusters([item("A", 1, day=6, names=frozenset()), recalled])
+    assert found["A/e1"] != found["B/e1"]
 
 
 def test_reports_without_a_city_cluster_together_when_no_city_report_exists() -> None:

@@ -462,3 +462,20 @@ def test_two_readings_a_few_km_apart_are_no_ambiguity(parse: Parse, gaz: Gazette
     (place,) = resolve_spans(parse(text), [(start, start + len("Kansas City"))], gazetteer=gaz)
     assert place is not None and place.resolution == "city"
     assert place.lat == pytest.approx(39.1, abs=0.1) and place.lon == pytest.approx(-94.6, abs=0.1)
+
+
+def test_where_a_participant_set_out_from_is_not_where_the_event_happened(parse: Parse,
+                                                                          gaz: Gazetteer) -> None:
+    # (the first sentence puts the article in two countries, so no article-wide fallback applies)
+    text = ("Talks were held in Trappes. Ten aircraft, flying from bases in Jordan, dropped 20 "
+            "bombs in the raid.")
+    event, _ = _locate(parse, gaz, text, "raid")
+    assert event.location.place is None and event.location.reason == "no place in text"
+
+
+def test_a_from_phrase_without_a_journey_still_places_the_event(parse: Parse,
+                                                               gaz: Gazetteer) -> None:
+    text = "A letter from Amman said the raid had ended."
+    event, places = _locate(parse, gaz, text, "raid")
+    assert event.location.place == one(places, "Amman").id
+    assert event.location.reason == "nearest place in sentence"

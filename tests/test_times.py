@@ -355,3 +355,38 @@ def test_event_with_its_own_day_ignores_the_saying_rule(parse: Parse) -> None:
     event = dated(parse, "Rebels attacked the convoy on Tuesday, officials said on Thursday.",
                   "attacked")
     assert (event.date.start, event.date.end) == ("2018-08-21", "2018-08-21")
+
+
+def _vote_outcome(parse: Parse, text: str, trigger: str, context: list[str]) -> Event:
+    doc = parse(text)
+    start = text.index(trigger)
+    event = Event(id="e1", type="REJECT", context=context, evidence=[
+        Evidence(span=(0, len(text)), trigger=Trigger(trigger, (start, start + len(trigger))))])
+    date_events(doc, CTX, [event], extract_times(doc, CTX))
+    return event
+
+
+def test_an_undated_vote_outcome_takes_the_date_the_article_gives_the_vote(parse: Parse) -> None:
+    # CTX is published Thursday 2018-08-23: "Sunday's referendum" is Sunday 2018-08-19
+    text = ("Voters have narrowly rejected the peace deal. With almost all ballots counted from "
+            "Sunday's referendum, the No side had 50.2%.")
+    event = _vote_outcome(parse, text, "rejected", ["election"])
+    assert (event.date.start, event.date.end, event.date.basis) == (
+        "2018-08-19", "2018-08-19", "relative")
+    assert event.date.time is not None
+
+
+@pytest.mark.parametrize("text, context", [
+    # a date in the next sentence that is not the vote's
+    ("Voters have narrowly rejected the peace deal. On Sunday, the president spoke.", ["election"]),
+    # an event no vote decides
+    ("Police have arrested the mayor. Sunday's referendum passed calmly.", []),
+    # two votes, two dates: no way to tell which decided it
+    ("Voters rejected the deal. Sunday's referendum and Tuesday's election were calm.",
+     ["election"]),
+])
+def test_other_undated_events_keep_the_publication_date(parse: Parse, text: str,
+                                                        context: list[str]) -> None:
+    trigger = "rejected" if "rejected" in text else "arrested"
+    event = _vote_outcome(parse, text, trigger, context)
+    assert (event.date.start, event.date.basis) == ("2018-08-23", "publication")

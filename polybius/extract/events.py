@@ -154,7 +154,7 @@ class _Draft:
     retyped: str | None = None
     """The type the clause gives the event ("will withdraw" -> AGREE), else None."""
     recoded_by: str = ""
-    """Why it was re-typed: "intent" or "riot"."""
+    """Why it was re-typed: "intent", "labour", "riot", "occupation" or "air-raid"."""
 
     @property
     def type(self) -> str:
@@ -193,6 +193,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
         _recode_intent(draft)
         _recode_riot(draft)
         _recode_occupation(draft, actors)
+        _recode_air_raid(draft, lex)
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
@@ -844,9 +845,34 @@ def _add_ids(into: list[str], tok: Token, actors: Sequence[Actor]) -> None:
                 for pobj in prep.children:
                     if pobj.dep_ == "pobj":
                         hits = [a for a in actors if a.span[0] < _end(pobj) and pobj.idx < a.span[1]]
+    # a conjunct named only by its role in a side ("Santos and the leader of the Farc rebel
+    # group, Rodrigo Londoño, signed"): that side, and the name the role is given
+    for head in heads[1:]:
+        own = [head, *(c for c in head.children
+                       if c.dep_ in ("compound", "amod", "nmod", "poss", "appos"))]
+        if head.dep_ == "conj" and head.lemma_.lower() in _SIDE_ROLES and not any(
+                _overlaps_actor(t, actors) for t in own):
+            hits += [a for a in _role_side(head, actors) if a not in hits]
     for actor in hits:
         if actor.id not in into:
             into.append(actor.id)
+
+
+# Nouns for a part or an office of a side that acts for it ("the leader of the Farc", "a section
+# of the SPLA-IO"); "a critic of Mugabe" or "the shrine of Khomeini" are not on that side.
+_SIDE_ROLES = {"leader", "head", "chief", "commander", "member", "representative", "delegate",
+               "delegation", "envoy", "spokesman", "spokeswoman", "spokesperson", "official",
+               "section", "faction", "wing", "unit", "president", "chairman", "secretary-general",
+               "founder", "negotiator", "minister", "general", "fighter"}
+
+
+def _role_side(role: Token, actors: Sequence[Actor]) -> list[Actor]:
+    """Actors of the side a role noun belongs to ("the leader of the Farc rebel group, Rodrigo
+    Londoño"): the "of" object with its name modifiers and appositions."""
+    words = [w for prep in role.children if prep.dep_ == "prep" and prep.lower_ == "of"
+             for pobj in _pobjs(prep) for w in [pobj, *pobj.children]
+             if w is pobj or w.dep_ in ("compound", "amod", "appos")]
+    return [a for a in actors if any(a.span[0] < _end(w) and w.idx < a.span[1] for w in words)]
 
 
 def _modal_requests(doc: Doc, actors: Sequence[Actor], anchors: set[int]) -> list[_Draft]:
@@ -967,9 +993,14 @@ def _absorb(target: _Draft, match: _Match, actors: Sequence[Actor], lex: Lexicon
 
 def _attach_anaphor(match: _Match, drafts: list[_Draft], actors: Sequence[Actor],
                     doc: Doc) -> _Draft | None:
-    """'the attack' later in the article: extra evidence for the latest earlier event of its type."""
-    earlier = [d for d in drafts if d.match.entry.type == match.entry.type
-               and d.match.sent.start < match.sent.start]
+    """'the attack' later in the article: extra evidence for the latest earlier event of its type.
+    With none, a definite noun that shortens an earlier compound trigger refers to that event
+    whatever its own entry's type: 'air strikes ... the strikes' are the air strikes, not a
+    labour strike."""
+    before = [d for d in drafts if d.match.sent.start < match.sent.start]
+    earlier = [d for d in before if d.match.entry.type == match.entry.type] or [
+        d for d in before if len(d.match.tokens) > 1
+        and d.match.anchor.lemma_.lower() == match.anchor.lemma_.lower()]
     if not earlier:
         return None
     target = max(earlier, key=lambda d: d.trigger)
@@ -1152,6 +1183,36 @@ def _recode_occupation(draft: _Draft, actors: Sequence[Actor]) -> None:
         draft.retyped, draft.mode, draft.recoded_by = "COERCE", ["seize"], "occupation"
         draft.context = [c for c in draft.context if c != "protest"]
         _add(draft.context, "territory")
+
+
+_DROPPED = {"bomb", "munition", "missile", "payload", "ordnance"}
+
+
+def _recode_air_raid(draft: _Draft, lex: Lexicon) -> None:
+    """A raid made by aircraft, or one in which bombs are dropped, is an air raid (ASSAULT/aerial),
+    not a search of premises: "ten aircraft dropped 20 bombs in the raid", "warplanes raided the
+    town". "Police raided a flat" and "bombs were found in the raid" stay COERCE/raid."""
+    anchor = draft.match.anchor
+    if draft.type != "COERCE" or anchor.lemma_.lower() != "raid" or draft.rule:
+        return
+    verb = anchor
+    if not draft.match.is_verb:  # "in the raid": the clause the noun hangs from
+        node = anchor
+        while node.dep_ in ("pobj", "prep", "conj", "appos") and node.head.i != node.i:
+            node = node.head
+        verb = node if _is_verb(node) else anchor
+    # who made the raid: the subject or agent, and the noun's own modifiers ("a raid by jets");
+    # not what was raided or seized ("police raided a hangar and seized a plane")
+    makers = [c for c in verb.children if c.dep_ in ("nsubj", "agent")] + [
+        c for c in anchor.children if c.dep_ in ("compound", "amod", "agent")
+        or (c.dep_ == "prep" and c.lower_ == "by")]
+    by_air = any(_words(t) & lex.aircraft_words for c in makers for t in c.subtree)
+    bombs_dropped = verb.lemma_.lower() == "drop" and any(
+        c.dep_ in ("dobj", "nsubjpass") and _words(c) & _DROPPED for c in verb.children)
+    if by_air or bombs_dropped:
+        draft.retyped, draft.recoded_by = "ASSAULT", "air-raid"
+        draft.mode = ["aerial"]
+        _add(draft.context, "military")
 
 
 # ---- one event per happening

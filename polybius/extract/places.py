@@ -974,6 +974,9 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
         _, place, prep = min(inner or clause, key=lambda c: c[0])
         return Location(place.id, place.resolution,
                         f"clause: {prep or 'object'} {place.text}{_approximation(place)}")
+    # where a participant set out from ("ten aircraft, flying from bases in Jordan, dropped
+    # bombs in the raid") is not where the event happened
+    named = [p for p in named if not _set_out_from(doc, p, root)]
     if named:
         place = min(named, key=lambda p: abs(_token(doc, p).i - root.i))
         return Location(place.id, place.resolution, "nearest place in sentence")
@@ -1093,6 +1096,27 @@ def _clause_link(doc: Doc, place: Place, root: Token) -> str | None:
         if node.pos_ in {"VERB", "AUX"} and node.dep_ not in {"amod", "acl", "xcomp", "conj"}:
             return None
     return None
+
+
+_DEPARTURE_VERBS = frozenset({
+    "fly", "come", "travel", "depart", "take", "launch", "operate", "sail", "drive", "flee",
+    "return", "arrive", "set", "deploy", "head", "move", "cross", "escape",
+})
+"""Verbs whose "from" phrase names a starting point ("flying from bases in Jordan")."""
+
+
+def _set_out_from(doc: Doc, place: Place, root: Token) -> bool:
+    """Whether the place is in the "from" phrase of a motion verb other than the trigger: the
+    starting point of someone in the sentence, not the scene of the event."""
+    node = _token(doc, place)
+    for _ in range(12):
+        if node.head == node or node == root:
+            return False
+        if node.dep_ == "prep" and node.lower_ == "from":
+            verb = node.head
+            return verb != root and verb.lemma_.lower() in _DEPARTURE_VERBS
+        node = node.head
+    return False
 
 
 def _is_subject_actor(doc: Doc, place: Place, actors: list[Actor]) -> bool:

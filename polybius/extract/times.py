@@ -1060,11 +1060,46 @@ def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) 
         trigger = _trigger_token(doc, event)
         found = _best_time(doc, trigger, times) if trigger is not None else None
         if found is None or trigger is None:
-            event.date = _publication_date(ctx)
+            vote = _vote_time(doc, event, trigger, times) if trigger is not None else None
+            event.date = _event_date(vote, 2) if vote is not None else _publication_date(ctx)
         elif _dates_the_saying(doc, trigger, found[1]):
             event.date = _on_or_before(_event_date(found[1], found[0]))
         else:
             event.date = _event_date(found[1], found[0])
+
+
+# A vote's outcome happened when the vote was held: "Voters have rejected the deal. With almost
+# all ballots counted from Sunday's referendum, ..." dates the rejection to Sunday. The lead of a
+# news story gives the result, and the next sentences often date the vote by a phrase on its noun.
+_VOTE_NOUNS = {"referendum", "plebiscite", "election", "vote", "ballot", "poll", "runoff",
+               "run-off", "recall"}
+_VOTE_REACH = 2
+"""Sentences after the event's own in which the dated vote may be named."""
+
+
+def _vote_time(doc: Doc, event: Event, trigger: Token, times: list[Time]) -> Time | None:
+    """For an undated past event decided by a vote (context "election"): the date the article
+    gives the vote itself ("Sunday's referendum", "the election on 4 May") in the event's
+    sentence or the next ``_VOTE_REACH``, when exactly one such date is given; else None."""
+    if "election" not in event.context or trigger.tag_ not in ("VBD", "VBN") or any(
+            c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in trigger.children):
+        return None
+    sents = list(doc.sents)
+    first = next(i for i, s in enumerate(sents) if s.start <= trigger.i < s.end)
+    window = sents[first:first + 1 + _VOTE_REACH]
+    lo, hi = window[0].start_char, window[-1].end_char
+    found: dict[str, Time] = {}
+    for time in times:
+        span = _span(doc, *time.span) if _usable(time) and lo <= time.span[0] < hi else None
+        if span is None or not len(span):
+            continue
+        noun = _attachment(span)
+        if noun.lemma_.lower() in _VOTE_NOUNS and noun.pos_ in ("NOUN", "PROPN"):
+            found.setdefault(time.value, time)
+    if len(found) != 1:
+        return None
+    (vote,) = found.values()
+    return vote
 
 
 # A past event reported by a dated saying may be a day older than the saying ("59 people have

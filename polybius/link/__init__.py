@@ -12,8 +12,9 @@ agglomerative``, which does not chain) with caps: every member's window lies wit
 ``MAX_SPREAD_DAYS`` of every other's, and one cluster never holds two countries or two cities.
 A report without a city, or dated only to a week or month, then joins the specific cluster it
 fits best (``attach``), so it cannot bridge two of them; those that fit none cluster with
-reports as imprecise as themselves. Reports with neither a city nor a short date, or dated only
-to a year, stay on their own. The result depends only on the set of events (not on ingest
+reports as imprecise as themselves. A report without a city dated only to a week ("the deal
+signed last week") joins only through a shared participant name. Reports with neither a city
+nor a date within a week, or dated only to a year, stay on their own. The result depends only on the set of events (not on ingest
 order), and a cluster only on a bounded neighbourhood in type, time and place, which is what
 lets ``polybius.link.incremental`` update a store in milliseconds. A cluster's id is derived
 from its smallest specific (else smallest) member key. Events without a date, or without a
@@ -166,7 +167,8 @@ def same_event(a: LinkItem, b: LinkItem) -> bool:
         # Without a known place on both sides only a named participant ties them together;
         # otherwise every unlocated, actorless ASSAULT of a day would merge.
         return shared
-    return shared or (not a.names and not b.names)
+    return shared or (not a.names and not b.names and not _week_without_city(a)
+                      and not _week_without_city(b))
 
 
 def cluster_id(member_keys: Iterable[str]) -> str:
@@ -247,13 +249,21 @@ def pair_score(a: LinkItem, b: LinkItem) -> float:
         return 0.0
     an, bn = a.names, b.names
     shared = an & bn
-    if shared or (place is True and not an and not bn):
+    if shared or (place is True and not an and not bn and not _week_without_city(a)
+                  and not _week_without_city(b)):
         union = an | bn
         return 0.6 + 0.4 * (len(shared) / len(union) if union else 1.0)
     if (place is True and a.resolution == "city" and b.resolution == "city"
             and (wa[1] - wa[0]).days <= 1 and (wb[1] - wb[0]).days <= 1):
         return THRESHOLD
     return 0.0
+
+
+def _week_without_city(it: LinkItem) -> bool:
+    """Dated to more than MAX_SPREAD_DAYS (a week) and placed no finer than a country: such a
+    report ("the deal the government signed last week") links through a shared name only."""
+    w = it.window
+    return w is not None and (w[1] - w[0]).days > MAX_SPREAD_DAYS and place_key(it) is None
 
 
 def _pair_score_reference(a: LinkItem, b: LinkItem) -> float:
@@ -283,7 +293,14 @@ NO_CITY = "no-city"
 COARSE_DATE = "coarse-date"
 """Placed in a city but dated only to a week or a month (a window of at most ATTACH_DAYS)."""
 VAGUE = "vague"
-"""Neither a city nor a short date, or a window longer than ATTACH_DAYS: never attached."""
+"""Neither a city nor a date within a week, or a window longer than ATTACH_DAYS: never attached."""
+WEEK_NO_CITY = "week-no-city"
+"""Placed no finer than a country and dated to a window under NO_CITY_DAYS (a week): it joins a
+specific cluster only through a shared participant name ("signed ... last week")."""
+NO_CITY_DAYS = 7
+"""Longest window (days) a report without a city may have and still join a specific cluster."""
+ATTACHABLE = (NO_CITY, WEEK_NO_CITY, COARSE_DATE)
+"""Kinds of report that may join a specific cluster (``attach``)."""
 ATTACH_DAYS = 31
 """Longest window (days) a city-placed report may have and still join a specific cluster."""
 
@@ -296,7 +313,9 @@ def kind(it: LinkItem) -> str | None:
     city = place_key(it) is not None
     if span <= MAX_SPREAD_DAYS:
         return SPECIFIC if city else NO_CITY
-    return COARSE_DATE if city and span < ATTACH_DAYS else VAGUE
+    if not city:
+        return WEEK_NO_CITY if span < NO_CITY_DAYS else VAGUE
+    return COARSE_DATE if span < ATTACH_DAYS else VAGUE
 
 
 def attach(vague: LinkItem, candidates: Iterable[LinkItem], cluster_of: Mapping[str, str],
@@ -333,7 +352,7 @@ def group_links(items: Sequence[LinkItem]) -> dict[str, str]:
     sim: dict[tuple[str, str], float] = {}
     for i, j in _candidate_pairs(items):
         a, b = items[i], items[j]
-        if kinds[i] == kinds[j] and kinds[i] in (SPECIFIC, NO_CITY, COARSE_DATE):
+        if kinds[i] == kinds[j] and kinds[i] in (SPECIFIC, *ATTACHABLE):
             score = pair_score(a, b)
             if score > 0:
                 sim[(a.key, b.key)] = score
@@ -358,7 +377,7 @@ def clusters(items: Sequence[LinkItem]) -> dict[str, str]:
     members: dict[str, list[LinkItem]] = {}
     for it in specific:
         members.setdefault(out[it.key], []).append(it)
-    attachable = [it for it in items if kind(it) in (NO_CITY, COARSE_DATE)]
+    attachable = [it for it in items if kind(it) in ATTACHABLE]
     near: dict[str, list[LinkItem]] = {it.key: [] for it in attachable}
     pool = [*specific, *attachable]
     for i, j in _candidate_pairs(pool):

@@ -18,9 +18,12 @@ from typing import Protocol
 
 from polybius.link import (
     ATTACH_DAYS,
+    ATTACHABLE,
     COARSE_DATE,
     MAX_SPREAD_DAYS,
     NO_CITY,
+    NO_CITY_DAYS,
+    WEEK_NO_CITY,
     SPECIFIC,
     LinkItem,
     attach,
@@ -35,7 +38,9 @@ __all__ = ["MemoryNeighbourhood", "Neighbourhood", "Stored", "relink"]
 
 Stored = tuple[LinkItem, str | None]
 """A stored report and its current cluster id (None when never clustered)."""
-_ATTACHABLE = (NO_CITY, COARSE_DATE)
+_ATTACHABLE = ATTACHABLE
+# how far before a report's window a report of each attachable kind may start and still overlap
+_REACH = {NO_CITY: MAX_SPREAD_DAYS, WEEK_NO_CITY: NO_CITY_DAYS, COARSE_DATE: ATTACH_DAYS}
 
 
 class Neighbourhood(Protocol):
@@ -118,6 +123,7 @@ def _affected(work: _Work, new: Sequence[LinkItem], comp: set[str]) -> dict[str,
     for key in sorted(comp):
         s = work.items[key]
         near = (work.near(s, before=MAX_SPREAD_DAYS, city=False, kinds=(NO_CITY,))
+                + work.near(s, before=NO_CITY_DAYS, city=False, kinds=(WEEK_NO_CITY,))
                 + work.near(s, before=ATTACH_DAYS, city=True, kinds=(COARSE_DATE,)))
         out.update((it.key, it) for it in near if pair_score(it, s) > 0)
     return out
@@ -169,7 +175,7 @@ def _leftover_group(work: _Work, seeds: Iterable[LinkItem], attached: dict[str, 
     while frontier:
         fresh: list[LinkItem] = []
         for f in frontier:
-            near = work.near(f, before=MAX_SPREAD_DAYS if kind(f) == NO_CITY else ATTACH_DAYS,
+            near = work.near(f, before=_REACH[kind(f) or NO_CITY],
                              city=kind(f) == COARSE_DATE, kinds=(kind(f) or "",))
             new = [it for it in near if it.key not in seen and pair_score(it, f) > 0]
             seen.update(it.key for it in new)

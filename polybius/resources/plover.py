@@ -104,6 +104,8 @@ class Lexicon:
     """Disasters and accidents that cause harm without an actor ("an earthquake killed 300")."""
     accident_sources: frozenset[str] = frozenset()
     """Modifiers that make an explosion or fire an accident ("a gas cylinder explosion")."""
+    aircraft_words: frozenset[str] = frozenset()
+    """Aircraft and air arms: a raid they make is an air raid ("ten aircraft ... in the raid")."""
 
 
 @lru_cache(maxsize=1)
@@ -171,9 +173,11 @@ def load_lexicon(path: Path, plover: Scheme) -> Lexicon:
                                                          f"{path.name}: figurative_words"))
     hazards, sources = (frozenset(w.lower() for w in _str_list(data.get(key), f"{path.name}: {key}"))
                         for key in ("hazard_words", "accident_sources"))
+    aircraft = frozenset(w.lower() for w in _str_list(data.get("aircraft_words"),
+                                                       f"{path.name}: aircraft_words"))
     return Lexicon(entries, {k: tuple(v) for k, v in index.items()}, light, mode_words,
                    context_words, _numbers(data.get("numbers"), path.name), figurative, hazards,
-                   sources)
+                   sources, aircraft)
 
 
 def _entry(raw: Any, i: int, fname: str, plover: Scheme) -> TriggerEntry:

@@ -33,6 +33,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from polybius.errors import StoreError
 from polybius.link import (ATTACH_DAYS, COARSE_DATE, MAX_SPREAD_DAYS, NO_CITY, SPECIFIC, VAGUE,
                            LinkItem, clusters, date_window, incremental, kind, link_names, place_key)
+from polybius.link import WEEK_NO_CITY
 from polybius.link.incremental import Stored
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
@@ -812,7 +813,7 @@ class _StoreNeighbourhood:
         wanted = frozenset(kinds)
         gid = city.geonameid if city is not None else None
         place = ("city" if wanted <= {SPECIFIC, COARSE_DATE}
-                 else "no-city" if wanted <= {NO_CITY, VAGUE} else "any")
+                 else "no-city" if wanted <= {NO_CITY, WEEK_NO_CITY, VAGUE} else "any")
         first = lo - timedelta(days=before)
         city_key = place_key(city) if city is not None else None
         if any(a <= first and hi <= b for a, b in self.regions.get(type_, ())):
