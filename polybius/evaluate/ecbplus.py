@@ -8,7 +8,8 @@ and NEG_* markables there; chains come from CROSS_DOC_COREF (by chain id) and IN
 * ``conll_f1_gold``: our mention clustering (``polybius.link.mentions``) over the gold mentions.
   Documents are grouped first by TF-IDF average link on their content words inside each topic
   (predicted subtopics; the corpus's ecb/ecbplus split is not used, a document left alone joins
-  the group it resembles most), mentions are clustered inside each document group.
+  the group it resembles most), mentions are clustered inside each document group. Triggers get
+  their contextual MiniLM vectors (``polybius.link.minilm``) when the model is installed.
   ``muc_f1``, ``b3_f1``, ``ceafe_f1`` belong to this setting.
 * ``conll_f1_e2e``: the same clustering over mentions we detect ourselves (verbs, deverbal
   nouns and event-family words, see ``detect``); a detected mention stands for the gold mention whose tokens
@@ -30,6 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 from spacy.tokens import Doc
 
 from polybius import nlp
@@ -39,8 +41,9 @@ from polybius.evaluate.report import Progress, Report, Table
 from polybius.link.conll import conll
 from polybius.link.mentions import (
     Mention, cluster_documents, cluster_mentions, document_words, mention_from_span, normal_lemma,
-    word_families,
+    trigger_embedding, word_families,
 )
+from polybius.link.minilm import load_encoder
 
 if TYPE_CHECKING:
     from polybius.pipeline import Pipeline
@@ -176,6 +179,16 @@ def parsed_sentences(docs: list[GoldDoc], on_progress: Progress | None) -> dict[
     return out
 
 
+def word_vectors(parsed: dict[tuple[str, int], Doc]) -> dict[tuple[str, int], np.ndarray]:
+    """Each sentence's contextual MiniLM word vectors; empty when the model is not installed."""
+    encoder = load_encoder()
+    if encoder is None:
+        return {}
+    keys = sorted(parsed)
+    return dict(zip(keys, encoder.word_vectors([[t.text for t in parsed[k]] for k in keys]),
+                    strict=True))
+
+
 def detect(sentence: Doc) -> list[int]:
     """Token positions that look like event triggers: main verbs, event nouns, and nouns or
     adjectives of the event-word families ("fire", "death", "dead")."""
@@ -207,8 +220,14 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
     """All settings of the module docstring on loaded gold and parsed sentences."""
     key = chains(gold)
     group = _groups(docs)
+    vectors = word_vectors(parsed)
+
+    def embedding(sentence: tuple[str, int], tokens: Iterable[int]) -> tuple[float, ...]:
+        return trigger_embedding(vectors[sentence], tokens) if vectors else ()
+
     ours = [mention_from_span(m.id, m.doc, group[m.doc],
-                              parsed[(m.doc, m.sentence)][m.tokens[0]:m.tokens[-1] + 1])
+                              parsed[(m.doc, m.sentence)][m.tokens[0]:m.tokens[-1] + 1],
+                              embedding((m.doc, m.sentence), m.tokens))
             for m in gold]
     result = conll(key, cluster_mentions(ours))
     by_sub = [replace(o, group=g.subtopic) for o, g in zip(ours, gold, strict=True)]
@@ -227,7 +246,8 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
             gid = at.get((doc_name, s, i))
             mid = gid if gid is not None and gid not in used else f"{doc_name}/sys/{s}/{i}"
             used.add(mid)
-            detected.append(mention_from_span(mid, doc_name, group[doc_name], sent[i:i + 1]))
+            detected.append(mention_from_span(mid, doc_name, group[doc_name], sent[i:i + 1],
+                                              embedding((doc_name, s), [i])))
     hits = sum(1 for m in detected if "/sys/" not in m.id)
     e2e = conll(key, cluster_mentions(detected))
     metrics |= {"conll_f1_e2e": e2e["conll_f1"],
@@ -240,7 +260,8 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
                     e2e["conll_f1"]]])
     return Report(name, metrics, details={"coreference": table}, n=len(gold),
                   notes=[f"{len(docs)} documents, {len({d.topic for d in docs})} topics, "
-                         f"{len(key)} gold chains; {len(detected)} detected mentions"])
+                         f"{len(key)} gold chains; {len(detected)} detected mentions; contextual "
+                         f"vectors: {'MiniLM' if vectors else 'none (model not installed)'}"])
 
 
 def _by_lemma(gold: list[GoldMention], ours: list[Mention],

@@ -4,7 +4,8 @@ This is the text-only side of linking, scored on ECB+ and MEANTIME: mentions are
 document cluster (a topic's documents split by TF-IDF similarity, or the corpus's subtopics),
 then clustered by average link on a pair score built from the trigger lemma, its word family
 (``resources/event_word_families.yaml``: "die"/"death"/"dead", "earthquake"/"quake"), the
-trigger's word vector and the words around it (participants, places, times). Stored events use
+trigger's word vector, its contextual MiniLM vector (``polybius.link.minilm``: the same verb in
+two sentences about different happenings) and the words around it (participants, places, times). Stored events use
 the structured score in ``polybius.link`` instead; text never links two events on its own there.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
+import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span
 
@@ -26,7 +28,7 @@ from polybius.resources import load_yaml
 
 __all__ = ["Mention", "WordFamilies", "Weights", "cluster_documents", "cluster_mentions",
            "document_words", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
-           "word_families"]
+           "trigger_embedding", "word_families"]
 
 FAMILIES = "event_word_families.yaml"
 
@@ -50,13 +52,18 @@ class Mention:
     """The word families of the trigger lemma (``event_word_families.yaml``)."""
     reporting: bool = False
     """The trigger is a verb or noun of saying."""
+    embedding: tuple[float, ...] = ()
+    """The trigger's contextual MiniLM vector in its sentence, L2-normalised (``trigger_embedding``;
+    empty when the model is not installed)."""
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Pair score = lemma·[same lemma], else the larger of family·[a shared word family] and
-    vector·cos(trigger vectors); times ``reporting`` when either trigger is a saying; plus
-    context·Jaccard(context). Measured on ECB+ and MEANTIME (docs/EVALUATION.md)."""
+    """Pair score = lemma + contextual·(cos(MiniLM trigger vectors) − contextual_centre) for the
+    same lemma (the second term only when both mentions have one), else the larger of
+    family·[a shared word family] and vector·cos(trigger word vectors); times ``reporting`` when
+    either trigger is a saying; plus context·Jaccard(context). Measured on ECB+ and MEANTIME
+    (docs/EVALUATION.md)."""
 
     lemma: float = 0.7
     family: float = 0.6
@@ -64,6 +71,8 @@ class Weights:
     context: float = 0.05
     reporting: float = 0.5
     threshold: float = 0.5
+    contextual: float = 2.0
+    contextual_centre: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -113,8 +122,21 @@ def _head(span: Span) -> int:
     return span.start
 
 
-def mention_from_span(mid: str, doc_name: str, group: str, span: Span) -> Mention:
-    """A Mention for the trigger ``span`` of a parsed sentence."""
+def trigger_embedding(word_vectors: np.ndarray, tokens: Iterable[int]) -> tuple[float, ...]:
+    """The L2-normalised mean of a trigger's rows of its sentence's contextual word vectors
+    (``minilm.Encoder.word_vectors``); empty when those rows are all zero (no word pieces)."""
+    rows = sorted(set(tokens))
+    if not rows:
+        return ()
+    mean = word_vectors[rows].mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return tuple(float(x) / norm for x in mean) if norm > 0 else ()
+
+
+def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
+                      embedding: tuple[float, ...] = ()) -> Mention:
+    """A Mention for the trigger ``span`` of a parsed sentence (``embedding``: its contextual
+    vector, see ``trigger_embedding``)."""
     doc: Doc = span.doc
     head = doc[_head(span)]
     sent = head.sent
@@ -125,7 +147,7 @@ def mention_from_span(mid: str, doc_name: str, group: str, span: Span) -> Mentio
     lemma = normal_lemma(head.lemma_)
     lexicon = word_families()
     return Mention(mid, doc_name, group, lemma, head.pos_, vec, context,
-                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting)
+                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting, embedding)
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -136,10 +158,18 @@ def _cos(a: Sequence[float], b: Sequence[float]) -> float:
     return dot / (na * nb) if na and nb else 0.0
 
 
+def _dot(a: Sequence[float], b: Sequence[float]) -> float:
+    return sum(x * y for x, y in zip(a, b))
+
+
 def pair_score(a: Mention, b: Mention, w: Weights) -> float:
     """How likely two mentions refer to the same event (see ``Weights``)."""
     if a.lemma == b.lemma:
         score = w.lemma
+        # the same verb or noun in two sentences about different happenings ("fell" of a
+        # market and of a climber) has dissimilar contextual vectors; similar ones score up
+        if a.embedding and b.embedding:
+            score += w.contextual * (_dot(a.embedding, b.embedding) - w.contextual_centre)
     else:
         score = w.vector * max(0.0, _cos(a.vector, b.vector))
         if a.families & b.families:
