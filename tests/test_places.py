@@ -164,9 +164,9 @@ def test_reading_near_another_names_reading_gets_support() -> None:
     brandon = _town("Brandon", 45.96, -95.60)  # ~19 km from the Minnesota town
     support = _nearby_support([_Mention(0, 10, "Alexandria", "given", candidates=[egypt, minnesota]),
                                _Mention(20, 27, "Brandon", "given", candidates=[brandon])])
-    assert support[("alexandria", minnesota)] == 1.0
+    assert support[("alexandria", minnesota)] == (1.0, 1.0)
     assert ("alexandria", egypt) not in support
-    assert support[("brandon", brandon)] == 1.0  # a name with two readings still counts fully
+    assert support[("brandon", brandon)] == (1.0, 1.0)  # a name with two readings still counts fully
 
 
 def test_support_fades_with_distance_and_with_how_common_the_coincidence_is() -> None:
@@ -177,8 +177,10 @@ def test_support_fades_with_distance_and_with_how_common_the_coincidence_is() ->
                                _Mention(20, 31, "Springfield", "given", candidates=[near, *far_readings])])
     # ~39 km away: just past full weight; only one of the six Springfields is near Elbow Lake,
     # a rare coincidence, so it counts fully both ways
-    assert 0.85 < support[("elbow lake", here)] < 0.95
-    assert 0.85 < support[("springfield", near)] < 0.95
+    assert 0.85 < support[("elbow lake", here)].rare < 0.95
+    assert 0.85 < support[("springfield", near)].rare < 0.95
+    # weighed by how common the other name is alone: six readings, each counts 3/6
+    assert 0.4 < support[("elbow lake", here)].plain < 0.5
     lone = _nearby_support([_Mention(0, 10, "Elbow Lake", "given", candidates=[here])])
     assert lone == {}
 
@@ -189,7 +191,7 @@ def test_a_coincidence_many_readings_share_lends_less_support() -> None:
     madisons = [_town("Madison", 30.0 + 2 * k, -80.1) for k in range(6)]
     support = _nearby_support([_Mention(0, 11, "Springfield", "given", candidates=springs),
                                _Mention(20, 27, "Madison", "given", candidates=madisons)])
-    assert all(0.45 < support[("springfield", s)] < 0.55 for s in springs)  # 3 / 6 each
+    assert all(0.45 < support[("springfield", s)].rare < 0.55 for s in springs)  # 3 / 6 each
 
 
 def test_one_town_found_by_two_names_is_no_coincidence() -> None:
@@ -201,7 +203,7 @@ def test_one_town_found_by_two_names_is_no_coincidence() -> None:
         _Mention(0, 5, "Mecca", "given", candidates=[makkah, replace(medina_oh, alias=True)]),
         _Mention(10, 16, "Medina", "given", candidates=[madinah, medina_oh, *others])])
     # only the ordinary weight of a name with seven readings (3/7), not a rare pair's full weight
-    assert support[("mecca", replace(medina_oh, alias=True))] == pytest.approx(3 / 7)
+    assert support[("mecca", replace(medina_oh, alias=True))].rare == pytest.approx(3 / 7)
 
 
 def test_state_names_neither_get_nor_lend_nearby_support() -> None:

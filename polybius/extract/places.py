@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import pycountry
 import yaml
@@ -610,8 +611,10 @@ class _Evidence:
     dateline_country: str | None = None
     soft_admin1: dict[str, dict[str, float]] = field(default_factory=dict)
     """admin1 -> {name: 1/n}: an unresolved name whose n candidate admin1 areas include it."""
-    nearby: dict[tuple[str, Entry], float] = field(default_factory=dict)
+    nearby: dict[tuple[str, Entry], Nearby] = field(default_factory=dict)
     """(name, reading) -> support from readings of the article's other names that lie near it."""
+    named_countries: frozenset[str] = frozenset()
+    """Countries the article names outright (country names, demonyms)."""
     cue: CueCountry | None = None
     """The country the article's wording points to (place_cues), if any."""
 
@@ -657,6 +660,7 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer, cue: CueCountry | Non
                 out.append((m, entry, 0.9, "demonym:person" if m.person else "demonym"))
         elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
             base.add(m, m.candidates[0], 1.0)
+    base.named_countries = frozenset(base.countries)
     # Pass 2: score every reading, first with that context only, then with the other picks too.
     pending = [m for m in mentions if m.source != "demonym" and m.candidates and not m.street]
     for m in pending:
@@ -695,7 +699,7 @@ def _context(base: _Evidence, pending: list[_Mention],
              chosen: dict[int, tuple[Entry, float, str]]) -> _Evidence:
     ev = _Evidence({k: dict(v) for k, v in base.countries.items()},
                    {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country,
-                   base.soft_admin1, base.nearby, base.cue)
+                   base.soft_admin1, base.nearby, base.named_countries, base.cue)
     for m in pending:
         if id(m) not in chosen:
             continue
@@ -706,7 +710,15 @@ def _context(base: _Evidence, pending: list[_Mention],
     return ev
 
 
-def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], float]:
+class Nearby(NamedTuple):
+    """Support a reading gets from the article's other names lying near it: ``plain`` weighs each
+    other name by how common it is, ``rare`` also by how rare the coincidence of the two is."""
+
+    plain: float
+    rare: float
+
+
+def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], Nearby]:
     """For each town or district reading of each name: how many of the article's other names
     have a reading near it, each weighted by closeness (NEAR_KM) and by how specific that name is
     (a name with n readings counts min(1, NEARBY_COMMON / n)).
@@ -761,18 +773,19 @@ def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], flo
                 for other, (_anyone, distinct) in best.items():
                     if distinct > 0:
                         readings_near[(name, other)] = readings_near.get((name, other), 0) + 1
-    out: dict[tuple[str, Entry], float] = {}
+    out: dict[tuple[str, Entry], Nearby] = {}
     for (name, e), best in closeness.items():
-        total = 0.0
+        plain = rare = 0.0
         for other, (anyone, distinct) in best.items():
             support = anyone * weight[other]
-            if NEARBY_PAIRS and distinct > 0:
+            plain += support
+            if distinct > 0:
                 # "Paris" and "Henry County" are both common names, but only one Paris lies
                 # near a Henry County: a coincidence that rare picks both readings
                 pairs = max(readings_near[(name, other)], readings_near.get((other, name), 1))
                 support = max(support, distinct * min(1.0, NEARBY_COMMON / pairs) * NEARBY_PAIRS)
-            total += support
-        out[(name, e)] = total
+            rare += support
+        out[(name, e)] = Nearby(plain, rare)
     return out
 
 
@@ -844,7 +857,13 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
             # "Gainesville" and "Hall County" are both ambiguous, but only Georgia has both
             score += SOFT_CONTEXT * min(1.0, soft)
             why.append("context-candidates")
-    near = ev.nearby.get((fold(m.text), e), 0.0)
+    support_near = ev.nearby.get((fold(m.text), e))
+    near = 0.0
+    if support_near is not None:
+        # towns named after places abroad cluster too (Ipswich, Suffolk and Aberdeen in
+        # Massachusetts): a rare coincidence counts only in a country the article may be about
+        allowed = not ev.named_countries or e.country_code in ev.named_countries
+        near = support_near.rare if allowed else support_near.plain
     if near > 0:
         # "Alexandria" near "Douglas County" and "Brandon": the Minnesota town, not Egypt's city
         score += min(NEARBY[1], NEARBY[0] * near)
@@ -955,6 +974,8 @@ def explain(name: str, context: Doc | None = None, gazetteer: Gazetteer | None =
     base = _Evidence(cue=cue)
     for m, entry, conf, _how in resolved:
         base.add(m, entry, conf)
+    base.named_countries = frozenset(e.country_code for m, e, _c, _h in resolved
+                                     if e.kind == "country" or m.source == "demonym")
     base.nearby = _nearby_support([query, *(m for m in others if m.source != "demonym")])
     pick, scored, reason = _decide(query, base, gaz)
     return Explanation(name, scored, pick[0] if pick else None, pick[1] if pick else 0.0, reason,
