@@ -533,3 +533,13 @@ def test_a_town_and_its_county_both_common_names_pick_each_other(parse: Parse,
     assert place is not None and (place.country_code, place.admin1) == ("US", "Texas")
     assert "context-country" in place.rule
     assert county is not None and county.admin1 == "Texas"  # Athens is its seat
+
+
+def test_a_cluster_of_namesakes_abroad_does_not_outvote_a_named_country(
+        parse: Parse, gaz: Gazetteer) -> None:
+    # Ipswich, Suffolk County and Aberdeen also lie close together in Massachusetts
+    text = "The UK health agency said new cases were found in Ipswich, Suffolk and Aberdeen."
+    names = ("UK", "Ipswich", "Suffolk", "Aberdeen")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    places = resolve_spans(parse(text), spans, gazetteer=gaz)
+    assert [p.country_code if p else None for p in places] == ["GB", "GB", "GB", "GB"]

@@ -660,7 +660,10 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer, cue: CueCountry | Non
                 out.append((m, entry, 0.9, "demonym:person" if m.person else "demonym"))
         elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
             base.add(m, m.candidates[0], 1.0)
-    base.named_countries = frozenset(base.countries)
+    # countries named by an abbreviation or other alternate name ("UK", "U.S.") count here too
+    base.named_countries = frozenset(base.countries).union(
+        m.candidates[0].country_code for m in mentions
+        if m.source != "demonym" and m.candidates and m.candidates[0].kind == "country")
     # Pass 2: score every reading, first with that context only, then with the other picks too.
     pending = [m for m in mentions if m.source != "demonym" and m.candidates and not m.street]
     for m in pending:
