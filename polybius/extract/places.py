@@ -116,8 +116,9 @@ NEARBY_CANDIDATES = 40
 NEARBY_COMMON = 3.0
 """A name with n readings lends min(1, this / n) support: "Springfield" is near almost anything."""
 NEARBY_PAIRS = 1.0
-"""Support (times min(1, NEARBY_COMMON / k)) between two names when only k readings of either
-lie near the other's: the rarity of the coincidence, not of each name, is the evidence."""
+"""Two names of which only k readings of either lie near the other's lend each other
+min(1, NEARBY_COMMON / k) times this (or the per-name weight, when larger): the rarity of the
+coincidence, not of each name alone, is the evidence."""
 ALIAS_PENALTY = 0.3
 """Score taken from a reading matched by an alternate name when another reading has it as its
 main name."""
@@ -614,7 +615,7 @@ class _Evidence:
     nearby: dict[tuple[str, Entry], Nearby] = field(default_factory=dict)
     """(name, reading) -> support from readings of the article's other names that lie near it."""
     named_countries: frozenset[str] = frozenset()
-    """Countries the article names outright (country names, demonyms)."""
+    """Countries the article names outright (by name, abbreviation or demonym)."""
     cue: CueCountry | None = None
     """The country the article's wording points to (place_cues), if any."""
 
@@ -724,7 +725,9 @@ class Nearby(NamedTuple):
 def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], Nearby]:
     """For each town or district reading of each name: how many of the article's other names
     have a reading near it, each weighted by closeness (NEAR_KM) and by how specific that name is
-    (a name with n readings counts min(1, NEARBY_COMMON / n)).
+    (``plain``: a name with n readings counts min(1, NEARBY_COMMON / n)) or how rare the
+    coincidence of the two names is (``rare``: when only k readings of either lie near the
+    other's, min(1, NEARBY_COMMON / k), if larger; one entry found by both names does not count).
 
     Places an article names cluster; a coincidence of several names all having a reading in one
     small area is strong evidence for those readings. A grid of 2-degree cells keeps it linear.
@@ -977,8 +980,8 @@ def explain(name: str, context: Doc | None = None, gazetteer: Gazetteer | None =
     base = _Evidence(cue=cue)
     for m, entry, conf, _how in resolved:
         base.add(m, entry, conf)
-    base.named_countries = frozenset(e.country_code for m, e, _c, _h in resolved
-                                     if e.kind == "country" or m.source == "demonym")
+    base.named_countries = frozenset(e.country_code for _m, e, _c, how in resolved
+                                     if e.kind == "country" and how != "demonym:person")
     base.nearby = _nearby_support([query, *(m for m in others if m.source != "demonym")])
     pick, scored, reason = _decide(query, base, gaz)
     return Explanation(name, scored, pick[0] if pick else None, pick[1] if pick else 0.0, reason,
