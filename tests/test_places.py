@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from spacy.tokens import Doc
@@ -163,21 +164,46 @@ def test_reading_near_another_names_reading_gets_support() -> None:
     brandon = _town("Brandon", 45.96, -95.60)  # ~19 km from the Minnesota town
     support = _nearby_support([_Mention(0, 10, "Alexandria", "given", candidates=[egypt, minnesota]),
                                _Mention(20, 27, "Brandon", "given", candidates=[brandon])])
-    assert support[("alexandria", minnesota)] == 1.0
+    assert support[("alexandria", minnesota)] == (1.0, 1.0)
     assert ("alexandria", egypt) not in support
-    assert support[("brandon", brandon)] == 1.0  # a name with two readings still counts fully
+    assert support[("brandon", brandon)] == (1.0, 1.0)  # a name with two readings still counts fully
 
 
-def test_support_fades_with_distance_and_with_how_common_the_other_name_is() -> None:
+def test_support_fades_with_distance_and_with_how_common_the_coincidence_is() -> None:
     here = _town("Elbow Lake", 46.0, -96.0)
     near = _town("Springfield", 46.0, -96.5)
     far_readings = [_town("Springfield", 30.0 + k, -80.0) for k in range(5)]  # six readings in all
     support = _nearby_support([_Mention(0, 10, "Elbow Lake", "given", candidates=[here]),
                                _Mention(20, 31, "Springfield", "given", candidates=[near, *far_readings])])
-    # ~39 km away: just past full weight; six readings: each counts 3/6
-    assert 0.4 < support[("elbow lake", here)] < 0.5
+    # ~39 km away: just past full weight; only one of the six Springfields is near Elbow Lake,
+    # a rare coincidence, so it counts fully both ways
+    assert 0.85 < support[("elbow lake", here)].rare < 0.95
+    assert 0.85 < support[("springfield", near)].rare < 0.95
+    # weighed by how common the other name is alone: six readings, each counts 3/6
+    assert 0.4 < support[("elbow lake", here)].plain < 0.5
     lone = _nearby_support([_Mention(0, 10, "Elbow Lake", "given", candidates=[here])])
     assert lone == {}
+
+
+def test_a_coincidence_many_readings_share_lends_less_support() -> None:
+    # six Springfields and six Madisons, each Springfield next to a Madison: any pair would do
+    springs = [_town("Springfield", 30.0 + 2 * k, -80.0) for k in range(6)]
+    madisons = [_town("Madison", 30.0 + 2 * k, -80.1) for k in range(6)]
+    support = _nearby_support([_Mention(0, 11, "Springfield", "given", candidates=springs),
+                               _Mention(20, 27, "Madison", "given", candidates=madisons)])
+    assert all(0.45 < support[("springfield", s)].rare < 0.55 for s in springs)  # 3 / 6 each
+
+
+def test_one_town_found_by_two_names_is_no_coincidence() -> None:
+    # "Mecca" is also an alternate name of Medina, Ohio: naming it twice says nothing about "near"
+    medina_oh = _town("Medina", 41.14, -81.86)
+    makkah, madinah = _town("Makkah", 21.4, 39.8), _town("Madinah", 24.5, 39.6)
+    others = [_town("Medina", 10.0 + k, 10.0) for k in range(5)]
+    support = _nearby_support([
+        _Mention(0, 5, "Mecca", "given", candidates=[makkah, replace(medina_oh, alias=True)]),
+        _Mention(10, 16, "Medina", "given", candidates=[madinah, medina_oh, *others])])
+    # only the ordinary weight of a name with seven readings (3/7), not a rare pair's full weight
+    assert support[("mecca", replace(medina_oh, alias=True))].rare == pytest.approx(3 / 7)
 
 
 def test_state_names_neither_get_nor_lend_nearby_support() -> None:
@@ -479,3 +505,58 @@ def test_a_from_phrase_without_a_journey_still_places_the_event(parse: Parse,
     event, places = _locate(parse, gaz, text, "raid")
     assert event.location.place == one(places, "Amman").id
     assert event.location.reason == "nearest place in sentence"
+
+
+def _resolve(parse: Parse, gaz: Gazetteer, text: str, name: str) -> Place | None:
+    start = text.index(name)
+    (place,) = resolve_spans(parse(text), [(start, start + len(name))], gazetteer=gaz)
+    return place
+
+
+def test_american_local_wording_reads_a_town_as_the_american_one(parse: Parse,
+                                                                  gaz: Gazetteer) -> None:
+    text = ("Alexandria firefighters put out a kitchen fire on Tuesday. Sheriff's deputies closed "
+            "the road, and the owner faces a felony charge.")
+    place = _resolve(parse, gaz, text, "Alexandria")
+    assert place is not None and (place.country_code, place.admin1) == ("US", "Virginia")
+    assert "cue-country" in place.rule
+    plain = _resolve(parse, gaz, "Alexandria firefighters put out a kitchen fire on Tuesday.",
+                     "Alexandria")
+    assert plain is None or plain.country_code == "EG"  # without the wording: not the US one
+
+
+def test_a_named_place_outweighs_the_articles_wording(parse: Parse, gaz: Gazetteer) -> None:
+    text = ("Alexandria firefighters put out a kitchen fire on Tuesday, officials in Cairo said. "
+            "Sheriff's deputies closed the road, and the owner faces a felony charge.")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in ("Alexandria", "Cairo")]
+    place, _cairo = resolve_spans(parse(text), spans, gazetteer=gaz)
+    assert place is not None and place.country_code == "EG"
+    assert "cue-country" not in place.rule
+
+
+def test_explanation_names_the_cues_of_the_wording(parse: Parse, gaz: Gazetteer) -> None:
+    context = parse("Sheriff's deputies closed the road, and the owner faces a felony charge.")
+    result = explain("Alexandria", context, gaz)
+    assert result.chosen is not None and result.chosen.country_code == "US"
+    assert "wording points to US" in result.reason and "felony" in result.reason
+
+
+def test_a_town_and_its_county_both_common_names_pick_each_other(parse: Parse,
+                                                                 gaz: Gazetteer) -> None:
+    # nineteen Athenses and several Henderson Counties, but only one Athens lies in one of them
+    text = "Julius Smith of Athens was arraigned in the Henderson County Jail on Tuesday."
+    spans = [(text.index(n), text.index(n) + len(n)) for n in ("Athens", "Henderson County")]
+    place, county = resolve_spans(parse(text), spans, gazetteer=gaz)
+    assert place is not None and (place.country_code, place.admin1) == ("US", "Texas")
+    assert "context-country" in place.rule
+    assert county is not None and county.admin1 == "Texas"  # Athens is its seat
+
+
+def test_a_cluster_of_namesakes_abroad_does_not_outvote_a_named_country(
+        parse: Parse, gaz: Gazetteer) -> None:
+    # Ipswich, Suffolk County and Aberdeen also lie close together in Massachusetts
+    text = "The UK health agency said new cases were found in Ipswich, Suffolk and Aberdeen."
+    names = ("UK", "Ipswich", "Suffolk", "Aberdeen")
+    spans = [(text.index(n), text.index(n) + len(n)) for n in names]
+    places = resolve_spans(parse(text), spans, gazetteer=gaz)
+    assert [p.country_code if p else None for p in places] == ["GB", "GB", "GB", "GB"]

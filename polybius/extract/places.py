@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 import pycountry
 import yaml
@@ -21,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from polybius.errors import ResourceError
 from polybius.extract import Context
+from polybius.extract.place_cues import CueCountry, article_country
 from polybius.model import Actor, Event, Location, Place
 from polybius.resources.gazetteer import Entry, Gazetteer, default_gazetteer, fold
 
@@ -113,6 +115,10 @@ NEARBY_CANDIDATES = 40
 """Readings per name that take part (most populous first): bounds the work per article."""
 NEARBY_COMMON = 3.0
 """A name with n readings lends min(1, this / n) support: "Springfield" is near almost anything."""
+NEARBY_PAIRS = 1.0
+"""Two names of which only k readings of either lie near the other's lend each other
+min(1, NEARBY_COMMON / k) times this (or the per-name weight, when larger): the rarity of the
+coincidence, not of each name alone, is the evidence."""
 ALIAS_PENALTY = 0.3
 """Score taken from a reading matched by an alternate name when another reading has it as its
 main name."""
@@ -127,6 +133,9 @@ FACILITY_TOWN = 100_000
 from the article's other places it is taken for a town only when that town is this large."""
 AREA_KINDS = frozenset({"country", "admin1", "region"})
 """Kinds of a name that mainly names an area: such names take no part in the nearby support."""
+CUE_PRIOR = 0.6
+"""Bonus for a reading in the country the article's wording points to (place_cues), given only
+when none of the article's other names supports any country: a named place always outweighs it."""
 
 
 @dataclass
@@ -155,7 +164,7 @@ def extract_places(doc: Doc, ctx: Context, gazetteer: Gazetteer | None = None) -
     for m in mentions:
         if m.source != "demonym":
             m.candidates = _lookup(gaz, m)
-    resolved = _resolve_all(mentions, gaz)
+    resolved = _resolve_all(mentions, gaz, article_country(doc.text))
     places = []
     for m, entry, conf, how in sorted(resolved, key=lambda r: r[0].start):
         places.append(_place(f"p{len(places) + 1}", m, entry, conf, how))
@@ -174,7 +183,8 @@ def resolve_spans(doc: Doc, spans: Sequence[tuple[int, int]],
     for m in mentions:
         if m.source != "demonym":
             m.candidates = _lookup(gaz, m)
-    resolved = {id(m): (entry, conf, how) for m, entry, conf, how in _resolve_all(mentions, gaz)}
+    cue = article_country(text)
+    resolved = {id(m): (entry, conf, how) for m, entry, conf, how in _resolve_all(mentions, gaz, cue)}
     out: list[Place | None] = []
     for k, m in enumerate(mentions, start=1):
         pick = resolved.get(id(m))
@@ -602,8 +612,17 @@ class _Evidence:
     dateline_country: str | None = None
     soft_admin1: dict[str, dict[str, float]] = field(default_factory=dict)
     """admin1 -> {name: 1/n}: an unresolved name whose n candidate admin1 areas include it."""
-    nearby: dict[tuple[str, Entry], float] = field(default_factory=dict)
+    nearby: dict[tuple[str, Entry], Nearby] = field(default_factory=dict)
     """(name, reading) -> support from readings of the article's other names that lie near it."""
+    named_countries: frozenset[str] = frozenset()
+    """Countries the article names outright (by name, abbreviation or demonym)."""
+    cue: CueCountry | None = None
+    """The country the article's wording points to (place_cues), if any."""
+
+    def names_a_country(self, mention: _Mention) -> bool:
+        """Whether any name other than ``mention``'s supports some country."""
+        name = fold(mention.text)
+        return any(w > 0 and other != name for by in self.countries.values() for other, w in by.items())
 
     def add_soft(self, mention: _Mention) -> None:
         areas = {e.admin1_code for e in mention.candidates if e.admin1_code and e.kind != "country"}
@@ -628,9 +647,10 @@ class _Evidence:
         return sum(w for other, w in table.get(key, {}).items() if other != name)
 
 
-def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mention, Entry, float, str]]:
+def _resolve_all(mentions: list[_Mention], gaz: Gazetteer, cue: CueCountry | None = None
+                 ) -> list[tuple[_Mention, Entry, float, str]]:
     out: list[tuple[_Mention, Entry, float, str]] = []
-    base = _Evidence()
+    base = _Evidence(cue=cue)
     # Pass 1: demonyms and unambiguous countries set the article's geographic context.
     for m in mentions:
         if m.source == "demonym" and m.country:
@@ -641,6 +661,10 @@ def _resolve_all(mentions: list[_Mention], gaz: Gazetteer) -> list[tuple[_Mentio
                 out.append((m, entry, 0.9, "demonym:person" if m.person else "demonym"))
         elif m.candidates and m.candidates[0].kind == "country" and not m.candidates[0].alias:
             base.add(m, m.candidates[0], 1.0)
+    # countries named by an abbreviation or other alternate name ("UK", "U.S.") count here too
+    base.named_countries = frozenset(base.countries).union(
+        m.candidates[0].country_code for m in mentions
+        if m.source != "demonym" and m.candidates and m.candidates[0].kind == "country")
     # Pass 2: score every reading, first with that context only, then with the other picks too.
     pending = [m for m in mentions if m.source != "demonym" and m.candidates and not m.street]
     for m in pending:
@@ -679,7 +703,7 @@ def _context(base: _Evidence, pending: list[_Mention],
              chosen: dict[int, tuple[Entry, float, str]]) -> _Evidence:
     ev = _Evidence({k: dict(v) for k, v in base.countries.items()},
                    {k: dict(v) for k, v in base.admin1.items()}, base.dateline_country,
-                   base.soft_admin1, base.nearby)
+                   base.soft_admin1, base.nearby, base.named_countries, base.cue)
     for m in pending:
         if id(m) not in chosen:
             continue
@@ -690,10 +714,20 @@ def _context(base: _Evidence, pending: list[_Mention],
     return ev
 
 
-def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], float]:
+class Nearby(NamedTuple):
+    """Support a reading gets from the article's other names lying near it: ``plain`` weighs each
+    other name by how common it is, ``rare`` also by how rare the coincidence of the two is."""
+
+    plain: float
+    rare: float
+
+
+def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], Nearby]:
     """For each town or district reading of each name: how many of the article's other names
     have a reading near it, each weighted by closeness (NEAR_KM) and by how specific that name is
-    (a name with n readings counts min(1, NEARBY_COMMON / n)).
+    (``plain``: a name with n readings counts min(1, NEARBY_COMMON / n)) or how rare the
+    coincidence of the two names is (``rare``: when only k readings of either lie near the
+    other's, min(1, NEARBY_COMMON / k), if larger; one entry found by both names does not count).
 
     Places an article names cluster; a coincidence of several names all having a reading in one
     small area is strong evidence for those readings. A grid of 2-degree cells keeps it linear.
@@ -720,10 +754,14 @@ def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], flo
     weight = {name: min(1.0, NEARBY_COMMON / len(entries)) for name, entries in by_name.items()
               if entries}
     near, far = NEAR_KM
-    out: dict[tuple[str, Entry], float] = {}
+    # (name, reading) -> other name -> closeness of its nearest reading: any reading, and
+    # another entry than this one ("Mecca", an alias of Medina, Ohio, is no coincidence with
+    # "Medina": one town found by two names)
+    closeness: dict[tuple[str, Entry], dict[str, tuple[float, float]]] = {}
+    readings_near: dict[tuple[str, str], int] = {}
     for name, entries in by_name.items():
         for e in entries:
-            best: dict[str, float] = {}
+            best: dict[str, tuple[float, float]] = {}
             row, col = _cell(e)
             for dr in (-1, 0, 1):
                 for dc in (-1, 0, 1):
@@ -733,10 +771,35 @@ def _nearby_support(mentions: Sequence[_Mention]) -> dict[tuple[str, Entry], flo
                         km = _km(e, o)
                         if km < far:
                             close = 1.0 if km <= near else (far - km) / (far - near)
-                            best[other] = max(best.get(other, 0.0), close * weight[other])
+                            anyone, distinct = best.get(other, (0.0, 0.0))
+                            best[other] = (max(anyone, close),
+                                           distinct if _same_entry(e, o) else max(distinct, close))
             if best:
-                out[(name, e)] = sum(best.values())
+                closeness[(name, e)] = best
+                for other, (_anyone, distinct) in best.items():
+                    if distinct > 0:
+                        readings_near[(name, other)] = readings_near.get((name, other), 0) + 1
+    out: dict[tuple[str, Entry], Nearby] = {}
+    for (name, e), best in closeness.items():
+        plain = rare = 0.0
+        for other, (anyone, distinct) in best.items():
+            support = anyone * weight[other]
+            plain += support
+            if distinct > 0:
+                # "Paris" and "Henry County" are both common names, but only one Paris lies
+                # near a Henry County: a coincidence that rare picks both readings
+                pairs = max(readings_near[(name, other)], readings_near.get((other, name), 1))
+                support = max(support, distinct * min(1.0, NEARBY_COMMON / pairs) * NEARBY_PAIRS)
+            rare += support
+        out[(name, e)] = Nearby(plain, rare)
     return out
+
+
+def _same_entry(a: Entry, b: Entry) -> bool:
+    """Whether two readings are one gazetteer entry (found by two names)."""
+    if a.geonameid is not None:
+        return a.geonameid == b.geonameid and a.kind == b.kind
+    return (a.name, a.kind, a.lat, a.lon) == (b.name, b.kind, b.lat, b.lon)
 
 
 def _cell(e: Entry) -> tuple[int, int]:
@@ -800,11 +863,21 @@ def _score(m: _Mention, e: Entry, ev: _Evidence, gaz: Gazetteer) -> tuple[float,
             # "Gainesville" and "Hall County" are both ambiguous, but only Georgia has both
             score += SOFT_CONTEXT * min(1.0, soft)
             why.append("context-candidates")
-    near = ev.nearby.get((fold(m.text), e), 0.0)
+    support_near = ev.nearby.get((fold(m.text), e))
+    near = 0.0
+    if support_near is not None:
+        # towns named after places abroad cluster too (Ipswich, Suffolk and Aberdeen in
+        # Massachusetts): a rare coincidence counts only in a country the article may be about
+        allowed = not ev.named_countries or e.country_code in ev.named_countries
+        near = support_near.rare if allowed else support_near.plain
     if near > 0:
         # "Alexandria" near "Douglas County" and "Brandon": the Minnesota town, not Egypt's city
         score += min(NEARBY[1], NEARBY[0] * near)
         why.append("context-nearby")
+    if ev.cue is not None and e.country_code == ev.cue.country and not ev.names_a_country(m):
+        # "Paris firefighters ... sheriff's deputies": a US town, when no named place says otherwise
+        score += CUE_PRIOR
+        why.append("cue-country")
     if ev.dateline_country == e.country_code and m.source != "dateline":
         score += 0.2
         why.append("dateline")
@@ -846,6 +919,8 @@ def _decide(m: _Mention, ev: _Evidence, gaz: Gazetteer
     basis = "+".join(top.why) if top.why else ("single" if len(scored) == 1 else "population")
     reason = (f"{_label(entry)} scores {top.score:.2f}, the runner-up {runner:.2f}"
               f" (margin >= {MIN_MARGIN}); evidence: {basis}")
+    if "cue-country" in top.why and ev.cue is not None:
+        reason += f" (the article's wording points to {ev.cue.country}: {', '.join(ev.cue.cues)})"
     return (entry, round(conf, 2), f"{m.source}+gazetteer:{basis}"), scored, reason
 
 
@@ -900,10 +975,13 @@ def explain(name: str, context: Doc | None = None, gazetteer: Gazetteer | None =
     for m in others:
         if m.source != "demonym":
             m.candidates = _lookup(gaz, m)
-    resolved = _resolve_all(others, gaz)
-    base = _Evidence()
+    cue = article_country(context.text) if context is not None else None
+    resolved = _resolve_all(others, gaz, cue)
+    base = _Evidence(cue=cue)
     for m, entry, conf, _how in resolved:
         base.add(m, entry, conf)
+    base.named_countries = frozenset(e.country_code for _m, e, _c, how in resolved
+                                     if e.kind == "country" and how != "demonym:person")
     base.nearby = _nearby_support([query, *(m for m in others if m.source != "demonym")])
     pick, scored, reason = _decide(query, base, gaz)
     return Explanation(name, scored, pick[0] if pick else None, pick[1] if pick else 0.0, reason,
