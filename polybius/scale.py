@@ -219,6 +219,7 @@ class StoreSink:
             if self._buffer:
                 self._flush(len(self._buffer))
             self.store.refresh_canonical()  # the clusters this run changed, for the API
+            self.store.analyze()
         finally:
             if self._owned:
                 self.store.close()

@@ -98,6 +98,16 @@ def test_run_stores_every_article_and_a_rerun_adds_nothing(corpus: Path, tmp_pat
     assert dump(db) == before
 
 
+def test_a_run_leaves_the_query_planner_statistics(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "run.db"
+    ingest_here([str(corpus)], db)
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("select count(*) from sqlite_stat1 where tbl = 'events'").fetchone()[0] > 0
+    finally:
+        con.close()
+
+
 def test_parquet_parts_load_into_the_same_store_as_a_direct_run(corpus: Path, tmp_path: Path) -> None:
     direct = tmp_path / "direct.db"
     ingest_here([str(corpus)], direct)

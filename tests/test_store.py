@@ -146,6 +146,18 @@ def test_added_document_reads_back_equal(store: Store) -> None:
     assert store.article(doc.article.id) == doc
 
 
+def test_analyze_gives_the_planner_statistics_and_changes_no_data(store: Store) -> None:
+    store.add([make_doc(), make_doc(Ev(type="PROTEST", actor="Farmers", verb="protested"))])
+    before = table_counts(store)
+    store.analyze()
+    stats = ("select count(*) from sqlite_stat1 where tbl = 'events'"
+             if store.engine.dialect.name == "sqlite"
+             else "select count(*) from pg_stats where tablename = 'events'")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql(stats).scalar_one() > 0
+    assert table_counts(store) == before
+
+
 def test_unknown_article_reads_as_none(store: Store) -> None:
     assert store.article("sha256:" + "0" * 64) is None
     assert not store.has_article("sha256:" + "0" * 64)

@@ -42,6 +42,7 @@ def run(db_url: str, host: str = "127.0.0.1", port: int = 8000, *,
     # canonical records missing or stale (a store from before migration 0005, reports added
     # without linking) are built now, not by the first request
     store.refresh_canonical(everything=True)
+    store.analyze()
     if workers > 1:
         store.close()
         if settings is not None:

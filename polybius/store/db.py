@@ -230,6 +230,20 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
 
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics (``ANALYZE``) after a bulk write.
+
+        ``polybius ingest`` and ``polybius serve`` call it. Without statistics SQLite took the
+        country index for a page filtered by type, country and dates and sorted its matches
+        (2.2 ms against 0.6 ms with them, on 100k reports); a full ANALYZE of 100k reports
+        takes ~0.3 s.
+        """
+        try:
+            with self._write() as conn:
+                conn.exec_driver_sql("ANALYZE")
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to store {_describe(self.url)}: {_reason(exc)}") from exc
+
     def canonical_page(self, query: EventQuery, *, limit: int = 50, offset: int = 0,
                        after: Position | None = None, count: bool = True) -> canonical_table.RecordPage:
         """``find_canonical``'s page as the stored JSON records GET /events serves.
