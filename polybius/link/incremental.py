@@ -38,7 +38,6 @@ __all__ = ["MemoryNeighbourhood", "Neighbourhood", "Stored", "relink"]
 
 Stored = tuple[LinkItem, str | None]
 """A stored report and its current cluster id (None when never clustered)."""
-_ATTACHABLE = ATTACHABLE
 # how far before a report's window a report of each attachable kind may start and still overlap
 _REACH = {NO_CITY: MAX_SPREAD_DAYS, WEEK_NO_CITY: NO_CITY_DAYS, COARSE_DATE: ATTACH_DAYS}
 
@@ -115,10 +114,10 @@ def _specific_component(work: _Work, seeds: list[LinkItem]) -> set[str]:
 def _affected(work: _Work, new: Sequence[LinkItem], comp: set[str]) -> dict[str, LinkItem]:
     """Less precise reports whose attachment may change: new ones, those attached to a cluster
     of the component, and those that link to one of its reports."""
-    out = {it.key: it for it in new if kind(it) in _ATTACHABLE}
+    out = {it.key: it for it in new if kind(it) in ATTACHABLE}
     old_ids = {work.stored[k] for k in comp if work.stored.get(k)}
     for it in work.in_clusters(cid for cid in old_ids if cid):
-        if kind(it) in _ATTACHABLE:
+        if kind(it) in ATTACHABLE:
             out[it.key] = it
     for key in sorted(comp):
         s = work.items[key]
@@ -169,7 +168,7 @@ def _leftover_group(work: _Work, seeds: Iterable[LinkItem], attached: dict[str, 
         return [it for it in items if status[it.key]]
 
     group: dict[str, LinkItem] = {}
-    frontier = [it for it in seeds if kind(it) in _ATTACHABLE]
+    frontier = [it for it in seeds if kind(it) in ATTACHABLE]
     seen = {it.key for it in frontier}
     group.update((it.key, it) for it in leftover(frontier))
     while frontier:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Dialect, Table
 from sqlalchemy.exc import DBAPIError
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -35,8 +35,13 @@ def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
     if dialect.name == "postgresql":
         _copy(conn, f"COPY {target} ({columns}) FROM STDIN", values)
     else:
-        marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+        marks = ", ".join(placeholder(dialect) for _ in names)
         conn.exec_driver_sql(f"INSERT INTO {target} ({columns}) VALUES ({marks})", values)
+
+
+def placeholder(dialect: Dialect) -> str:
+    """The driver's positional parameter marker, for SQL sent with ``exec_driver_sql``."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
 
 
 def update_by_pk(conn: Connection, table: Table, column: str, values: list[tuple[int, Any]]) -> None:
@@ -55,7 +60,7 @@ def update_by_pk(conn: Connection, table: Table, column: str, values: list[tuple
             f" AS u(pk, value) WHERE {target}.pk = u.pk",
             {"pks": [pk for pk, _ in values], "values": [v for _, v in values]})
     else:
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        mark = placeholder(dialect)
         conn.exec_driver_sql(f"UPDATE {target} SET {name} = {mark} WHERE pk = {mark}",
                              [(v, pk) for pk, v in values])
 

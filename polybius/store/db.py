@@ -32,8 +32,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from polybius.errors import StoreError
 from polybius.link import (ATTACH_DAYS, COARSE_DATE, MAX_SPREAD_DAYS, NO_CITY, SPECIFIC, VAGUE,
-                           LinkItem, clusters, date_window, incremental, kind, link_names, place_key)
-from polybius.link import WEEK_NO_CITY
+                           WEEK_NO_CITY, LinkItem, clusters, date_window, incremental, kind,
+                           link_names, place_key)
 from polybius.link.incremental import Stored
 from polybius.link.canonical import FIGURES, Member, corroborate
 from polybius.model import (
@@ -48,7 +48,7 @@ from polybius.model import (
     Trigger,
 )
 from polybius.store import canonical_table, codec
-from polybius.store.bulk import insert_rows, update_by_pk
+from polybius.store.bulk import insert_rows, placeholder, update_by_pk
 from polybius.store import query as q_
 from polybius.store.query import lines_value
 from polybius.store.rows import (
@@ -988,7 +988,7 @@ def _parties_of(conn: Connection, rows: Iterable[Any]) -> dict[str, dict[str, Pa
     # (article_id, actor_id) index; a row-value IN of the pairs made SQLite scan the table.
     # Positional parameters straight to the driver: SQLAlchemy compiling a text clause of
     # thousands of named parameters cost a tenth of a canonical refresh.
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = placeholder(conn.dialect)
     for i in range(0, len(groups), 100):
         terms, params = [], []
         for art, ids in groups[i:i + 100]:
