@@ -94,3 +94,33 @@ def test_dates_are_not_counts(parse: Parse) -> None:
 
 def test_compound_word_number(parse: Parse) -> None:
     assert _one(parse, "Twenty-five people were injured.", "injured").value == 25
+
+
+@pytest.mark.parametrize(("text", "thing", "victims", "kind"), [
+    ("Gunmen killed three people in two villages on Sunday.", "two", "three", "killed"),
+    ("Five soldiers were wounded in two separate attacks.", "two", "Five", "injured"),
+    ("Police arrested 12 people at three locations.", "three", "12", "arrested"),
+    ("The blast killed 14 people and damaged 30 homes.", "30", "14", "killed"),
+    ("Shelling of two hospitals killed nine patients.", "two", "nine", "killed"),
+])
+def test_count_of_places_or_things_is_not_a_casualty_or_arrest(
+        parse: Parse, text: str, thing: str, victims: str, kind: str) -> None:
+    by_text = {n.text: n for n in _numbers(parse, text)}
+    assert by_text[thing].kind == "other"
+    assert by_text[victims].kind == kind
+
+
+@pytest.mark.parametrize(("text", "number", "kind"), [
+    ("The deaths of 12 people were confirmed.", "12", "killed"),
+    ("Rebels fired on a convoy, wounding 8 of them.", "8", "injured"),
+    ("An explosion killed at least 20 people, including six children.", "six", "killed"),
+])
+def test_counted_people_after_of_or_including_keep_their_kind(
+        parse: Parse, text: str, number: str, kind: str) -> None:
+    assert {n.text: n.kind for n in _numbers(parse, text)}[number] == kind
+
+
+def test_number_words_tagged_as_a_name_after_a_headline_are_one_count(parse: Parse) -> None:
+    # the parser runs the headline into the lead and tags "Forty" PROPN there
+    found = _numbers(parse, "Mosque attacks: 49 killed in Christchurch\n\nForty-nine people were killed.")
+    assert [(n.text, n.value, n.kind) for n in found] == [("49", 49, "killed"), ("Forty-nine", 49, "killed")]

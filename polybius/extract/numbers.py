@@ -9,6 +9,7 @@ with the fixed rate table in ``resources/triggers.yaml`` (the rule says so).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -159,7 +160,9 @@ def _is_numeric(tok: Token, lex: NumberLexicon) -> bool:
     if low in ("tens", "hundreds") and tok.i + 2 < len(tok.doc) and tok.nbor(1).lower_ == "of" \
             and tok.nbor(2).lower_ in ("thousands", "millions"):
         return True
-    return (tok.like_num and tok.pos_ in ("NUM", "NOUN", "PRON", "ADJ")) or low in lex.vague
+    # Sentence-initial "Forty-nine" is often tagged PROPN; a number word is a number all the same.
+    return (tok.like_num and (tok.pos_ in ("NUM", "NOUN", "PRON", "ADJ") or low in _UNITS or low in _TENS)
+            or low in lex.vague)
 
 
 def _counts(doc: Doc, sent: SpacySpan, lex: NumberLexicon, taken: set[int]) -> list[Number]:
@@ -261,7 +264,7 @@ def _kind(counted: Token, anchor: Token, lex: NumberLexicon) -> tuple[str, Token
             if (child.dep_ in ("amod", "acomp", "oprd") or child.dep_ == "acl" and child.tag_ == "VBN") \
                     and word_kind(child):
                 return word_kind(child) or "other", child
-    if _is_agent(counted):
+    if _is_agent(counted) or counted.i != anchor.i and not _may_be_victims(counted, anchor, word_kind):
         return fallback
     node, path = counted, {counted.i, anchor.i}
     for _ in range(_MAX_HOPS):
@@ -274,7 +277,23 @@ def _kind(counted: Token, anchor: Token, lex: NumberLexicon) -> tuple[str, Token
         for child in node.children:
             if child.i not in path and child.dep_ in _GOVERNOR_DEPS and word_kind(child):
                 return word_kind(child) or "other", child
+        # "damaged 30 homes": a verb of its own says what the noun underwent; don't climb past it
+        if node.pos_ == "VERB" and counted.dep_ in ("dobj", "nsubj", "nsubjpass") \
+                and counted.head.i == node.i:
+            break
     return fallback
+
+
+def _may_be_victims(counted: Token, anchor: Token, word_kind: Callable[[Token], str | None]) -> bool:
+    """False for a counted noun in a place or occasion phrase: "killed in two villages",
+    "wounded in three attacks", "shelling of two hospitals". Kept: "the deaths of 12 people",
+    "8 of them", "including six children"."""
+    if counted.dep_ != "pobj":
+        return True
+    prep = counted.head
+    if prep.lower_ == "of":
+        return prep.head.i == anchor.i or bool(word_kind(prep.head))
+    return prep.lower_ in ("including", "among")
 
 
 def _is_agent(counted: Token) -> bool:
