@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from polybius import nlp
 from polybius.clean import clean_text
 from polybius.config import Config
+from polybius.errors import InputError
 from polybius.extract import Context
 from polybius.extract.actors import extract_actors
 from polybius.extract.events import extract_events
@@ -40,16 +41,17 @@ class Pipeline:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config.load()
 
-    def extract(self, text: str, *, published: date | None = None, url: str | None = None,
+    def extract(self, text: str, *, published: date | str | None = None, url: str | None = None,
                 title: str | None = None) -> Document:
-        """Extract one article given as raw body text (it is cleaned first).
+        """Extract one article given as raw body text (it is cleaned first); ``published`` is a
+        date or an ISO date string.
 
         Example::
 
             doc = pipeline.extract(text, published=date(2018, 8, 23), url="https://example.org/a")
             [e.type for e in doc.events]
         """
-        return self.process(_as_article(text, published=published, url=url, title=title))
+        return self.process(_as_article(text, published=_as_date(published), url=url, title=title))
 
     def process(self, article: Article) -> Document:
         """Extract one already-cleaned Article (a non-English one is returned empty, flagged)."""
@@ -107,6 +109,16 @@ def _as_article(item: Article | str, *, published: date | None = None, url: str 
         return item
     cleaned, removed = clean_text(item)
     return Article(text=cleaned, title=title, url=url, published=published, removed=removed)
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """A date given as such or as an ISO string ("2024-03-10"); anything else is a clear error."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError("published", f"not an ISO date (YYYY-MM-DD): {value!r}") from None
 
 
 def _skip_foreign(article: Article) -> bool:

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from polybius import Article, Pipeline, Store
 from polybius.cli import main
 from polybius.contract import problems
+from polybius.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TEXTS = [
@@ -201,3 +202,15 @@ def test_a_document_breaking_the_contract_fails_its_own_input_only(tmp_path: Pat
     assert "feed.jsonl: document breaks polybius/1" in (results[0].error or "")
     assert "gone.txt" in (results[1].error or "")
     assert results[2].error is None and [d.article.text for d in results[2].documents] == [TEXTS[0]]
+
+
+def test_extract_takes_the_publication_date_as_an_iso_string(pipeline: Pipeline) -> None:
+    text = "Police arrested two men in Leeds on Friday."
+    as_string = pipeline.extract(text, published="2024-03-10")
+    assert as_string.events[0].date == pipeline.extract(text, published=date(2024, 3, 10)).events[0].date
+    assert as_string.events[0].date.start == "2024-03-08"
+
+
+def test_extract_names_a_publication_date_it_cannot_read(pipeline: Pipeline) -> None:
+    with pytest.raises(InputError, match="published: not an ISO date.*'10/03/2024'"):
+        pipeline.extract("Police arrested two men.", published="10/03/2024")

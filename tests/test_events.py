@@ -526,3 +526,33 @@ def test_only_an_office_or_part_of_a_side_acts_for_it(parse: Parse, text: str,
                                                        actors: list[str]) -> None:
     events, names = _events(parse, text)
     assert [names[a] for a in events[0].actors] == actors
+
+
+@pytest.mark.parametrize("text", [
+    "Unions called a general strike.",
+    "The union called a strike for Monday.",
+    "Opposition parties called a protest in the capital.",
+])
+def test_calling_a_strike_or_protest_is_a_protest_event(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == ["PROTEST"]
+
+
+@pytest.mark.parametrize("text", [
+    "The president called the attack cowardly.",
+    "The minister called the bombing an act of terror.",
+    "They called the strike illegal.",
+])
+def test_calling_a_known_event_something_is_a_judgement_not_an_event(parse: Parse, text: str) -> None:
+    events, _ = _events(parse, text)
+    assert events == []
+
+
+def test_call_for_takes_its_object_after_for_not_a_date(parse: Parse) -> None:
+    events, _ = _events(parse, "Unions called for a general strike on Friday.")
+    assert [e.type for e in events] == ["REQUEST"]
+
+
+def test_call_for_a_noun_phrase_holding_a_date_is_still_a_request(parse: Parse) -> None:
+    events, _ = _events(parse, "Protesters called for a fifth weekend of demonstrations on Saturday.")
+    assert "REQUEST" in [e.type for e in events]

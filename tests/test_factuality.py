@@ -224,3 +224,8 @@ def test_an_updated_toll_from_the_same_source_is_not_a_disagreement(pipeline: Pi
 def test_an_unsourced_toll_update_is_not_a_disagreement(pipeline: Pipeline) -> None:
     assert _notes(pipeline, "Gunmen killed 12 people in Maiduguri on Sunday. The death toll later "
                             "rose to 30.") == [None]
+
+
+def test_a_called_strike_has_not_happened_yet(parse) -> None:
+    factuality, _ = status_of(parse, "Unions called a general strike for Monday.", "strike", "PROTEST")
+    assert factuality.status == "future"

@@ -233,7 +233,7 @@ def _match_at(tok: Token, sent: SpacySpan, lex: Lexicon) -> _Match | None:
     for word in _words(tok):
         for entry in lex.by_first_word.get(word, ()):
             tokens = _pattern_tokens(tok, sent, entry.words)
-            if tokens is None:
+            if tokens is None or any(_temporal_prep(tok.doc[i]) for i in tokens[1:]):
                 continue
             anchor = tok.doc[tokens[entry.head]]
             if not _pos_ok(anchor, entry.pos):
@@ -286,13 +286,28 @@ def _pattern_tokens(tok: Token, sent: SpacySpan, words: tuple[str, ...]) -> list
     return tokens
 
 
+def _gerund_as_noun(tok: Token) -> bool:
+    """'injured in police firing on Tuesday': the parser makes "firing" a verb modifying
+    "police"; an -ing word hanging off a noun with no object of its own is the noun."""
+    return (tok.tag_ == "VBG" and tok.dep_ == "acl" and tok.head.pos_ == "NOUN"
+            and not any(c.dep_ in ("dobj", "nsubj") for c in tok.children))
+
+
+def _temporal_prep(tok: Token) -> bool:
+    """'called a strike for Monday': a preposition whose object is a date is not the particle
+    of a phrasal trigger ("call for")."""
+    return tok.dep_ == "prep" and any(
+        c.dep_ == "pobj" and all(t.ent_type_ in ("DATE", "TIME") or t.is_punct for t in c.subtree)
+        for c in tok.children)
+
+
 def _pos_ok(tok: Token, pos: str) -> bool:
     if tok.dep_ in ("amod", "compound") and _is_verb(tok):
         return False  # "the wounded man", "killed soldiers": a modifier, not a clause
     if pos == "verb":
         return _is_verb(tok)
     if pos == "noun":
-        return _is_noun(tok)
+        return _is_noun(tok) or _gerund_as_noun(tok)
     return _is_verb(tok) or _is_noun(tok)
 
 
@@ -307,9 +322,18 @@ def _light_verb(noun: Token, entry: TriggerEntry, lex: Lexicon) -> Token | None:
         if (noun.dep_ == "pobj" and head.lower_ == "of" and measure.dep_ == "dobj"
                 and _words(measure.head) & allowed and _is_verb(measure.head)):
             return measure.head  # "gave them 5 million dollars of aid"
-        if noun.dep_ != "pobj" and _words(head) & allowed and _is_verb(head):
+        if noun.dep_ != "pobj" and _words(head) & allowed and _is_verb(head) and not _names_it(head, noun):
             return head
     return None
+
+
+def _names_it(verb: Token, noun: Token) -> bool:
+    """'called the attack cowardly', 'called the strike illegal': "call" only makes an event of
+    a new, indefinite one ("called a general strike"); of a known one it is a judgement."""
+    return verb.lemma_.lower() == "call" and (
+        any(c.dep_ == "oprd" for c in verb.children)
+        or any(c.dep_ == "poss" or c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")
+               for c in noun.children))
 
 
 # ---- does a nominal trigger name a particular event?
