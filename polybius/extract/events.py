@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
-from polybius.extract import Context
+from polybius.extract import Context, headline_and_lead
 from polybius.extract.numbers import Number
 from polybius.model import Actor, Event, Evidence, Figure, Size, Trigger
 from polybius.resources import actor_dictionary
@@ -197,7 +197,8 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
-    drafts = _merge_mentions(sorted(drafts, key=lambda d: d.trigger), actors, doc)
+    drafts = _merge_mentions(sorted(drafts, key=lambda d: d.trigger), actors, doc,
+                             headline_and_lead(doc, ctx))
     return [_finish(i + 1, d, doc) for i, d in enumerate(drafts)]
 
 
@@ -645,6 +646,8 @@ def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> tup
             a, p = _noun_arguments(tok, etype, preps, actors)
             agents += a if tok.i == match.anchor.i else []
             patients += p
+    if etype == "CONSULT" and verb is None:
+        weak.agents += _attendees(match.anchor)
     for tok in agents:
         _add_ids(draft.actors, tok, actors)
     for tok in patients:
@@ -661,6 +664,19 @@ def _add_arguments(draft: _Draft, match: _Match, actors: Sequence[Actor]) -> tup
     draft.recipients[:] = [r for r in draft.recipients if r not in draft.actors]
     _rank_actors(draft.actors, actors)
     return direct_actor, (direct_recipient and bool(draft.recipients)) or bool(own)
+
+
+def _attendees(meeting: Token) -> list[Token]:
+    """'Trump and Kim pledge to work towards peace at the Singapore summit': the subjects of the
+    clause a meeting is the place of ("at"/"during" it) attend it."""
+    if meeting.dep_ != "pobj" or meeting.head.lower_ not in ("at", "during"):
+        return []
+    clause = next((t for t in meeting.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    while clause is not None and clause.dep_ == "xcomp" and not any(
+            c.dep_ in _SUBJECT_DEPS for c in clause.children):
+        clause = clause.head  # "pledge to work ... at the summit": the subject is pledge's
+    subjects = [c for c in clause.children if c.dep_ in _SUBJECT_DEPS] if clause is not None else []
+    return [t for subject in subjects for t in (subject, *subject.conjuncts)]
 
 
 # Plain people ("people", "residents") act in the text but are never the event's main actor while
@@ -1244,15 +1260,21 @@ def _recode_air_raid(draft: _Draft, lex: Lexicon) -> None:
 _SIZE_FIELDS = ("killed", "injured", "arrested", "money_usd", "perpetrators_killed")
 
 
-def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> list[_Draft]:
+def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc,
+                    headline: tuple[int, range] | None) -> list[_Draft]:
     """The same happening retold later in the article ('Gunmen killed three villagers ...' in the
     lead, 'the gunmen killed the three men' in a later paragraph or a quote) is one event with
     several evidence spans. A later mention joins an earlier one of the same type when the two
-    share an actor or a casualty figure and nothing conflicts (other actors, other figures)."""
+    share an actor or a casualty figure and nothing conflicts (other actors, other figures); the
+    lead's first mention of a type joins the headline's, which tells the same story."""
     names = {a.id: a.name.lower() for a in actors}
     kept: list[_Draft] = []
+    told: set[str] = set()  # types whose first lead mention joined the headline's
     for draft in drafts:
         target = next((k for k in reversed(kept) if _same_happening(k, draft, names)), None)
+        if target is None and draft.type not in told:
+            target = next((k for k in kept if _headline_told(k, draft, kept, names, headline)), None)
+            told |= {draft.type} if target is not None else set()
         if target is None:
             kept.append(draft)
             continue
@@ -1283,21 +1305,38 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
 
 
 def _same_happening(first: _Draft, later: _Draft, names: dict[str, str]) -> bool:
+    shared = _shared_without_conflict(first, later, names)
+    return shared is not None and (shared[0] or shared[2] or (shared[1] and first.type != "ASSAULT"))
+
+
+def _headline_told(first: _Draft, later: _Draft, kept: list[_Draft], names: dict[str, str],
+                   headline: tuple[int, range] | None) -> bool:
+    """``first`` is in the headline, ``later`` is the lead's first mention of its type, and no
+    participant or figure conflicts."""
+    return (headline is not None and first.match.sent.start_char < headline[0]
+            and later.match.sent.start_char in headline[1]
+            and not any(k.type == later.type and k.match.sent.start_char in headline[1] for k in kept)
+            and _shared_without_conflict(first, later, names) is not None)
+
+
+def _shared_without_conflict(first: _Draft, later: _Draft,
+                             names: dict[str, str]) -> tuple[bool, bool, bool] | None:
+    """Whether the two share actors, recipients, a figure; None when they cannot be one happening
+    (other type or participants or figures, a later mention that comes first, a recoded draft)."""
     # A stated intention ("sanctions will be lifted") is a commitment, not a retelling of a happening.
     if first.type != later.type or first.rule or later.rule or first.recoded_by or later.recoded_by \
             or first.match.sent.start >= later.match.sent.start:
-        return False
+        return None
     sizes = [(getattr(first.size, n), getattr(later.size, n)) for n in _SIZE_FIELDS]
     if any(a is not None and b is not None and a != b for a, b in sizes):
-        return False
+        return None
     roles = []
     for mine, theirs in ((first.actors, later.actors), (first.recipients, later.recipients)):
         a, b = {names.get(i) for i in mine}, {names.get(i) for i in theirs}
         if a and b and not a & b:
-            return False  # other participants: another happening
+            return None  # other participants: another happening
         roles.append(bool(a & b))
-    same_figure = any(a is not None and a == b for a, b in sizes)
-    return roles[0] or same_figure or (roles[1] and first.type != "ASSAULT")
+    return roles[0], roles[1], any(a is not None and a == b for a, b in sizes)
 
 
 # ---- sizes

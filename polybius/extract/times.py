@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from polybius.extract import Context
+from polybius.extract import Context, headline_and_lead
 from polybius.extract.timex import (
     day_value, future_weekday, holiday_date, month_value, past_weekday, shift_month, time_words,
     value_range, week_value,
@@ -999,10 +999,11 @@ def _relcl_heads(verb: Token) -> list[Token]:
 
 
 def _trigger_token(doc: Doc, event: Event) -> Token | None:
-    if not event.evidence:
-        return None
-    start, end = event.evidence[0].trigger.span
-    span = _span(doc, start, end)
+    return _span_root(doc, event.evidence[0].trigger.span) if event.evidence else None
+
+
+def _span_root(doc: Doc, chars: tuple[int, int]) -> Token | None:
+    span = _span(doc, *chars)
     return span.root if span is not None and len(span) else None
 
 
@@ -1058,14 +1059,43 @@ def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) 
     visible)."""
     for event in events:
         trigger = _trigger_token(doc, event)
-        found = _best_time(doc, trigger, times) if trigger is not None else None
-        if found is None or trigger is None:
-            vote = _vote_time(doc, event, trigger, times) if trigger is not None else None
-            event.date = _event_date(vote, 2) if vote is not None else _publication_date(ctx)
-        elif _dates_the_saying(doc, trigger, found[1]):
-            event.date = _on_or_before(_event_date(found[1], found[0]))
-        else:
-            event.date = _event_date(found[1], found[0])
+        dated = _date_at(doc, event, trigger, times) if trigger is not None else None
+        event.date = dated or _publication_date(ctx)
+    _date_headline_events(doc, ctx, events, times)
+
+
+def _date_at(doc: Doc, event: Event, trigger: Token, times: list[Time]) -> EventDate | None:
+    """The date the text gives the event at ``trigger``, or None."""
+    found = _best_time(doc, trigger, times)
+    if found is None:
+        vote = _vote_time(doc, event, trigger, times)
+        return _event_date(vote, 2) if vote is not None else None
+    if _dates_the_saying(doc, trigger, found[1]):
+        return _on_or_before(_event_date(found[1], found[0]))
+    return _event_date(found[1], found[0])
+
+
+# A headline names the story's main event without dating it ("Gunmen storm Nairobi mall"); the
+# lead that follows dates it.
+def _date_headline_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) -> None:
+    """An undated event of the headline takes the date its own mention in the lead has, else that
+    of the lead's first dated event of the same type."""
+    found_headline = headline_and_lead(doc, ctx)
+    if found_headline is None:
+        return
+    headline_end, lead = found_headline
+    undated = [e for e in events
+               if e.date.basis == "publication" and e.evidence[0].trigger.span[0] < headline_end]
+    for event in undated:
+        own = (_date_at(doc, event, tok, times) for ev in event.evidence[1:]
+               if ev.trigger.span[0] in lead and (tok := _span_root(doc, ev.trigger.span)) is not None)
+        event.date = next((d for d in own if d is not None), event.date)
+    dated = [e for e in events if e.date.basis != "publication"
+             and any(ev.trigger.span[0] in lead for ev in e.evidence)]
+    for event in undated:
+        source = next((e.date for e in dated if e.type == event.type), None)
+        if event.date.basis == "publication" and source is not None:
+            event.date = replace(source)
 
 
 # A vote's outcome happened when the vote was held: "Voters have rejected the deal. With almost
