@@ -8,6 +8,9 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from polybius.errors import ResourceError
@@ -82,6 +85,17 @@ def test_document_specifics_are_names_and_numbers_not_sentence_openers() -> None
     tokens = ("The quake struck Chile at 10 a.m. . Rescuers reached Concepcion , where "
               "1,200 homes fell . In Santiago the Army helped .").split()
     assert document_specifics(tokens) == ["chile", "10", "concepcion", "1200", "santiago", "army"]
+
+
+@given(st.lists(st.one_of(
+    st.sampled_from([".", "The", "Chile", "chile", "On", "1,200", "3.5", "x1", "«", "Ünal"]),
+    st.text(max_size=6))))
+def test_document_specifics_keep_only_casefolded_names_and_numerals(tokens: list[str]) -> None:
+    found = document_specifics(tokens)
+    assert len(found) <= len(tokens)
+    for word in found:
+        assert word == word.casefold()
+        assert (word[0].isdigit() and "," not in word) or word not in STOP_WORDS
 
 
 def test_names_and_numbers_split_two_similar_happenings() -> None:

@@ -28,8 +28,8 @@ from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
 from polybius.resources import load_yaml
 
-__all__ = ["DocumentGrouping", "Mention", "WordFamilies", "Weights", "argument_embeddings",
-           "argument_heads", "cluster_mentions", "document_specifics", "document_words",
+__all__ = ["DocumentGrouping", "Mention", "WordFamilies", "Weights", "argument_agreement",
+           "argument_embeddings", "argument_heads", "cluster_mentions", "document_specifics", "document_words",
            "group_documents", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
            "trigger_embedding", "word_families"]
 
