@@ -8,13 +8,17 @@ from unittest.mock import patch
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from polybius.errors import ResourceError
 from polybius.link import mentions
 from polybius.link.mentions import (
-    Mention, Weights, cluster_documents, cluster_mentions, document_words, mention_from_span,
-    normal_lemma, pair_score, trigger_embedding, word_families,
+    DocumentGrouping, Mention, Weights, argument_embeddings, argument_heads, cluster_mentions,
+    document_specifics, document_words, group_documents, mention_from_span, normal_lemma,
+    pair_score, trigger_embedding, word_families,
 )
 from polybius.link.minilm import load_encoder
 
@@ -70,11 +74,42 @@ def test_document_words_drop_function_words_and_numbers() -> None:
 
 
 def test_documents_about_different_happenings_form_separate_groups() -> None:
-    texts = {"a": document_words("earthquake struck chile coast tsunami warning".split()),
-             "b": document_words("earthquake chile coast tsunami damage".split()),
-             "c": document_words("senate passed budget bill vote".split())}
-    groups = cluster_documents(texts)
+    texts = {"a": "earthquake struck chile coast tsunami warning".split(),
+             "b": "earthquake chile coast tsunami damage".split(),
+             "c": "senate passed budget bill vote".split()}
+    groups = group_documents(texts)
     assert groups["a"] == groups["b"] != groups["c"]
+
+
+def test_document_specifics_are_names_and_numbers_not_sentence_openers() -> None:
+    tokens = ("The quake struck Chile at 10 a.m. . Rescuers reached Concepcion , where "
+              "1,200 homes fell . In Santiago the Army helped .").split()
+    assert document_specifics(tokens) == ["chile", "10", "concepcion", "1200", "santiago", "army"]
+
+
+@given(st.lists(st.one_of(
+    st.sampled_from([".", "The", "Chile", "chile", "On", "1,200", "3.5", "x1", "«", "Ünal"]),
+    st.text(max_size=6))))
+def test_document_specifics_keep_only_casefolded_names_and_numerals(tokens: list[str]) -> None:
+    found = document_specifics(tokens)
+    assert len(found) <= len(tokens)
+    for word in found:
+        assert word == word.casefold()
+        assert (word[0].isdigit() and "," not in word) or word not in STOP_WORDS
+
+
+def test_names_and_numbers_split_two_similar_happenings() -> None:
+    # two quakes told in the same two wordings: content words pair the same wordings, the names
+    # and numbers pair the same quake
+    texts = {key: text.split() for key, text in {
+        "c1": "A strong earthquake struck Chile , killing 12 people near Concepcion .",
+        "c2": "Rescuers searched the rubble in Concepcion after the quake in Chile killed 12 .",
+        "p1": "A strong earthquake struck Peru , killing 40 people near Ica .",
+        "p2": "Rescuers searched the rubble in Ica after the quake in Peru killed 40 ."}.items()}
+    content_only = group_documents(texts, DocumentGrouping(threshold=0.4, specifics=0.0))
+    assert content_only["c1"] == content_only["p1"] != content_only["c2"] == content_only["p2"]
+    groups = group_documents(texts, DocumentGrouping(threshold=0.4))
+    assert groups["c1"] == groups["c2"] != groups["p1"] == groups["p2"]
 
 
 @pytest.mark.parametrize("text", [
@@ -95,14 +130,14 @@ def test_a_broken_family_file_is_refused_naming_the_file(text: str) -> None:
 
 
 def test_a_short_document_joins_the_group_it_resembles_most() -> None:
-    texts = {"a": document_words("earthquake struck chile coast tsunami warning".split()),
-             "b": document_words("earthquake chile coast tsunami damage".split()),
-             "c": document_words("senate passed budget bill vote".split()),
-             "d": document_words("senate budget bill vote delayed".split()),
-             "e": document_words("tsunami residents shelter school hall night rain families "
-                                 "blankets volunteers".split())}
-    assert cluster_documents(texts, attach=1.0)["e"] == "e"
-    assert cluster_documents(texts)["e"] == "a"
+    texts = {"a": "earthquake struck chile coast tsunami warning".split(),
+             "b": "earthquake chile coast tsunami damage".split(),
+             "c": "senate passed budget bill vote".split(),
+             "d": "senate budget bill vote delayed".split(),
+             "e": "tsunami residents shelter school hall night rain families blankets "
+                  "volunteers".split()}
+    assert group_documents(texts, DocumentGrouping(attach=1.0))["e"] == "e"
+    assert group_documents(texts)["e"] == "a"
 
 
 def test_a_third_person_verb_form_left_by_the_lemmatizer_finds_its_family() -> None:
@@ -162,3 +197,50 @@ def test_minilm_scores_one_verb_of_one_happening_above_the_same_verb_of_another(
     assert pair_score(shares, stocks, w) > pair_score(shares, climber, w)
     assert pair_score(shares, stocks, w) > max(pair_score(shares, climber, w),
                                                pair_score(stocks, climber, w))
+
+
+def roles(parse: Parse, text: str, word: str) -> dict[str, str]:
+    doc = parse(text)
+    i = next(t.i for t in doc if t.text == word)
+    return {role: tok.text for role, tok in argument_heads(doc[i:i + 1]).items()}
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    ("Police arrested the suspect on Monday.", "arrested",
+     {"agent": "Police", "patient": "suspect"}),
+    ("The suspect was arrested by police.", "arrested", {"agent": "police", "patient": "suspect"}),
+    ("The arrest of the suspect surprised nobody.", "arrest", {"patient": "suspect"}),
+    ("He arrested them.", "arrested", {})])
+def test_argument_heads_are_who_did_it_and_to_whom(parse: Parse, text: str, word: str,
+                                                   expected: dict[str, str]) -> None:
+    assert roles(parse, text, word) == expected
+
+
+def test_argument_embeddings_average_a_head_with_its_compounds(parse: Parse) -> None:
+    doc = parse("Police arrested the bank robber.")
+    i = next(t.i for t in doc if t.text == "arrested")
+    vectors = np.zeros((len(doc), 2))
+    vectors[[t.i for t in doc if t.text == "Police"], 0] = 1.0
+    vectors[[t.i for t in doc if t.text in ("bank", "robber")]] = [[0.0, 1.0], [0.0, 3.0]]
+    assert dict(argument_embeddings(doc[i:i + 1], vectors)) == {
+        "agent": pytest.approx((1.0, 0.0)), "patient": pytest.approx((0.0, 1.0))}
+
+
+def test_the_same_verb_with_other_participants_scores_lower() -> None:
+    w = Weights()
+    same = unit(1.0, 0.0)
+    a = Mention("a", "d1", "g", "arrest", "VERB", embedding=same,
+                arguments=(("patient", unit(1.0, 0.1)),))
+    b = replace(a, id="b", doc="d2", arguments=(("patient", unit(1.0, 0.2)),))
+    c = replace(a, id="c", doc="d3", arguments=(("patient", unit(0.1, 1.0)),))
+    no_roles = replace(a, id="d", doc="d4", arguments=())
+    base = pair_score(a, no_roles, w)
+    assert pair_score(a, b, w) > base > pair_score(a, c, w)
+    assert pair_score(a, b, Weights(arguments=0.0)) == pytest.approx(base)
+
+
+def test_participants_do_not_score_different_lemmas() -> None:
+    a = Mention("a", "d1", "g", "arrest", "VERB", arguments=(("patient", unit(1.0, 0.0)),))
+    b = Mention("b", "d2", "g", "detain", "VERB", arguments=(("patient", unit(1.0, 0.0)),))
+    assert pair_score(a, b, Weights()) == pytest.approx(pair_score(a, replace(b, arguments=()),
+                                                                   Weights()))

@@ -6,10 +6,11 @@ and NEG_* markables there; chains come from CROSS_DOC_COREF (by chain id) and IN
 (by target); a mention in no relation is a singleton chain (singletons included, as usual).
 
 * ``conll_f1_gold``: our mention clustering (``polybius.link.mentions``) over the gold mentions.
-  Documents are grouped first by TF-IDF average link on their content words inside each topic
-  (predicted subtopics; the corpus's ecb/ecbplus split is not used, a document left alone joins
-  the group it resembles most), mentions are clustered inside each document group. Triggers get
-  their contextual MiniLM vectors (``polybius.link.minilm``) when the model is installed.
+  Documents are grouped first by TF-IDF average link on their content words and their names
+  and numbers inside each topic (predicted subtopics; the corpus's ecb/ecbplus split is not
+  used, a document left alone joins the group it resembles most), mentions are clustered inside
+  each document group. Triggers and their participants get contextual MiniLM vectors
+  (``polybius.link.minilm``) when the model is installed.
   ``muc_f1``, ``b3_f1``, ``ceafe_f1`` belong to this setting.
 * ``conll_f1_e2e``: the same clustering over mentions we detect ourselves (verbs, deverbal
   nouns and event-family words, see ``detect``); a detected mention stands for the gold mention whose tokens
@@ -40,8 +41,8 @@ from polybius.evaluate.common import require
 from polybius.evaluate.report import Progress, Report, Table
 from polybius.link.conll import conll
 from polybius.link.mentions import (
-    Mention, cluster_documents, cluster_mentions, document_words, mention_from_span, normal_lemma,
-    trigger_embedding, word_families,
+    Mention, cluster_mentions, group_documents, mention_from_span, normal_lemma, trigger_embedding,
+    word_families,
 )
 from polybius.link.minilm import load_encoder
 
@@ -209,9 +210,9 @@ def _groups(docs: list[GoldDoc]) -> dict[str, str]:
     out: dict[str, str] = {}
     by_topic: dict[str, dict[str, list[str]]] = {}
     for d in docs:
-        by_topic.setdefault(d.topic, {})[d.name] = document_words(d.text)
+        by_topic.setdefault(d.topic, {})[d.name] = d.text
     for topic, texts in by_topic.items():
-        out |= {doc: f"{topic}:{c}" for doc, c in cluster_documents(texts).items()}
+        out |= {doc: f"{topic}:{c}" for doc, c in group_documents(texts).items()}
     return out
 
 
@@ -227,7 +228,8 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
 
     ours = [mention_from_span(m.id, m.doc, group[m.doc],
                               parsed[(m.doc, m.sentence)][m.tokens[0]:m.tokens[-1] + 1],
-                              embedding((m.doc, m.sentence), m.tokens))
+                              embedding((m.doc, m.sentence), m.tokens),
+                              vectors.get((m.doc, m.sentence)))
             for m in gold]
     result = conll(key, cluster_mentions(ours))
     by_sub = [replace(o, group=g.subtopic) for o, g in zip(ours, gold, strict=True)]
@@ -247,7 +249,8 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
             mid = gid if gid is not None and gid not in used else f"{doc_name}/sys/{s}/{i}"
             used.add(mid)
             detected.append(mention_from_span(mid, doc_name, group[doc_name], sent[i:i + 1],
-                                              embedding((doc_name, s), [i])))
+                                              embedding((doc_name, s), [i]),
+                                              vectors.get((doc_name, s))))
     hits = sum(1 for m in detected if "/sys/" not in m.id)
     e2e = conll(key, cluster_mentions(detected))
     metrics |= {"conll_f1_e2e": e2e["conll_f1"],

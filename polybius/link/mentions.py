@@ -5,34 +5,43 @@ document cluster (a topic's documents split by TF-IDF similarity, or the corpus'
 then clustered by average link on a pair score built from the trigger lemma, its word family
 (``resources/event_word_families.yaml``: "die"/"death"/"dead", "earthquake"/"quake"), the
 trigger's word vector, its contextual MiniLM vector (``polybius.link.minilm``: the same verb in
-two sentences about different happenings) and the words around it (participants, places, times). Stored events use
+two sentences about different happenings), its participants' contextual vectors (who did it to
+whom) and the words around it (participants, places, times). Stored events use
 the structured score in ``polybius.link`` instead; text never links two events on its own there.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
 from polybius.resources import load_yaml
 
-__all__ = ["Mention", "WordFamilies", "Weights", "cluster_documents", "cluster_mentions",
-           "document_words", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
+__all__ = ["DocumentGrouping", "Mention", "WordFamilies", "Weights", "argument_agreement",
+           "argument_embeddings", "argument_heads", "cluster_mentions", "document_specifics", "document_words",
+           "group_documents", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
            "trigger_embedding", "word_families"]
 
 FAMILIES = "event_word_families.yaml"
 
 CONTEXT_POS = frozenset({"NOUN", "PROPN", "NUM"})
+
+# Who did it ("agent": subject, possessor, by-phrase) and to whom or what ("patient": object,
+# passive subject, of-phrase): dependency labels of the trigger's children (spaCy's English).
+AGENT_DEPS = frozenset({"nsubj", "poss"})
+PATIENT_DEPS = frozenset({"dobj", "nsubjpass", "attr"})
+PREPOSITION_ROLES = {"by": "agent", "of": "patient"}
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,9 @@ class Mention:
     embedding: tuple[float, ...] = ()
     """The trigger's contextual MiniLM vector in its sentence, L2-normalised (``trigger_embedding``;
     empty when the model is not installed)."""
+    arguments: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    """(role, L2-normalised contextual vector) of the trigger's agent and patient
+    (``argument_embeddings``); empty without contextual vectors."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +74,9 @@ class Weights:
     """Pair score = lemma + contextual·(cos(MiniLM trigger vectors) − contextual_centre) for the
     same lemma (the second term only when both mentions have one), else the larger of
     family·[a shared word family] and vector·cos(trigger word vectors); times ``reporting`` when
-    either trigger is a saying; plus context·Jaccard(context). Measured on ECB+ and MEANTIME
-    (docs/EVALUATION.md)."""
+    either trigger is a saying; plus context·Jaccard(context); plus, for the same lemma,
+    arguments·(mean cos of the participants in the roles both have − arguments_centre).
+    Measured on ECB+ and MEANTIME (docs/EVALUATION.md)."""
 
     lemma: float = 0.7
     family: float = 0.6
@@ -73,6 +86,20 @@ class Weights:
     threshold: float = 0.5
     contextual: float = 2.0
     contextual_centre: float = 0.7
+    arguments: float = 0.5
+    arguments_centre: float = 0.4
+
+
+@dataclass(frozen=True)
+class DocumentGrouping:
+    """Settings of ``group_documents``: average-link ``threshold`` on content-word cosine plus
+    ``specifics``·(names-and-numbers cosine); a lone document joins the group it resembles most
+    when the mean similarity is ≥ ``attach``. Measured on ECB+ and MEANTIME
+    (docs/EVALUATION.md)."""
+
+    threshold: float = 0.09
+    attach: float = 0.02
+    specifics: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -133,10 +160,45 @@ def trigger_embedding(word_vectors: np.ndarray, tokens: Iterable[int]) -> tuple[
     return tuple(float(x) / norm for x in mean) if norm > 0 else ()
 
 
+def argument_heads(span: Span) -> dict[str, Token]:
+    """The trigger's agent and patient heads, the first of each found among the children of
+    its head (pronouns and determiners skipped: they carry no content to compare)."""
+    head = span.doc[_head(span)]
+    found: dict[str, Token] = {}
+    for child in head.children:
+        if child.pos_ in ("PRON", "DET"):
+            continue
+        if child.dep_ in AGENT_DEPS:
+            found.setdefault("agent", child)
+        elif child.dep_ in PATIENT_DEPS:
+            found.setdefault("patient", child)
+        elif child.dep_ in ("agent", "prep"):
+            role = "agent" if child.dep_ == "agent" else PREPOSITION_ROLES.get(child.lower_)
+            for obj in child.children:
+                if role is not None and obj.dep_ == "pobj" and obj.pos_ != "PRON":
+                    found.setdefault(role, obj)
+    return found
+
+
+def argument_embeddings(span: Span, word_vectors: np.ndarray
+                        ) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """(role, vector) of the trigger's agent and patient: each head with its compound words,
+    as ``trigger_embedding`` over ``word_vectors`` (one row per token of ``span.doc``)."""
+    out = []
+    for role, tok in sorted(argument_heads(span).items()):
+        rows = [tok.i, *(c.i for c in tok.children if c.dep_ == "compound")]
+        vector = trigger_embedding(word_vectors, rows)
+        if vector:
+            out.append((role, vector))
+    return tuple(out)
+
+
 def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
-                      embedding: tuple[float, ...] = ()) -> Mention:
+                      embedding: tuple[float, ...] = (),
+                      word_vectors: np.ndarray | None = None) -> Mention:
     """A Mention for the trigger ``span`` of a parsed sentence (``embedding``: its contextual
-    vector, see ``trigger_embedding``)."""
+    vector, see ``trigger_embedding``; ``word_vectors``: the contextual vectors of the tokens of
+    ``span.doc``, for its participants, see ``argument_embeddings``)."""
     doc: Doc = span.doc
     head = doc[_head(span)]
     sent = head.sent
@@ -146,8 +208,10 @@ def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
     vec = tuple(float(x) for x in head.vector) if head.has_vector else ()
     lemma = normal_lemma(head.lemma_)
     lexicon = word_families()
+    arguments = argument_embeddings(span, word_vectors) if word_vectors is not None else ()
     return Mention(mid, doc_name, group, lemma, head.pos_, vec, context,
-                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting, embedding)
+                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting, embedding,
+                   arguments)
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -179,7 +243,20 @@ def pair_score(a: Mention, b: Mention, w: Weights) -> float:
     union = a.context | b.context
     if union:
         score += w.context * len(a.context & b.context) / len(union)
+    if a.lemma == b.lemma:
+        score += argument_agreement(a, b, w)
     return score
+
+
+def argument_agreement(a: Mention, b: Mention, w: Weights) -> float:
+    """arguments·(mean over the roles both mentions fill of cos − arguments_centre), 0 when they
+    share no role: the same verb told of the same happening has the same participants
+    ("police arrested the suspect" twice), of another happening, other ones."""
+    theirs = dict(b.arguments)
+    shared = [_dot(v, theirs[role]) for role, v in a.arguments if role in theirs]
+    if not shared:
+        return 0.0
+    return w.arguments * (sum(shared) / len(shared) - w.arguments_centre)
 
 
 def cluster_mentions(mentions: Sequence[Mention], weights: Weights = Weights()) -> list[list[str]]:
@@ -222,20 +299,53 @@ def document_words(tokens: Iterable[str]) -> list[str]:
     return [w for w in (t.casefold() for t in tokens) if w.isalpha() and w not in STOP_WORDS]
 
 
-def cluster_documents(texts: dict[str, list[str]], threshold: float = 0.06,
-                      attach: float = 0.02) -> dict[str, str]:
-    """Document → document-cluster key (its smallest member), by average link on TF-IDF cosine;
-    a document left alone joins its most similar group if their mean cosine is ≥ ``attach``."""
-    vecs = tfidf_vectors(texts)
-    names = sorted(vecs)
-    sim = {(a, b): sparse_cos(vecs[a], vecs[b]) for a, b in combinations(names, 2)}
+_NUMERAL = re.compile(r"\d[\d,.]*")
+_SENTENCE_END = frozenset({".", "!", "?", ":", '"', "''", "``"})
+
+
+def document_specifics(tokens: Iterable[str]) -> list[str]:
+    """A document's names and numbers, casefolded: capitalised words that do not open a sentence
+    (people, places, organisations; stop words skipped) and numerals (commas dropped). Two
+    reports of similar happenings (two earthquakes, two arrests) share their content words but
+    not these."""
+    out: list[str] = []
+    previous = "."
+    for tok in tokens:
+        if (tok[:1].isupper() and tok.isalpha() and previous not in _SENTENCE_END
+                and tok.casefold() not in STOP_WORDS):
+            out.append(tok.casefold())
+        elif _NUMERAL.fullmatch(tok):
+            out.append(tok.replace(",", ""))
+        previous = tok
+    return out
+
+
+def group_documents(tokens: Mapping[str, Sequence[str]],
+                    settings: DocumentGrouping = DocumentGrouping()) -> dict[str, str]:
+    """Document → document-group key (its smallest member) for documents given as tokens:
+    average link on the TF-IDF cosine of their content words (``document_words``) plus
+    ``settings.specifics`` times that of their names and numbers (``document_specifics``)."""
+    words = tfidf_vectors({d: document_words(t) for d, t in tokens.items()})
+    specifics = tfidf_vectors({d: document_specifics(t) for d, t in tokens.items()})
+
+    def similarity(a: str, b: str) -> float:
+        return sparse_cos(words[a], words[b]) + settings.specifics * sparse_cos(specifics[a],
+                                                                                specifics[b])
+
+    return _link_documents(sorted(tokens), similarity, settings.threshold, settings.attach)
+
+
+def _link_documents(names: list[str], similarity: Callable[[str, str], float], threshold: float,
+                    attach: float) -> dict[str, str]:
+    sim = {(a, b): similarity(a, b) for a, b in combinations(names, 2)}
     clusters = average_link(names, sim, threshold)
     out = {d: c[0] for c in clusters for d in c}
     # A short document shares too few words to reach the threshold with anyone: it joins the
     # group it resembles most on average, when that resemblance is at least ``attach``.
     groups = [c for c in clusters if len(c) > 1]
     for alone in (c[0] for c in clusters if len(c) == 1):
-        scored = [(sum(sparse_cos(vecs[alone], vecs[d]) for d in g) / len(g), g[0]) for g in groups]
+        scored = [(sum(sim[min(alone, d), max(alone, d)] for d in g) / len(g), g[0])
+                  for g in groups]
         best = max(scored, default=None)
         if best is not None and best[0] >= attach:
             out[alone] = best[1]
