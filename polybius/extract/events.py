@@ -1324,6 +1324,8 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
     for draft in drafts:
         target = next((k for k in reversed(kept) if _same_happening(k, draft, names)), None)
         if target is None:
+            target = _retyped_anaphor_target(draft, kept)
+        if target is None:
             kept.append(draft)
             continue
         start, end = draft.trigger
@@ -1331,6 +1333,7 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
             span=(draft.match.sent.start_char, draft.match.sent.end_char),
             trigger=Trigger(doc.text[start:end], (start, end))))
         target.extra_evidence += draft.extra_evidence
+        target.extra_evidence.sort(key=lambda ev: ev.trigger.span)
         for ident in draft.actors:
             if names.get(ident) not in {names.get(a) for a in target.actors}:
                 target.actors.append(ident)
@@ -1350,6 +1353,27 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
                 target.size.figures += [f for f in draft.size.figures if f.kind == name]
         target.confidence = max(target.confidence, draft.confidence)
     return kept
+
+
+def _retyped_anaphor_target(draft: _Draft, kept: list[_Draft]) -> _Draft | None:
+    """'French warplanes carried out air strikes on Raqqa ... dropped 20 bombs in the raid': a
+    definite noun whose event only its re-typing ("the raid" made by aircraft is an air raid)
+    gives the type of an earlier event is that event told again, as ``_attach_anaphor`` finds
+    for nouns of the same type: the latest earlier event of the type, when the noun names no
+    participant that event lacks and no figure it contradicts."""
+    match = draft.match
+    if match.is_verb or not draft.recoded_by or draft.recoded_by == "intent" \
+            or not _is_anaphoric(match.anchor):
+        return None
+    earlier = [k for k in kept if k.type == draft.type and k.match.sent.start < match.sent.start
+               and k.recoded_by != "intent" and not k.rule]
+    if not earlier:
+        return None
+    target = max(earlier, key=lambda k: k.trigger)
+    if not set(draft.actors) <= set(target.actors) or not set(draft.recipients) <= set(target.recipients):
+        return None
+    sizes = [(getattr(target.size, n), getattr(draft.size, n)) for n in _SIZE_FIELDS]
+    return None if any(a is not None and b is not None and a != b for a, b in sizes) else target
 
 
 def _same_happening(first: _Draft, later: _Draft, names: dict[str, str]) -> bool:

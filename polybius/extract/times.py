@@ -1061,11 +1061,26 @@ def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) 
         found = _best_time(doc, trigger, times) if trigger is not None else None
         if found is None or trigger is None:
             vote = _vote_time(doc, event, trigger, times) if trigger is not None else None
-            event.date = _event_date(vote, 2) if vote is not None else _publication_date(ctx)
+            event.date = (_event_date(vote, 2) if vote is not None
+                          else _retold_date(doc, event, times) or _publication_date(ctx))
         elif _dates_the_saying(doc, trigger, found[1]):
             event.date = _on_or_before(_event_date(found[1], found[0]))
         else:
             event.date = _event_date(found[1], found[0])
+
+
+def _retold_date(doc: Doc, event: Event, times: list[Time]) -> EventDate | None:
+    """The date of the first later mention of the event that a time expression modifies
+    directly ("carried out air strikes on Raqqa ... dropped 20 bombs in the raid on Sunday
+    evening"), when its first mention has none. Only a time on the mention itself counts: in
+    "the attack was condemned on Monday" Monday dates the condemnation. A date found through a
+    merged mention is less sure, so it gets the lowest tier's confidence."""
+    for ev in event.evidence[1:]:
+        span = _span(doc, *ev.trigger.span)
+        found = _best_time(doc, span.root, times) if span is not None and len(span) else None
+        if found is not None and found[0] == 0:
+            return _event_date(found[1], 2)
+    return None
 
 
 # A vote's outcome happened when the vote was held: "Voters have rejected the deal. With almost
