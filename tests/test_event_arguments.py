@@ -160,6 +160,24 @@ def test_a_plan_someone_else_uncovers_is_not_their_threat(parse: Parse) -> None:
     assert "Police" not in [names[i] for i in events[0].actors]
 
 
+def test_one_plan_told_again_by_an_unnamed_organ_is_one_threat(parse: Parse) -> None:
+    text = ("North Korea said it was examining a plan to fire missiles at Guam. The military was "
+            "examining an operational plan to strike areas around Guam.")
+    events, names = _coded(parse, text)
+    assert [(e.type, [names[i] for i in e.actors], len(e.evidence)) for e in events] == [
+        ("THREATEN", ["North Korea", "military"], 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "Russia announced a plan to attack the port. Ukraine was examining a plan to strike the bridge.",
+    # the army's plan is against the rebels who announced the first one
+    "The rebels announced a plan to attack the capital. The army announced a plan to strike the rebels.",
+])
+def test_plans_of_other_sides_stay_two_threats(parse: Parse, text: str) -> None:
+    events, _ = _coded(parse, text)
+    assert [e.type for e in events] == ["THREATEN", "THREATEN"]
+
+
 @pytest.mark.parametrize("text, holder", [
     ("Rebels abandoned their plan to storm the city.", "Rebels"),
     ("The army decided not to go ahead with its plan to shell the town.", "army"),

@@ -1320,9 +1320,11 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
     several evidence spans. A later mention joins an earlier one of the same type when the two
     share an actor or a casualty figure and nothing conflicts (other actors, other figures)."""
     names = {a.id: a.name.lower() for a in actors}
+    by_id = {a.id: a for a in actors}
     kept: list[_Draft] = []
     for draft in drafts:
-        target = next((k for k in reversed(kept) if _same_happening(k, draft, names)), None)
+        target = next((k for k in reversed(kept) if _same_happening(k, draft, names)
+                       or _same_plan(k, draft, by_id)), None)
         if target is None:
             target = _retyped_anaphor_target(draft, kept)
         if target is None:
@@ -1353,6 +1355,35 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc) -> 
                 target.size.figures += [f for f in draft.size.figures if f.kind == name]
         target.confidence = max(target.confidence, draft.confidence)
     return kept
+
+
+def _same_plan(first: _Draft, later: _Draft, actors: dict[str, Actor]) -> bool:
+    """'North Korea said it was examining a plan to fire missiles at Guam ... the military was
+    examining an operational plan to strike areas around Guam': one stated plan told twice. Both
+    are infinitives on the same noun of intention, re-typed alike (type and modes), and the later
+    names no one the first does not, except an unnamed organ of no stated country ("the
+    military", "the army"), which may be the named side's own."""
+    if first.recoded_by != "intent" or later.recoded_by != "intent" or first.type != later.type \
+            or sorted(first.mode) != sorted(later.mode) \
+            or first.match.sent.start >= later.match.sent.start:
+        return False
+    nouns = [_intention_noun(_clause_head(d)) for d in (first, later)]
+    if nouns[0] is None or nouns[1] is None or nouns[0].lemma_.lower() != nouns[1].lemma_.lower():
+        return False
+    def names(ids: list[str]) -> set[str]:
+        return {actors[i].name.lower() for i in ids if i in actors}
+
+    def unnamed_organ(ident: str) -> bool:
+        actor = actors.get(ident)
+        return actor is not None and actor.rule.startswith("generic:") and actor.country is None
+
+    acting = names(first.actors)
+    if any(actors[i].name.lower() not in acting and not unnamed_organ(i)
+           for i in later.actors if i in actors):
+        return False
+    targets, later_targets = names(first.recipients), names(later.recipients)
+    return not later_targets & acting and (not targets or not later_targets
+                                           or bool(targets & later_targets))
 
 
 def _retyped_anaphor_target(draft: _Draft, kept: list[_Draft]) -> _Draft | None:
