@@ -202,6 +202,11 @@ def test_a_result_participle_is_the_act_it_follows_with_its_figures(parse: Parse
     assert getattr(events[0].size, size[0]) == size[1]
 
 
+def test_the_victims_of_a_result_participle_are_the_acts_recipients(parse: Parse) -> None:
+    events, names = _coded(parse, "The Taliban attacked an army base, killing 17 soldiers.")
+    assert [[names[i] for i in e.recipients] for e in events] == [["army", "17 soldiers"]]
+
+
 @pytest.mark.parametrize("text, types", [
     # another subject acts in the participle's clause: two acts
     ("Gunmen attacked the village, and troops responded, killing four.", ["ASSAULT", "ASSAULT"]),

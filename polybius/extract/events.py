@@ -1152,12 +1152,14 @@ def _fold_clauses(drafts: list[_Draft]) -> list[_Draft]:
                 else _THREAT_MODES.get(draft.type) if target.type == "THREATEN" else None)
         if mode and mode != "ceasefire":
             _add(target.mode, mode)
-        if draft.type == target.type:  # a result participle: its weapons are the act's
+        # a result participle ("..., killing two officers"): its weapons and victims are the act's
+        result = draft.type == target.type
+        if result:
             for value in draft.mode:
                 _add(target.mode, value)
         target.tokens |= draft.tokens
         for ident in draft.recipients:
-            if not target.recipients and ident not in target.actors:
+            if (result or not target.recipients) and ident not in target.actors + target.recipients:
                 target.recipients.append(ident)
         owner.update({i: target for i in draft.tokens})
     return sorted(kept, key=lambda d: d.trigger)
@@ -1370,20 +1372,22 @@ def _same_plan(first: _Draft, later: _Draft, actors: dict[str, Actor]) -> bool:
     nouns = [_intention_noun(_clause_head(d)) for d in (first, later)]
     if nouns[0] is None or nouns[1] is None or nouns[0].lemma_.lower() != nouns[1].lemma_.lower():
         return False
-    def names(ids: list[str]) -> set[str]:
-        return {actors[i].name.lower() for i in ids if i in actors}
-
-    def unnamed_organ(ident: str) -> bool:
-        actor = actors.get(ident)
-        return actor is not None and actor.rule.startswith("generic:") and actor.country is None
-
-    acting = names(first.actors)
-    if any(actors[i].name.lower() not in acting and not unnamed_organ(i)
+    acting = _names(first.actors, actors)
+    if any(actors[i].name.lower() not in acting and not _unnamed_organ(actors[i])
            for i in later.actors if i in actors):
         return False
-    targets, later_targets = names(first.recipients), names(later.recipients)
+    targets, later_targets = _names(first.recipients, actors), _names(later.recipients, actors)
     return not later_targets & acting and (not targets or not later_targets
                                            or bool(targets & later_targets))
+
+
+def _names(ids: list[str], actors: dict[str, Actor]) -> set[str]:
+    return {actors[i].name.lower() for i in ids if i in actors}
+
+
+def _unnamed_organ(actor: Actor) -> bool:
+    """'the military', 'the army': a generic organ whose country the text does not give."""
+    return actor.rule.startswith("generic:") and actor.country is None
 
 
 def _retyped_anaphor_target(draft: _Draft, kept: list[_Draft]) -> _Draft | None:
