@@ -96,7 +96,7 @@ _INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
 _INTENTION_NOUNS = {"plan", "intention", "decision", "readiness", "willingness", "pledge",
                     "promise", "vow", "offer"}
 # Verbs by which a subject gives up its own plan: it refuses to act, as "will not attack" does.
-_DROPPING_VERBS = {"shelve", "drop", "abandon", "suspend", "delay", "postpone", "scrap", "cancel"}
+_DROPPING_VERBS = {"shelve", "drop", "abandon", "suspend", "scrap", "cancel"}
 # Verbs by which a subject holds, weighs, carries on or drops its own plan ("the military was
 # examining a plan to strike", "decided not to go ahead with a plan to fire"); not verbs about
 # someone else's ("police uncovered a plan to bomb", "critics condemned the decision to shell").
@@ -104,7 +104,7 @@ _HOLDING_VERBS = {"have", "make", "take", "reach", "consider", "examine", "study
                   "review", "discuss", "draw", "draft", "prepare", "develop", "finalise",
                   "finalize", "announce", "unveil", "outline", "present", "approve", "adopt",
                   "confirm", "pursue", "go", "press", "push", "proceed", "hold", "put", "revive",
-                  "carry", "implement"} | _DROPPING_VERBS
+                  "carry", "implement", "delay", "postpone"} | _DROPPING_VERBS
 _PREPARE_WORDS = {"prepare", "prepared", "ready", "poised", "gear"}
 _PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 _THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
