@@ -118,6 +118,9 @@ def test_a_merged_event_shows_the_evidence_of_each_outlets_report(page: object) 
     detail = tab.locator("#detail").inner_text()  # type: ignore[attr-defined]
     assert "reported by 2 outlets" in detail and "Police station attacked" in detail
     assert "figures" in detail and "2 articles" in detail
+    # the attack carries both tolls, each with who gives it (not a sibling "killing" event)
+    assert "killed: " in detail and "3 per coast-news.example" in detail
+    assert "2 per unnamed outlet (article " in detail and "sha256:" not in detail
     assert tab.locator("#detail .report mark.hl-evidence").count() >= 2  # type: ignore[attr-defined]
     OUTPUT.mkdir(parents=True, exist_ok=True)
     tab.screenshot(path=str(OUTPUT / "merged.png"), full_page=True)  # type: ignore[attr-defined]

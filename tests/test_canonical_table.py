@@ -178,3 +178,14 @@ def test_an_ingest_run_ends_with_its_canonical_records_built(store: Store) -> No
     assert _stale(store)
     sink.close()
     assert not _stale(store) and _served(store) == _built(store)
+
+
+def test_plain_words_name_an_article_without_outlet_by_its_id_not_the_whole_hash(tmp_path: Path) -> None:
+    with Store(f"sqlite:///{tmp_path}/s.db") as s:
+        s.add([make_doc(Ev(actor="Gunmen", killed=2), url=None, salt="first telling"),
+               make_doc(Ev(actor="Gunmen", killed=3), url="https://coast-news.example/a",
+                        salt="second telling")])
+        [record] = _served(s)
+    unnamed = next(k for k in record["killed"]["by_source"] if k.startswith("sha256:"))
+    assert record["attribution"].endswith(
+        f"killed disputed: 2 per unnamed outlet (article {unnamed[7:15]}); 3 per coast-news.example")

@@ -142,6 +142,84 @@ def test_a_planned_armed_attack_is_a_threat_of_force(parse: Parse, text: str) ->
     assert [(e.type, e.mode) for e in events] == [("THREATEN", ["force"])]
 
 
+@pytest.mark.parametrize("text, holder", [
+    ("The military is examining a plan to strike the port.", "military"),
+    ("North Korea said it was examining a plan to fire missiles at Guam.", "North Korea"),
+    ("The rebels announced a plan to attack the capital.", "rebels"),
+])
+def test_a_plan_to_attack_is_a_threat_by_whoever_holds_the_plan(parse: Parse, text: str,
+                                                                holder: str) -> None:
+    events, names = _coded(parse, text)
+    assert [(e.type, e.mode, [names[i] for i in e.actors]) for e in events] == [
+        ("THREATEN", ["force"], [holder])]
+
+
+def test_a_plan_someone_else_uncovers_is_not_their_threat(parse: Parse) -> None:
+    events, names = _coded(parse, "Police uncovered a plan to bomb the embassy.")
+    assert [e.type for e in events] == ["ASSAULT"]
+    assert "Police" not in [names[i] for i in events[0].actors]
+
+
+def test_one_plan_told_again_by_an_unnamed_organ_is_one_threat(parse: Parse) -> None:
+    text = ("North Korea said it was examining a plan to fire missiles at Guam. The military was "
+            "examining an operational plan to strike areas around Guam.")
+    events, names = _coded(parse, text)
+    assert [(e.type, [names[i] for i in e.actors], len(e.evidence)) for e in events] == [
+        ("THREATEN", ["North Korea", "military"], 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "Russia announced a plan to attack the port. Ukraine was examining a plan to strike the bridge.",
+    # the army's plan is against the rebels who announced the first one
+    "The rebels announced a plan to attack the capital. The army announced a plan to strike the rebels.",
+])
+def test_plans_of_other_sides_stay_two_threats(parse: Parse, text: str) -> None:
+    events, _ = _coded(parse, text)
+    assert [e.type for e in events] == ["THREATEN", "THREATEN"]
+
+
+@pytest.mark.parametrize("text, holder", [
+    ("Rebels abandoned their plan to storm the city.", "Rebels"),
+    ("The army decided not to go ahead with its plan to shell the town.", "army"),
+    ("The government has no plan to withdraw its troops.", "government"),
+])
+def test_a_plan_given_up_is_a_refusal_by_its_holder(parse: Parse, text: str, holder: str) -> None:
+    events, names = _coded(parse, text)
+    assert [(e.type, e.mode, [names[i] for i in e.actors]) for e in events] == [
+        ("REJECT", ["refuse"], [holder])]
+
+
+@pytest.mark.parametrize("text, etype, size", [
+    ("Gunmen attacked a police station, killing two officers.", "ASSAULT", ("killed", 2)),
+    ("Soldiers stormed the camp, wounding five people.", "ASSAULT", ("injured", 5)),
+    ("Police raided the house, arresting three men.", "COERCE", ("arrested", 3)),
+])
+def test_a_result_participle_is_the_act_it_follows_with_its_figures(parse: Parse, text: str,
+                                                                    etype: str,
+                                                                    size: tuple[str, int]) -> None:
+    events, _ = _coded(parse, text)
+    assert [e.type for e in events] == [etype]
+    assert getattr(events[0].size, size[0]) == size[1]
+
+
+def test_the_victims_of_a_result_participle_are_the_acts_recipients(parse: Parse) -> None:
+    events, names = _coded(parse, "The Taliban attacked an army base, killing 17 soldiers.")
+    assert [[names[i] for i in e.recipients] for e in events] == [["army", "17 soldiers"]]
+
+
+@pytest.mark.parametrize("text, types", [
+    # another subject acts in the participle's clause: two acts
+    ("Gunmen attacked the village, and troops responded, killing four.", ["ASSAULT", "ASSAULT"]),
+    # a participle of another type is its own event
+    ("Protesters marched through the city, killing three.", ["PROTEST", "PROTEST"]),
+])
+def test_a_participle_of_another_act_stays_its_own_event(parse: Parse, text: str,
+                                                         types: list[str]) -> None:
+    events, _ = _coded(parse, text)
+    assert [e.type for e in events] == types
+    assert [e.size.killed for e in events][-1] is not None
+
+
 def test_an_armed_side_striking_without_object_still_attacks(parse: Parse) -> None:
     events, _ = _coded(parse, "Israel struck overnight, the army said.")
     assert [e.type for e in events] == ["ASSAULT"]

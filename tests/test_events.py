@@ -151,6 +151,25 @@ def test_indefinite_later_mention_is_a_new_event(parse: Parse) -> None:
     assert len(events) == 2 and events[1].size.killed == 3
 
 
+def test_a_definite_mention_retyped_to_an_earlier_events_type_is_that_event(parse: Parse) -> None:
+    # "the raid" made by aircraft is an air raid: the air strikes told again, not a second event
+    text = ("Warplanes carried out air strikes on the city. Ten aircraft dropped 20 bombs in the raid "
+            "on Sunday.")
+    events, _ = _events(parse, text)
+    assert [(e.type, [text[slice(*ev.trigger.span)] for ev in e.evidence]) for e in events] == [
+        ("ASSAULT", ["air strikes", "raid"])]
+
+
+@pytest.mark.parametrize("second", [
+    "Later, aircraft dropped bombs in a raid on a nearby village.",  # indefinite: a new raid
+    "Police arrested three men in the raid on a flat.",  # a police raid keeps its own type
+])
+def test_a_raid_that_is_not_the_earlier_event_told_again_stays_apart(parse: Parse,
+                                                                     second: str) -> None:
+    events, _ = _events(parse, "Warplanes carried out air strikes on the city. " + second)
+    assert len(events) == 2
+
+
 def test_threatened_attack_is_one_threat_not_an_attack(parse: Parse) -> None:
     events, names = _events(parse, "Iran threatened to attack Israel.")
     assert [(e.type, e.mode) for e in events] == [("THREATEN", ["force"])]

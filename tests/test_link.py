@@ -270,6 +270,24 @@ def test_the_same_wire_story_at_two_outlets_is_one_source(store_path: Path) -> N
         assert c.reported_by == 2
 
 
+def test_two_tolls_for_one_attack_are_one_event_with_who_says_what(store_path: Path) -> None:
+    # each outlet's toll is stated in a participle of the attack ("stormed ..., killing"):
+    # the figure belongs to the attack, not to a second "killing" event beside it
+    from polybius.model import Article
+    from polybius.pipeline import Pipeline
+
+    told = "Militants stormed an army checkpoint in Garissa on Friday, killing {} soldiers, {} said."
+    pipe = Pipeline()
+    docs = [pipe.process(Article(text=told.format(n, who), published=date(2024, 3, 2), url=url))
+            for n, who, url in (("four", "a military spokesman", "https://a-news.example/1"),
+                                ("six", "a local chief", "https://b-times.example/2"))]
+    with Store(f"sqlite:///{store_path}") as s:
+        s.add(docs)
+        [c] = s.canonical_events(type="ASSAULT")
+    assert c.n_sources == 2
+    assert c.disagreements["killed"] == {4: ["a-news.example"], 6: ["b-times.example"]}
+
+
 def test_an_article_ingested_twice_counts_once(store_path: Path) -> None:
     with Store(f"sqlite:///{store_path}") as s:
         doc = make_doc(Ev(actor="Gunmen", killed=3), salt=WIRE)

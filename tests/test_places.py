@@ -560,3 +560,17 @@ def test_a_cluster_of_namesakes_abroad_does_not_outvote_a_named_country(
     spans = [(text.index(n), text.index(n) + len(n)) for n in names]
     places = resolve_spans(parse(text), spans, gazetteer=gaz)
     assert [p.country_code if p else None for p in places] == ["GB", "GB", "GB", "GB"]
+
+
+def test_a_place_qualifying_the_noun_another_place_names_gives_way(parse: Parse,
+                                                                  gaz: Gazetteer) -> None:
+    text = "Missiles were fired at the area around the US Pacific territory of Guam."
+    event, places = _locate(parse, gaz, text, "fired")
+    assert event.location.place == one(places, "Guam").id
+    assert event.location.reason == "clause: around Guam"
+
+
+def test_a_place_qualifying_a_noun_of_something_else_stays(parse: Parse, gaz: Gazetteer) -> None:
+    text = "Gunmen attacked the Kabul office of the charity."
+    event, places = _locate(parse, gaz, text, "attacked")
+    assert event.location.place == one(places, "Kabul").id

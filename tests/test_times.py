@@ -152,6 +152,31 @@ def dated(parse: Parse, text: str, trigger: str, ctx: Context = CTX) -> Event:
     return event
 
 
+def retold(parse: Parse, text: str, first: str, later: str) -> Event:
+    """An event whose first mention is ``first`` and whose second (merged) mention is ``later``."""
+    doc = parse(text)
+    spans = [(text.index(w), text.index(w) + len(w)) for w in (first, later)]
+    event = Event(id="e1", type="ASSAULT", evidence=[
+        Evidence(span=(0, len(text)), trigger=Trigger(text[s:e], (s, e))) for s, e in spans])
+    date_events(doc, CTX, [event], extract_times(doc, CTX))
+    return event
+
+
+def test_an_undated_event_takes_the_date_on_a_later_mention_of_it(parse: Parse) -> None:
+    event = retold(parse, "Warplanes carried out air strikes on the city, the ministry said. "
+                          "Ten aircraft dropped 20 bombs in the raid on Sunday evening.",
+                   "air strikes", "raid")
+    assert (event.date.start, event.date.basis, event.date.time, event.date.confidence) == (
+        "2018-08-19", "relative", "t1", 0.55)
+
+
+def test_a_later_mention_dated_only_through_another_verb_leaves_the_fallback(parse: Parse) -> None:
+    # Monday dates the condemnation, not the attack
+    event = retold(parse, "Gunmen attacked a bus in the north. The attack was condemned by the "
+                          "president on Monday.", "attacked", "attack")
+    assert event.date.basis == "publication"
+
+
 def test_event_takes_the_date_that_modifies_its_trigger(parse: Parse) -> None:
     event = dated(parse, "Gunmen attacked a village on Wednesday, police said on Friday.",
                   "attacked")

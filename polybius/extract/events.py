@@ -82,12 +82,29 @@ _ANAPHORIC_DETS = {"the", "this", "that"}
 _FRAME_TYPES = {"AGREE", "THREATEN", "REJECT", "REQUEST"}
 # "staged demonstrations to demand reforms": a demand in a purpose clause is what the event is for.
 _PURPOSE_TYPES = {"REQUEST"}
+# "opened fire on protesters, killing two", "raided the house, arresting three": the participle
+# is the result of the governing act of its type (one event, with the participle's figures).
+_RESULT_TYPES = {"ASSAULT", "COERCE"}
 # PLOVER codes what an actor says it will do as a promise (AGREE) or a threat (THREATEN), and what
 # it says it will not do as a refusal (REJECT): "Syria says it is willing to withdraw" is AGREE.
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "wo"}
 _INTENT_VERBS = {"promise", "offer", "pledge", "vow", "swear", "plan", "prepare", "intend",
                  "undertake", "decide", "threaten", "agree"}
 _INTENT_ADJS = {"willing", "ready", "prepared", "determined", "committed"}
+# "examining a plan to fire missiles", "its decision to withdraw": an infinitive on a noun of
+# intention states the intention of whoever holds it, as "plans to fire" does.
+_INTENTION_NOUNS = {"plan", "intention", "decision", "readiness", "willingness", "pledge",
+                    "promise", "vow", "offer"}
+# Verbs by which a subject gives up its own plan: it refuses to act, as "will not attack" does.
+_DROPPING_VERBS = {"shelve", "drop", "abandon", "suspend", "scrap", "cancel"}
+# Verbs by which a subject holds, weighs, carries on or drops its own plan ("the military was
+# examining a plan to strike", "decided not to go ahead with a plan to fire"); not verbs about
+# someone else's ("police uncovered a plan to bomb", "critics condemned the decision to shell").
+_HOLDING_VERBS = {"have", "make", "take", "reach", "consider", "examine", "study", "weigh",
+                  "review", "discuss", "draw", "draft", "prepare", "develop", "finalise",
+                  "finalize", "announce", "unveil", "outline", "present", "approve", "adopt",
+                  "confirm", "pursue", "go", "press", "push", "proceed", "hold", "put", "revive",
+                  "carry", "implement", "delay", "postpone"} | _DROPPING_VERBS
 _PREPARE_WORDS = {"prepare", "prepared", "ready", "poised", "gear"}
 _PROMISE_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT"}
 _THREAT_MODES = {"ASSAULT": "force", "COERCE": "restrict", "SANCTION": "sanction",
@@ -814,6 +831,8 @@ def _inherited_subject(verb: Token) -> tuple[list[Token], bool]:
     """Subject shared with a governing verb: 'arrested and charged', 'threatened to attack',
     'said it is willing to withdraw', 'lodged a protest, charging ...'; and whether it is the
     plain subject of a coordinated or governing verb (not reached through a pronoun or participle)."""
+    if _intention_noun(verb) is not None:  # "examining a plan to fire": the plan's holder
+        return _intention_holder(verb.head), False
     node = verb
     close = True
     for _ in range(4):
@@ -839,6 +858,66 @@ def _inherited_subject(verb: Token) -> tuple[list[Token], bool]:
             return (agents if participle else []), False
         node = gov
     return [], False
+
+
+def _intention_noun(verb: Token) -> Token | None:
+    """The noun of intention whose content the infinitive ``verb`` is ("a plan to fire"), or None."""
+    noun = verb.head
+    if verb.dep_ != "acl" or not _has_to(verb) or noun.i == verb.i or not _is_noun(noun):
+        return None
+    return noun if noun.lemma_.lower() in _INTENTION_NOUNS else None
+
+
+def _intention_holder(noun: Token) -> list[Token]:
+    """Who holds the intention ``noun`` names: its possessor ("Pyongyang's plan"), else the
+    subject of the verb by which it is held, weighed or dropped (``_HOLDING_VERBS``), found as
+    any subject is (through "X said it ...", or a governing verb: "decided to go ahead with")."""
+    owners = [c for c in noun.children if c.dep_ == "poss" and c.lower_ not in _POSSESSIVE_PRONOUNS]
+    if owners:
+        return owners
+    verb = _holding_verb(noun)
+    return _subject_of(verb) if verb is not None else []
+
+
+def _holding_verb(noun: Token) -> Token | None:
+    """The verb by which the intention ``noun`` is held ("examining a plan", "went ahead with
+    the plan"), or None."""
+    verb = noun.head
+    if noun.dep_ == "pobj" and verb.dep_ == "prep":  # "go ahead with a plan", "hold off on it"
+        verb = verb.head
+    elif noun.dep_ != "dobj":
+        return None
+    return verb if _is_verb(verb) and verb.lemma_.lower() in _HOLDING_VERBS else None
+
+
+def _subject_of(verb: Token) -> list[Token]:
+    """The verb's subject as an event's would be found; none for a passive."""
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    if subjects:
+        return [_resolve_subject(subjects[0], verb)]
+    if any(c.dep_ == "nsubjpass" for c in verb.children):
+        return []
+    return _inherited_subject(verb)[0]
+
+
+def _intention_dropped(noun: Token) -> bool:
+    """Whether the holder gives the intention up: "has no plan to withdraw", "abandoned its plan
+    to attack", "decided not to go ahead with a plan to fire" (a refusal, as "will not" is)."""
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in noun.children):
+        return True
+    verb = _holding_verb(noun)
+    if verb is None:
+        return False
+    if verb.lemma_.lower() in _DROPPING_VERBS:
+        return True
+    node = verb  # the negation may sit on the verb or on a verb it completes ("decided not to")
+    for _ in range(3):
+        if any(c.dep_ == "neg" for c in node.children):
+            return True
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
 
 
 def _noun_arguments(noun: Token, etype: str, preps: set[str],
@@ -1078,7 +1157,16 @@ def _fold_target(draft: _Draft, owner: dict[int, _Draft]) -> _Draft | None:
         return gov
     if draft.type in _PURPOSE_TYPES and head.dep_ in ("advcl", "xcomp", "acl") and _has_to(head):
         return gov
+    if draft.type == gov.type and draft.type in _RESULT_TYPES and _result_participle(head):
+        return gov
     return None
+
+
+def _result_participle(head: Token) -> bool:
+    """'attacked a police station, killing two officers': a participle clause with no subject or
+    conjunction of its own tells what the governing act did, so it is that act, not another one."""
+    return (head.dep_ == "advcl" and head.tag_ == "VBG" and head.i > head.head.i
+            and not any(c.dep_ in ("mark", "nsubj", "nsubjpass") for c in head.children))
 
 
 def _is_content_clause(head: Token, frame: str) -> bool:
@@ -1104,9 +1192,14 @@ def _fold_clauses(drafts: list[_Draft]) -> list[_Draft]:
                 else _THREAT_MODES.get(draft.type) if target.type == "THREATEN" else None)
         if mode and mode != "ceasefire":
             _add(target.mode, mode)
+        # a result participle ("..., killing two officers"): its weapons and victims are the act's
+        result = draft.type == target.type
+        if result:
+            for value in draft.mode:
+                _add(target.mode, value)
         target.tokens |= draft.tokens
         for ident in draft.recipients:
-            if not target.recipients and ident not in target.actors:
+            if (result or not target.recipients) and ident not in target.actors + target.recipients:
                 target.recipients.append(ident)
         owner.update({i: target for i in draft.tokens})
     return sorted(kept, key=lambda d: d.trigger)
@@ -1119,6 +1212,9 @@ def _intent(head: Token) -> tuple[bool, bool]:
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE_AUX for c in head.children):
         return True, negated
     gov = head.head
+    noun = _intention_noun(head)
+    if noun is not None and _intention_holder(noun):
+        return True, negated or _intention_dropped(noun)
     if head.dep_ == "xcomp" and _has_to(head) and gov.i != head.i:
         negated = negated or any(c.dep_ == "neg" for c in gov.children)
         if gov.lemma_.lower() in _INTENT_VERBS and _is_verb(gov):
@@ -1268,10 +1364,14 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc,
     share an actor or a casualty figure and nothing conflicts (other actors, other figures); the
     lead's first mention of a type joins the headline's, which tells the same story."""
     names = {a.id: a.name.lower() for a in actors}
+    by_id = {a.id: a for a in actors}
     kept: list[_Draft] = []
     told: set[str] = set()  # types whose first lead mention joined the headline's
     for draft in drafts:
-        target = next((k for k in reversed(kept) if _same_happening(k, draft, names)), None)
+        target = next((k for k in reversed(kept) if _same_happening(k, draft, names)
+                       or _same_plan(k, draft, by_id)), None)
+        if target is None:
+            target = _retyped_anaphor_target(draft, kept)
         if target is None and draft.type not in told:
             target = next((k for k in kept if _headline_told(k, draft, kept, names, headline)), None)
             told |= {draft.type} if target is not None else set()
@@ -1283,6 +1383,7 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc,
             span=(draft.match.sent.start_char, draft.match.sent.end_char),
             trigger=Trigger(doc.text[start:end], (start, end))))
         target.extra_evidence += draft.extra_evidence
+        target.extra_evidence.sort(key=lambda ev: ev.trigger.span)
         for ident in draft.actors:
             if names.get(ident) not in {names.get(a) for a in target.actors}:
                 target.actors.append(ident)
@@ -1302,6 +1403,58 @@ def _merge_mentions(drafts: list[_Draft], actors: Sequence[Actor], doc: Doc,
                 target.size.figures += [f for f in draft.size.figures if f.kind == name]
         target.confidence = max(target.confidence, draft.confidence)
     return kept
+
+
+def _same_plan(first: _Draft, later: _Draft, actors: dict[str, Actor]) -> bool:
+    """'North Korea said it was examining a plan to fire missiles at Guam ... the military was
+    examining an operational plan to strike areas around Guam': one stated plan told twice. Both
+    are infinitives on the same noun of intention, re-typed alike (type and modes), and the later
+    names no one the first does not, except an unnamed organ of no stated country ("the
+    military", "the army"), which may be the named side's own."""
+    if first.recoded_by != "intent" or later.recoded_by != "intent" or first.type != later.type \
+            or sorted(first.mode) != sorted(later.mode) \
+            or first.match.sent.start >= later.match.sent.start:
+        return False
+    nouns = [_intention_noun(_clause_head(d)) for d in (first, later)]
+    if nouns[0] is None or nouns[1] is None or nouns[0].lemma_.lower() != nouns[1].lemma_.lower():
+        return False
+    acting = _names(first.actors, actors)
+    if any(actors[i].name.lower() not in acting and not _unnamed_organ(actors[i])
+           for i in later.actors if i in actors):
+        return False
+    targets, later_targets = _names(first.recipients, actors), _names(later.recipients, actors)
+    return not later_targets & acting and (not targets or not later_targets
+                                           or bool(targets & later_targets))
+
+
+def _names(ids: list[str], actors: dict[str, Actor]) -> set[str]:
+    return {actors[i].name.lower() for i in ids if i in actors}
+
+
+def _unnamed_organ(actor: Actor) -> bool:
+    """'the military', 'the army': a generic organ whose country the text does not give."""
+    return actor.rule.startswith("generic:") and actor.country is None
+
+
+def _retyped_anaphor_target(draft: _Draft, kept: list[_Draft]) -> _Draft | None:
+    """'French warplanes carried out air strikes on Raqqa ... dropped 20 bombs in the raid': a
+    definite noun whose event only its re-typing ("the raid" made by aircraft is an air raid)
+    gives the type of an earlier event is that event told again, as ``_attach_anaphor`` finds
+    for nouns of the same type: the latest earlier event of the type, when the noun names no
+    participant that event lacks and no figure it contradicts."""
+    match = draft.match
+    if match.is_verb or not draft.recoded_by or draft.recoded_by == "intent" \
+            or not _is_anaphoric(match.anchor):
+        return None
+    earlier = [k for k in kept if k.type == draft.type and k.match.sent.start < match.sent.start
+               and k.recoded_by != "intent" and not k.rule]
+    if not earlier:
+        return None
+    target = max(earlier, key=lambda k: k.trigger)
+    if not set(draft.actors) <= set(target.actors) or not set(draft.recipients) <= set(target.recipients):
+        return None
+    sizes = [(getattr(target.size, n), getattr(draft.size, n)) for n in _SIZE_FIELDS]
+    return None if any(a is not None and b is not None and a != b for a, b in sizes) else target
 
 
 def _same_happening(first: _Draft, later: _Draft, names: dict[str, str]) -> bool:

@@ -1048,7 +1048,8 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
         if prep is not None:
             clause.append((abs(_token(doc, p).i - root.i), p, prep))
     if clause:
-        inner = [c for c in clause if not any(_contains(c[1], o[1]) for o in clause)]
+        inner = [c for c in clause if not any(_contains(c[1], o[1]) or _qualifies(doc, c[1], o[1])
+                                              for o in clause)]
         _, place, prep = min(inner or clause, key=lambda c: c[0])
         return Location(place.id, place.resolution,
                         f"clause: {prep or 'object'} {place.text}{_approximation(place)}")
@@ -1082,6 +1083,19 @@ def _contains(area: Place, place: Place) -> bool:
     if area.country_code != place.country_code:
         return False
     return area.resolution == "country" or area.admin1 == place.admin1
+
+
+def _qualifies(doc: Doc, modifier: Place, named: Place) -> bool:
+    """Whether ``modifier`` only qualifies the noun that ``named`` names: "the US Pacific
+    territory of Guam", "the UK city of Leeds" put the event in Guam and Leeds, whatever the
+    gazetteer says about how the two relate."""
+    tok = _token(doc, modifier)
+    while tok.dep_ in ("compound", "amod", "nmod") and tok.head != tok:
+        tok = tok.head
+    if tok == _token(doc, modifier) or tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    target = _token(doc, named)
+    return any(c.dep_ == "prep" and c.lower_ == "of" and target in c.children for c in tok.children)
 
 
 def _approximation(place: Place) -> str:

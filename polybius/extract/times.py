@@ -1060,7 +1060,7 @@ def date_events(doc: Doc, ctx: Context, events: list[Event], times: list[Time]) 
     for event in events:
         trigger = _trigger_token(doc, event)
         dated = _date_at(doc, event, trigger, times) if trigger is not None else None
-        event.date = dated or _publication_date(ctx)
+        event.date = dated or _retold_date(doc, event, times) or _publication_date(ctx)
     _date_headline_events(doc, ctx, events, times)
 
 
@@ -1096,6 +1096,20 @@ def _date_headline_events(doc: Doc, ctx: Context, events: list[Event], times: li
         source = next((e.date for e in dated if e.type == event.type), None)
         if event.date.basis == "publication" and source is not None:
             event.date = replace(source)
+
+
+def _retold_date(doc: Doc, event: Event, times: list[Time]) -> EventDate | None:
+    """The date of the first later mention of the event that a time expression modifies
+    directly ("carried out air strikes on Raqqa ... dropped 20 bombs in the raid on Sunday
+    evening"), when its first mention has none. Only a time on the mention itself counts: in
+    "the attack was condemned on Monday" Monday dates the condemnation. A date found through a
+    merged mention is less sure, so it gets the lowest tier's confidence."""
+    for ev in event.evidence[1:]:
+        root = _span_root(doc, ev.trigger.span)
+        found = _best_time(doc, root, times) if root is not None else None
+        if found is not None and found[0] == 0:
+            return _event_date(found[1], 2)
+    return None
 
 
 # A vote's outcome happened when the vote was held: "Voters have rejected the deal. With almost

@@ -72,11 +72,19 @@ def corroboration(event: CanonicalEvent) -> str:
         copies = sum(len(g) for g in event.duplicates) - len(event.duplicates)
         parts.append(f"{copies} more article{'s' if copies != 1 else ''} copied from the same source")
     if event.denied_by:
-        parts.append(f"denied by {_join(event.denied_by)}")
+        parts.append(f"denied by {_join([_sayer(w) for w in event.denied_by])}")
     for name, values in event.disagreements.items():
-        said = "; ".join(f"{v} per {_join(who)}" for v, who in values.items())
+        said = "; ".join(f"{v} per {_join([_sayer(w) for w in who])}" for v, who in values.items())
         parts.append(f"{name} disputed: {said}")
     return "; ".join(parts)
+
+
+def _sayer(name: str) -> str:
+    """An outlet's name; an article without one (no URL) is named by the start of its id, which
+    is what the record's ``by_source`` keys it by."""
+    if name.startswith("sha256:"):
+        return f"unnamed outlet (article {name.removeprefix('sha256:')[:8]})"
+    return name
 
 
 def canonical_json(event: CanonicalEvent, members: list[EventRow]) -> dict[str, Any]:

@@ -202,12 +202,23 @@ function keyOf(kind) {
 
 const MAX_REPORTS = 8;  // evidence of more member reports is one click away in the list
 
+function sayer(src) {
+  // an article without an outlet name (no URL) is keyed by its id: show its start, as the server does
+  return src.startsWith("sha256:") ? `unnamed outlet (article ${src.slice(7, 15)})` : src;
+}
+
+function noteText(note) {
+  // a note starts with who gives it: an outlet, or the id of an article without one
+  const m = /^(sha256:[0-9a-f]+): /.exec(note);
+  return m ? `${sayer(m[1])}: ${note.slice(m[0].length)}` : note;
+}
+
 function figures(ev) {
   const out = [];
   for (const name of ["killed", "injured", "arrested"]) {
     const values = ev[name].values;
     if (!values.length) continue;
-    const who = Object.entries(ev[name].by_source).map(([src, v]) => `${v.join("/")} per ${src}`);
+    const who = Object.entries(ev[name].by_source).map(([src, v]) => `${v.join("/")} per ${sayer(src)}`);
     out.push(values.length > 1 ? `${name}: ${who.join("; ")}` : `${name} ${values[0]}`);
   }
   return out.join(", ") || "not reported";
@@ -253,7 +264,7 @@ async function showCanonical(ev) {
       el("dt", {}, "place"), el("dd", {}, ev.place_name ? `${ev.place_name}${ev.country ? ", " + ev.country : ""} (${ev.resolution || "?"})` : "not located"),
       el("dt", {}, "figures"), el("dd", {}, figures(ev)),
       el("dt", {}, "reports"), el("dd", {}, `${ev.n_articles} article${ev.n_articles === 1 ? "" : "s"} (${factuality}); first reported ${ev.first_reported || "on an unknown date"}`),
-      ...(ev.notes.length ? [el("dt", {}, "notes"), el("dd", {}, ev.notes.join(" · "))] : [])),
+      ...(ev.notes.length ? [el("dt", {}, "notes"), el("dd", {}, ev.notes.map(noteText).join(" · "))] : [])),
     ...sections,
     ...(ev.reports.length > shown.length ? [el("p", {class: "hint"}, `${ev.reports.length - shown.length} more reports: filter the list to see them`)] : []));
   const first = box.querySelector("mark.hl-evidence");
