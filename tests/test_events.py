@@ -575,3 +575,12 @@ def test_call_for_takes_its_object_after_for_not_a_date(parse: Parse) -> None:
 def test_call_for_a_noun_phrase_holding_a_date_is_still_a_request(parse: Parse) -> None:
     events, _ = _events(parse, "Protesters called for a fifth weekend of demonstrations on Saturday.")
     assert "REQUEST" in [e.type for e in events]
+
+
+@pytest.mark.parametrize(("text", "etype"), [
+    ("Trump and Kim pledged to work towards denuclearisation.", "AGREE"),
+    ("Donors pledged $4.4 billion for Syrian refugees.", "AID"),
+])
+def test_a_pledge_of_an_action_is_a_commitment_and_of_money_is_aid(parse: Parse, text: str, etype: str) -> None:
+    events, _ = _events(parse, text)
+    assert [e.type for e in events] == [etype]

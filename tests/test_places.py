@@ -574,3 +574,18 @@ def test_a_place_qualifying_a_noun_of_something_else_stays(parse: Parse, gaz: Ga
     text = "Gunmen attacked the Kabul office of the charity."
     event, places = _locate(parse, gaz, text, "attacked")
     assert event.location.place == one(places, "Kabul").id
+
+
+def test_a_place_inside_a_longer_actor_mention_gives_way_to_another_place(parse: Parse,
+                                                                         gaz: Gazetteer) -> None:
+    text = ("The leaders signed a statement in Singapore, at the first meeting between "
+            "a sitting US president and a North Korean leader.")
+    event, places = _locate(parse, gaz, text, "meeting", actors=("a sitting US president",))
+    assert event.location.place == one(places, "Singapore").id
+
+
+def test_a_place_inside_an_actor_mention_still_places_an_event_when_alone(parse: Parse,
+                                                                         gaz: Gazetteer) -> None:
+    text = "The meeting with the Kenyan-born US ambassador lasted an hour."
+    event, places = _locate(parse, gaz, text, "meeting", actors=("the Kenyan-born US ambassador",))
+    assert event.location.place == one(places, "US").id

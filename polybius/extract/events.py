@@ -211,6 +211,7 @@ def extract_events(doc: Doc, ctx: Context, actors: Sequence[Actor],
         _recode_riot(draft)
         _recode_occupation(draft, actors)
         _recode_air_raid(draft, lex)
+        _recode_pledged_action(draft)
     by_token = {i: d for d in drafts for i in d.tokens}
     drafts += _modal_requests(doc, actors, anchors)
     _attach_sizes(doc, drafts, by_token, numbers)
@@ -1263,6 +1264,16 @@ def _recode_intent(draft: _Draft) -> None:
     else:
         mode = _THREAT_MODES[etype]
         draft.retyped, draft.mode = "THREATEN", [mode] if mode else []
+
+
+def _recode_pledged_action(draft: _Draft) -> None:
+    """'Trump and Kim pledge to work towards denuclearisation': a pledge of an action, not of
+    money or goods, is a commitment (AGREE), as "promised to" is."""
+    verb = draft.match.anchor
+    if draft.type == "AID" and draft.match.is_verb and verb.lemma_.lower() == "pledge" and not draft.rule \
+            and any(c.dep_ == "xcomp" for c in verb.children) \
+            and not any(c.dep_ in ("dobj", "dative") for c in verb.children):
+        draft.retyped, draft.mode, draft.recoded_by = "AGREE", [], "intent"
 
 
 # Sides that strike with weapons; anyone else who "strikes" without an object stops work.

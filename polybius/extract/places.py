@@ -1042,6 +1042,9 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
                and p is not dateline]
     named = [p for p in in_sent if not p.rule.startswith("demonym")
              and not _is_subject_actor(doc, p, actors)]
+    # a place inside a longer actor mention says whose side it is ("at the first meeting between
+    # a sitting US president and ..."), not where: any other place in the sentence comes first
+    named = [p for p in named if not _inside_actor(p, actors)] or named
     clause: list[tuple[int, Place, str]] = []
     for p in named:
         prep = _clause_link(doc, p, root)
@@ -1067,6 +1070,11 @@ def _locate(doc: Doc, event: Event, places: list[Place], actors: list[Actor],
     demonyms = [p for p in in_sent if p.rule == "demonym"
                 and not any(a.span[0] < p.span[1] and p.span[0] < a.span[1] for a in bystanders)]
     return _fallback(sent, dateline, demonyms)
+
+
+def _inside_actor(place: Place, actors: list[Actor]) -> bool:
+    return any(a.span[0] <= place.span[0] and place.span[1] <= a.span[1] and a.span != place.span
+               for a in actors)
 
 
 PRECISION = {"city": 0, "admin2": 1, "admin1": 2, "country": 3, "region": 4}
