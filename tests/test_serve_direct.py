@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from polybius.serve.direct import DirectReader, direct_path
 from polybius.serve.fastpath import parse_params
-from polybius.serve.pages import event_page
+from polybius.serve.pages import decode_cursor, event_page
 from polybius.store import Store
 
 from builders import KENYA, LYON, PARIS, Ev, make_doc
@@ -52,6 +53,8 @@ _FILTERS = st.fixed_dictionaries({}, optional={
     "mode": st.sampled_from(["primitive"]),
     "sort": st.sampled_from(["date", "-date"]),
     "limit": st.integers(min_value=1, max_value=40),
+    "min_sources": st.sampled_from(["1", "2", "3"]),
+    "count": st.sampled_from(["true", "false"]),
 })
 
 
@@ -72,8 +75,35 @@ def test_direct_pages_equal_the_general_path(linked: tuple[Store, DirectReader],
     if params is None:  # an invalid combination (since after until): the route's to answer
         return
     assert reader.canonical_page(params.query(descending=params.sort == "-date"),
-                                 params.limit) is not None
+                                 params.limit, count=params.count) is not None
     assert event_page(store, params, 500, reader) == event_page(store, params, 500)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=_FILTERS, limit=st.integers(min_value=1, max_value=7))
+def test_every_page_after_a_cursor_equals_the_general_path(
+        linked: tuple[Store, DirectReader], filters: dict[str, object], limit: int) -> None:
+    store, reader = linked
+    raw = _query(filters | {"limit": limit})
+    seen: list[bytes] = []
+    for _ in range(40):  # 36 reports: fewer canonical events than that
+        params = parse_params(raw)
+        if params is None:
+            return
+        if params.cursor is not None:
+            after = decode_cursor(params, params.cursor)
+            assert reader.canonical_page(params.query(descending=params.sort == "-date"),
+                                         params.limit, after=after) is not None
+        page = event_page(store, params, 500, reader)
+        assert page == event_page(store, params, 500)
+        body = json.loads(page)
+        seen += [json.dumps(e, sort_keys=True).encode() for e in body["events"]]
+        if body["next_cursor"] is None:
+            break
+        raw = _query(filters | {"limit": limit, "cursor": body["next_cursor"]})
+    else:
+        raise AssertionError("the cursor never reached the last page")
+    assert len(seen) == len(set(seen))  # no canonical event on two pages
 
 
 def test_a_stale_record_is_left_to_the_general_path(linked: tuple[Store, DirectReader]) -> None:
@@ -94,15 +124,12 @@ def test_a_stale_record_is_left_to_the_general_path(linked: tuple[Store, DirectR
         store.refresh_canonical()
 
 
-def test_cursor_offset_count_and_free_text_pages_take_the_general_path() -> None:
-    base = parse_params(b"")
-    assert base is not None
-    assert DirectReader.handles(base.query(), offset=0, after=None, count=False)
-    for raw in (b"offset=5", b"count=true", b"q=paris", b"min_sources=2"):
+def test_offset_and_free_text_pages_take_the_general_path() -> None:
+    for raw, direct in ((b"", True), (b"count=true&min_sources=2", True), (b"offset=5", False),
+                        (b"q=paris", False)):
         params = parse_params(raw)
         assert params is not None
-        assert not DirectReader.handles(params.query(), offset=params.offset, after=None,
-                                        count=params.count), raw
+        assert DirectReader.handles(params.query(), offset=params.offset) is direct, raw
 
 
 def test_only_sqlite_files_are_read_directly(tmp_path: Path) -> None:

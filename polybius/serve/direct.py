@@ -3,20 +3,23 @@
 SQLAlchemy's execution around the two statements of a page (pool checkout, parameter and
 result processing) cost 0.1-0.5 ms of a ~1.5 ms page (the ASGI app timed in one process: 1.55
 -> 1.05 ms per page). Here each worker thread keeps one sqlite3 connection open (WAL, query-only,
-memory-mapped) and runs the same statements -- ``query._phase_statement``, compiled once per
-shape of query to SQLite's positional form -- with the parameters bound by position.
+memory-mapped) and runs the same statements -- ``query._phase_statement``,
+``query.listed_statement`` after a cursor, ``query.count_canonical_statement`` for a total --
+compiled once per shape of query to SQLite's positional form, with the parameters bound by
+position.
 
-Only the common pages are read this way: canonical level, first page (no cursor, no offset),
-no free text, no source count, no total. Anything else, and a page that meets a stale or
-missing stored record (which must be built from its members, in a write), returns None and
-the caller takes the general path (``Store.canonical_page``), which gives the same bytes.
-PostgreSQL stores always take the general path.
+Canonical pages are read this way: first pages and pages after a cursor, with or without a
+source count or a total. Free text and offsets, and a page that meets a stale or missing
+stored record (which must be built from its members, in a write), return None and the caller
+takes the general path (``Store.canonical_page``), which gives the same bytes. PostgreSQL
+stores always take the general path.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,31 +31,44 @@ from polybius.store import query as q_
 from polybius.store.rows import EventQuery, Position
 
 _DIALECT = sqlite_dialect.dialect()
-_EXPANDING = "__[POSTCOMPILE_p_status]"
+# lists bound as one parameter each, which SQLAlchemy expands into one marker per value
+_EXPANDING = ("p_status", "l_keys")
 
 
 @dataclass(frozen=True)
 class _Compiled:
-    """A phase statement as SQLite text with ``?`` markers, and what fills each marker."""
+    """A statement as SQLite text with ``?`` markers, and what fills each marker."""
 
     sql: str
+    """With a ``__[POSTCOMPILE_name]`` slot left for each list parameter (``_EXPANDING``)."""
     names: tuple[str, ...]
     constants: dict[str, Any]
     """Values fixed at build time (literals SQLAlchemy made parameters of)."""
+
+    def run(self, conn: sqlite3.Connection, given: dict[str, Any]) -> sqlite3.Cursor:
+        """Execute with ``given`` values (by name; constants fill the rest), lists expanded."""
+        sql, args = self.sql, []
+        for name in self.names:
+            if name in _EXPANDING:
+                values = given[name]
+                sql = sql.replace(f"__[POSTCOMPILE_{name}]", ",".join("?" * len(values)))
+                args.extend(_bound(v) for v in values)
+            else:
+                args.append(_bound(given[name] if name in given else self.constants[name]))
+        return conn.execute(sql, args)
 
 
 _COMPILED: dict[tuple[Any, ...], _Compiled] = {}
 
 
-def _compiled(q: EventQuery, dated: bool, kind: bool | None) -> _Compiled:
-    key = (q_.shape(q), len(q.status), dated, kind)
+def _compiled(key: tuple[Any, ...], build: Callable[[], Any]) -> _Compiled:
+    """``build()``'s statement compiled to SQLite's positional form, once per ``key``."""
     found = _COMPILED.get(key)
     if found is None:
-        compiled = q_._phase_statement(q, dated, kind, "sqlite").compile(dialect=_DIALECT)
-        sql = compiled.string.replace(_EXPANDING, ",".join("?" * len(q.status)))
+        compiled = build().compile(dialect=_DIALECT)
         constants = {name: b.value for name, b in compiled.binds.items()}
-        found = _COMPILED.setdefault(key, _Compiled(sql, tuple(compiled.positiontup or ()),
-                                                    constants))
+        found = _COMPILED.setdefault(key, _Compiled(compiled.string,
+                                                    tuple(compiled.positiontup or ()), constants))
     return found
 
 
@@ -95,36 +111,47 @@ class DirectReader:
             self._local.conn = None
 
     @staticmethod
-    def handles(query: EventQuery, *, offset: int, after: Position | None, count: bool) -> bool:
-        """Whether a page of these arguments is read here (otherwise: the general path)."""
-        return (not offset and after is None and not count and query.min_sources is None
-                and not query.text)
+    def handles(query: EventQuery, *, offset: int) -> bool:
+        """Whether a page of these arguments is read here (otherwise: the general path).
 
-    def canonical_page(self, query: EventQuery, limit: int) -> tuple[list[bytes], Position | None] | None:
-        """The first page of canonical records matching ``query`` and the next page's position
-        (None on the last page) -- or None when a record is stale or missing."""
+        Free text reads article texts (a scan either way); an offset skips clusters one by one
+        (and may need the dated count), both left to the general path.
+        """
+        return not offset and not query.text
+
+    def canonical_page(self, query: EventQuery, limit: int, *, after: Position | None = None,
+                       count: bool = False) -> tuple[list[bytes], int | None, Position | None] | None:
+        """A page of canonical records matching ``query`` after position ``after`` (the first
+        page without), the total as the general path gives it (counted when ``count``, else
+        known only on a last first page) and the next page's position (None on the last
+        page) -- or None when a record is stale or missing."""
         conn = self._connection()
-        values = {k: _bound(v) for k, v in q_.parameters(query).items()}
+        values = q_.parameters(query)
 
-        def phase(dated: bool, after: Position | None, n: int, skip: int) -> list[Any]:
-            kind = None if after is None else after.window_start is not None
-            c = _compiled(query, dated, kind)
+        def phase(dated: bool, start: Position | None, n: int, skip: int) -> list[Any]:
+            kind = None if start is None else start.window_start is not None
+            c = _compiled(("phase", q_.shape(query), len(query.status), dated, kind),
+                          lambda: q_._phase_statement(query, dated, kind, "sqlite"))
             given = values | {"p_limit": n, "p_offset": skip}
-            if after is not None:
-                given |= {"a_pk": after.pk, "a_start": _bound(after.window_start)}
-            args: list[Any] = []
-            for name in c.names:
-                if name == "p_status":
-                    args.extend(given[name])
-                else:
-                    args.append(given[name] if name in given else c.constants[name])
-            return [(pk, date.fromisoformat(start) if start else None, cluster)
-                    for pk, start, cluster in conn.execute(c.sql, args)]
+            if start is not None:
+                given |= {"a_pk": start.pk, "a_start": start.window_start}
+            return [(pk, date.fromisoformat(w) if w else None, cluster)
+                    for pk, w, cluster in c.run(conn, given)]
 
-        conn.execute("BEGIN")  # the scan and the records from one snapshot
+        def listed_before(p: Position, clusters: set[str]) -> set[str]:
+            dated = p.window_start is not None
+            c = _compiled(("listed", q_.shape(query), len(query.status), dated),
+                          lambda: q_.listed_statement(query, dated))
+            given = values | {"l_pk": p.pk, "l_start": p.window_start}
+            wanted, found = sorted(clusters), set()
+            for i in range(0, len(wanted), q_.LISTED_CHUNK):
+                found.update(k for (k,) in c.run(conn, given | {"l_keys": wanted[i:i + q_.LISTED_CHUNK]}))
+            return found
+
+        conn.execute("BEGIN")  # the scan, the records and the count from one snapshot
         try:
             keys = q_.pick_clusters(lambda n, start: q_.scan_phases(phase, query, n, after=start),
-                                    limit + 1)
+                                    limit + 1, after=after, listed_before=listed_before)
             more, keys = len(keys) > limit, keys[:limit]
             wanted = [k for k, _ in keys]
             records: dict[str, bytes] = {}
@@ -133,8 +160,15 @@ class DirectReader:
                 records = dict(conn.execute(
                     f"SELECT key, record FROM canonical WHERE key IN ({marks}) "
                     "AND key NOT IN (SELECT key FROM canonical_stale)", wanted))
+            if len(records) < len(wanted):
+                return None
+            total: int | None = None
+            if not more and after is None:
+                total = len(keys)
+            elif count:
+                c = _compiled(("count", q_.shape(query), len(query.status)),
+                              lambda: q_.count_canonical_statement(query))
+                total = int(c.run(conn, values).fetchone()[0])
         finally:
             conn.execute("COMMIT")
-        if len(records) < len(wanted):
-            return None
-        return [bytes(records[k]) for k in wanted], keys[-1][1] if more else None
+        return [bytes(records[k]) for k in wanted], total, keys[-1][1] if more else None

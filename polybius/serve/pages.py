@@ -78,11 +78,10 @@ def event_page(store: Store, params: EventListParams, page_max: int,
                                  count=params.count)
         records = [dumps(event_json(r)) for r in page.rows]
         total, at = page.total, page.next
-    elif direct is not None and direct.handles(query, offset=params.offset, after=after,
-                                             count=params.count) \
-            and (found := direct.canonical_page(query, params.limit)) is not None:
-        records, at = found
-        total = None if at is not None else len(records)
+    elif direct is not None and direct.handles(query, offset=params.offset) \
+            and (found := direct.canonical_page(query, params.limit, after=after,
+                                                count=params.count)) is not None:
+        records, total, at = found
     else:
         # stored records (polybius.store.canonical_table): the page is concatenated, not built
         cpage = store.canonical_page(query, limit=params.limit, offset=params.offset, after=after,
