@@ -49,16 +49,22 @@ def _contains(column: Any, name: str, needle: str) -> ColumnElement[bool]:
 
 
 def _sources_at_least(n: int) -> ColumnElement[bool]:
-    """The event's cluster (or the event alone) is reported by at least n distinct outlets."""
+    """The event's cluster (or the event alone) is reported by at least n distinct outlets.
+
+    Correlated with the scanned event (its cluster's members through ``ix_events_cluster_id``):
+    a page stops after a few hundred events, where ``cluster_id IN (every cluster with n
+    outlets)`` grouped all clustered events first (0.7 s per page on 100k reports).
+    """
     if n <= 1:
         return true()
-    outlet = func.coalesce(articles.c.source, articles.c.id)
-    clusters = (select(events.c.cluster_id)
-                .join(articles, events.c.article_id == articles.c.id)
-                .where(events.c.cluster_id.is_not(None))
-                .group_by(events.c.cluster_id)
-                .having(func.count(distinct(outlet)) >= bindparam("p_min_sources", n)))
-    return events.c.cluster_id.in_(clusters)
+    # aliases: the outer query may join articles too (free text), which must not correlate
+    member, report = events.alias("member"), articles.alias("report")
+    outlet = func.coalesce(report.c.source, report.c.id)
+    outlets = (select(func.count(distinct(outlet)))
+               .select_from(member.join(report, member.c.article_id == report.c.id))
+               .where(member.c.cluster_id == events.c.cluster_id)
+               .scalar_subquery())
+    return and_(events.c.cluster_id.is_not(None), outlets >= bindparam("p_min_sources", n))
 
 
 def conditions(q: EventQuery) -> list[ColumnElement[bool]]:
