@@ -170,7 +170,11 @@ def _after(q: EventQuery, undated: bool) -> ColumnElement[bool]:
         return tie
     start = bindparam("a_start", type_=Date)
     later = e.window_start < start if q.descending else e.window_start > start
-    return or_(later, and_(e.window_start == start, tie))
+    # the range term is implied by the OR but lets the planner walk the window index from the
+    # position: without it SQLite unioned two index searches and sorted (a second page of
+    # actor=...&sort=-date on 100k reports: ~200 -> ~2 ms)
+    reach = e.window_start <= start if q.descending else e.window_start >= start
+    return and_(reach, or_(later, tie))
 
 
 def _at_or_before(q: EventQuery, dated: bool) -> ColumnElement[bool]:
