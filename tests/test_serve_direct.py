@@ -1,4 +1,4 @@
-"""Canonical pages read on the sqlite3 connection (serve.direct) equal the general path's bytes."""
+"""Pages read on the sqlite3 connection (serve.direct) equal the general path's bytes."""
 
 from __future__ import annotations
 
@@ -55,6 +55,7 @@ _FILTERS = st.fixed_dictionaries({}, optional={
     "limit": st.integers(min_value=1, max_value=40),
     "min_sources": st.sampled_from(["1", "2", "3"]),
     "count": st.sampled_from(["true", "false"]),
+    "level": st.sampled_from(["canonical", "report"]),
 })
 
 
@@ -74,8 +75,9 @@ def test_direct_pages_equal_the_general_path(linked: tuple[Store, DirectReader],
     params = parse_params(_query(filters))
     if params is None:  # an invalid combination (since after until): the route's to answer
         return
-    assert reader.canonical_page(params.query(descending=params.sort == "-date"),
-                                 params.limit, count=params.count) is not None
+    read = reader.report_page if params.level == "report" else reader.canonical_page
+    assert read(params.query(descending=params.sort == "-date"), params.limit,
+                count=params.count) is not None
     assert event_page(store, params, 500, reader) == event_page(store, params, 500)
 
 
@@ -86,14 +88,15 @@ def test_every_page_after_a_cursor_equals_the_general_path(
     store, reader = linked
     raw = _query(filters | {"limit": limit})
     seen: list[bytes] = []
-    for _ in range(40):  # 36 reports: fewer canonical events than that
+    for _ in range(40):  # 36 reports
         params = parse_params(raw)
         if params is None:
             return
         if params.cursor is not None:
             after = decode_cursor(params, params.cursor)
-            assert reader.canonical_page(params.query(descending=params.sort == "-date"),
-                                         params.limit, after=after) is not None
+            read = reader.report_page if params.level == "report" else reader.canonical_page
+            assert read(params.query(descending=params.sort == "-date"), params.limit,
+                        after=after) is not None
         page = event_page(store, params, 500, reader)
         assert page == event_page(store, params, 500)
         body = json.loads(page)

@@ -27,8 +27,11 @@ from typing import Any
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.engine import make_url
 
+from polybius.store import codec
 from polybius.store import query as q_
+from polybius.store.canonical_table import attribution, dumps
 from polybius.store.rows import EventQuery, Position
+from polybius.store.schema import articles
 
 _DIALECT = sqlite_dialect.dialect()
 # lists bound as one parameter each, which SQLAlchemy expands into one marker per value
@@ -119,15 +122,10 @@ class DirectReader:
         """
         return not offset and not query.text
 
-    def canonical_page(self, query: EventQuery, limit: int, *, after: Position | None = None,
-                       count: bool = False) -> tuple[list[bytes], int | None, Position | None] | None:
-        """A page of canonical records matching ``query`` after position ``after`` (the first
-        page without), the total as the general path gives it (counted when ``count``, else
-        known only on a last first page) and the next page's position (None on the last
-        page) -- or None when a record is stale or missing."""
-        conn = self._connection()
-        values = q_.parameters(query)
-
+    @staticmethod
+    def _scan(conn: sqlite3.Connection, query: EventQuery,
+              values: dict[str, Any]) -> Callable[[int, Position | None], list[Any]]:
+        """``scan(n, start)``: n narrow rows (pk, window_start, cluster_id) after ``start``."""
         def phase(dated: bool, start: Position | None, n: int, skip: int) -> list[Any]:
             kind = None if start is None else start.window_start is not None
             c = _compiled(("phase", q_.shape(query), len(query.status), dated, kind),
@@ -137,6 +135,25 @@ class DirectReader:
                 given |= {"a_pk": start.pk, "a_start": start.window_start}
             return [(pk, date.fromisoformat(w) if w else None, cluster)
                     for pk, w, cluster in c.run(conn, given)]
+
+        return lambda n, start: q_.scan_phases(phase, query, n, after=start)
+
+    @staticmethod
+    def _count(conn: sqlite3.Connection, query: EventQuery, values: dict[str, Any],
+               canonical: bool) -> int:
+        build = q_.count_canonical_statement if canonical else q_.count_statement
+        c = _compiled(("count", canonical, q_.shape(query), len(query.status)),
+                      lambda: build(query))
+        return int(c.run(conn, values).fetchone()[0])
+
+    def canonical_page(self, query: EventQuery, limit: int, *, after: Position | None = None,
+                       count: bool = False) -> tuple[list[bytes], int | None, Position | None] | None:
+        """A page of canonical records matching ``query`` after position ``after`` (the first
+        page without), the total as the general path gives it (counted when ``count``, else
+        known only on a last first page) and the next page's position (None on the last
+        page) -- or None when a record is stale or missing."""
+        conn = self._connection()
+        values = q_.parameters(query)
 
         def listed_before(p: Position, clusters: set[str]) -> set[str]:
             dated = p.window_start is not None
@@ -150,8 +167,8 @@ class DirectReader:
 
         conn.execute("BEGIN")  # the scan, the records and the count from one snapshot
         try:
-            keys = q_.pick_clusters(lambda n, start: q_.scan_phases(phase, query, n, after=start),
-                                    limit + 1, after=after, listed_before=listed_before)
+            keys = q_.pick_clusters(self._scan(conn, query, values), limit + 1, after=after,
+                                    listed_before=listed_before)
             more, keys = len(keys) > limit, keys[:limit]
             wanted = [k for k, _ in keys]
             records: dict[str, bytes] = {}
@@ -166,9 +183,87 @@ class DirectReader:
             if not more and after is None:
                 total = len(keys)
             elif count:
-                c = _compiled(("count", q_.shape(query), len(query.status)),
-                              lambda: q_.count_canonical_statement(query))
-                total = int(c.run(conn, values).fetchone()[0])
+                total = self._count(conn, query, values, canonical=True)
         finally:
             conn.execute("COMMIT")
         return [bytes(records[k]) for k in wanted], total, keys[-1][1] if more else None
+
+    def report_page(self, query: EventQuery, limit: int, *, after: Position | None = None,
+                    count: bool = False) -> tuple[list[bytes], int | None, Position | None] | None:
+        """``canonical_page`` for per-report events: each the JSON ``event_json`` gives,
+        built from the stored event JSON and its row (no row objects in between) -- or None
+        when a report of the page was deleted since the scan."""
+        conn = self._connection()
+        values = q_.parameters(query)
+        conn.execute("BEGIN")
+        try:
+            rows = self._scan(conn, query, values)(limit + 1, after)
+            more, rows = len(rows) > limit, rows[:limit]
+            pks = [pk for pk, _, _ in rows]
+            wide = {r[0]: r for r in conn.execute(_WIDE.format(",".join("?" * len(pks))), pks)} \
+                if pks else {}
+            if len(wide) < len(pks):
+                return None
+            events = [(r, codec.loads(r[2])) for r in (wide[pk] for pk in pks)]
+            names = _party_names(conn, events)
+            total: int | None = None
+            if not more and after is None:
+                total = len(rows)
+            elif count:
+                total = self._count(conn, query, values, canonical=False)
+        finally:
+            conn.execute("COMMIT")
+        records = [dumps(_report_json(r, ev, names.get(r[1], {}))) for r, ev in events]
+        return records, total, Position(rows[-1][1], rows[-1][0]) if more else None
+
+
+# the columns ``_report_json`` reads, in its order
+_WIDE = ("SELECT e.pk, e.article_id, e.event, e.place_name, e.country, e.admin1, e.lat, e.lon, "
+         "e.geonameid, e.resolution, e.cluster_id, a.url, a.title, a.published, a.source, a.text "
+         "FROM events AS e JOIN articles AS a ON e.article_id = a.id WHERE e.pk IN ({})")
+# SQLAlchemy's own reading of the stored date (the general path's row has a ``date``)
+_PUBLISHED = articles.c.published.type.dialect_impl(_DIALECT).result_processor(_DIALECT, None)
+
+
+def _party_names(conn: sqlite3.Connection, events: list[tuple[Any, dict[str, Any]]],
+                 ) -> dict[str, dict[str, str]]:
+    """The names of the actors these events name, per article (as ``db._parties_of``)."""
+    wanted: dict[str, set[str]] = {}
+    for r, ev in events:
+        wanted.setdefault(r[1], set()).update(ev["actors"], ev["recipients"],
+                                              ev["factuality"]["attributed_to"])
+    groups = sorted((art, sorted(ids)) for art, ids in wanted.items() if ids)
+    out: dict[str, dict[str, str]] = {}
+    for i in range(0, len(groups), 100):
+        terms, args = [], []
+        for art, ids in groups[i:i + 100]:
+            args += [art, *ids]
+            terms.append(f"(article_id = ? AND actor_id IN ({','.join('?' * len(ids))}))")
+        for art, actor_id, name in conn.execute(
+                "SELECT article_id, actor_id, name FROM actors WHERE " + " OR ".join(terms), args):
+            out.setdefault(art, {})[actor_id] = name
+    return out
+
+
+def _report_json(r: Any, ev: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """``event_json(EventRow)`` of one wide row (``_WIDE``) and its decoded event JSON."""
+    (_, article_id, _, place_name, country, admin1, lat, lon, geonameid, resolution,
+     cluster_id, url, title, published, source, text) = r
+    day = _PUBLISHED(published) if _PUBLISHED is not None else published
+    sayers = [names.get(a, a) for a in ev["factuality"]["attributed_to"]]
+    out = dict(ev)
+    out.update({
+        "article": {"id": article_id, "url": url, "title": title,
+                    "published": day.isoformat() if day else None, "source": source},
+        "actor_names": [names.get(a, a) for a in ev["actors"]],
+        "recipient_names": [names.get(a, a) for a in ev["recipients"]],
+        "attributed_to_names": sayers,
+        "place": {"name": place_name, "country_code": country, "admin1": admin1, "lat": lat,
+                  "lon": lon, "geonameid": geonameid, "resolution": resolution},
+        "evidence_text": [text[x["span"][0]:x["span"][1]] for x in ev["evidence"]],
+        "cluster_id": cluster_id,
+    })
+    out["key"] = f"{article_id}/{ev['id']}"
+    out["attribution"] = attribution(ev["factuality"].get("status", "asserted"), sayers,
+                                     ev["factuality"].get("note"))
+    return out

@@ -73,7 +73,12 @@ def event_page(store: Store, params: EventListParams, page_max: int,
                                             "type": "cursor"}])
     after = decode_cursor(params, params.cursor) if params.cursor is not None else None
     query = params.query(descending=params.sort == "-date")
-    if params.level == "report":
+    if params.level == "report" and direct is not None \
+            and direct.handles(query, offset=params.offset) \
+            and (found := direct.report_page(query, params.limit, after=after,
+                                             count=params.count)) is not None:
+        records, total, at = found
+    elif params.level == "report":
         page = store.find_events(query, limit=params.limit, offset=params.offset, after=after,
                                  count=params.count)
         records = [dumps(event_json(r)) for r in page.rows]

@@ -375,10 +375,19 @@ def _listed_before(conn: Connection, q: EventQuery, p: Position, clusters: set[s
     return found
 
 
+def count_statement(q: EventQuery) -> Any:
+    """``count``'s statement, built once per shape of query."""
+    key = ("count", shape(q))
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _STATEMENTS.setdefault(key, select(func.count()).select_from(_source(q))
+                                           .where(*conditions(q)))
+    return statement
+
+
 def count(conn: Connection, q: EventQuery) -> int:
     """Number of events matching ``q``."""
-    query = select(func.count()).select_from(_source(q))
-    return int(conn.execute(query.where(*conditions(q))).scalar_one())
+    return int(conn.execute(count_statement(q), parameters(q)).scalar_one())
 
 
 def count_canonical_statement(q: EventQuery) -> Any:
