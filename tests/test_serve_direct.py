@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from polybius.serve.direct import DirectReader, direct_path
 from polybius.serve.fastpath import parse_params
 from polybius.serve.pages import decode_cursor, event_page
+from polybius.model import Factuality
 from polybius.store import Store
 
 from builders import KENYA, LYON, PARIS, Ev, make_doc
@@ -139,3 +140,26 @@ def test_only_sqlite_files_are_read_directly(tmp_path: Path) -> None:
     assert direct_path(f"sqlite:///{tmp_path / 'a.db'}") == str(tmp_path / "a.db")
     assert direct_path("sqlite://") is None
     assert direct_path("postgresql://u@localhost/db") is None
+
+
+def test_report_pages_name_the_sources_and_keep_notes_as_the_general_path(tmp_path: Path) -> None:
+    said = make_doc(Ev(status="claimed", actor="Rebels"), url=None, published=None, salt="s")
+    # one source the article names, one id with no actor row (shown by its id)
+    said.events[0].factuality = Factuality(status="claimed", attributed_to=["a1", "a9"],
+                                           note="per a statement")
+    with Store(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        store.add([said, make_doc(Ev(), salt="t")])
+        reader = DirectReader(str(tmp_path / "r.db"))
+        try:
+            params = parse_params(b"level=report")
+            assert params is not None
+            found = reader.report_page(params.query(), params.limit)
+            assert found is not None and len(found[0]) == 2
+            assert event_page(store, params, 500, reader) == event_page(store, params, 500)
+            body = json.loads(event_page(store, params, 500, reader))
+            claimed = next(e for e in body["events"] if e["factuality"]["status"] == "claimed")
+            assert claimed["attributed_to_names"] == ["Rebels", "a9"]
+            assert claimed["attribution"].endswith("; per a statement")
+            assert claimed["article"]["published"] is None
+        finally:
+            reader.close()
