@@ -61,8 +61,9 @@ def decode_cursor(params: EventListParams, cursor: str) -> Position:
 
 def event_page(store: Store, params: EventListParams, page_max: int,
                direct: DirectReader | None = None) -> bytes:
-    """One page of GET /events as JSON bytes; ``direct`` reads the common canonical pages on
-    the sqlite3 connection itself (``serve.direct``), with the same bytes."""
+    """One page of GET /events as JSON bytes; ``direct`` reads pages without free text or
+    offset, at either level, on the sqlite3 connection itself (``serve.direct``), with the
+    same bytes."""
     if params.limit > page_max:
         raise ApiError(422, f"limit {params.limit} is above the maximum page size {page_max}",
                        "invalid_request",
