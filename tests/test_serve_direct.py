@@ -1,7 +1,8 @@
-"""Canonical pages read on the sqlite3 connection (serve.direct) equal the general path's bytes."""
+"""Pages read on the sqlite3 connection (serve.direct) equal the general path's bytes."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from hypothesis import strategies as st
 
 from polybius.serve.direct import DirectReader, direct_path
 from polybius.serve.fastpath import parse_params
-from polybius.serve.pages import event_page
+from polybius.serve.pages import decode_cursor, event_page
+from polybius.model import Factuality
 from polybius.store import Store
 
 from builders import KENYA, LYON, PARIS, Ev, make_doc
@@ -52,6 +54,9 @@ _FILTERS = st.fixed_dictionaries({}, optional={
     "mode": st.sampled_from(["primitive"]),
     "sort": st.sampled_from(["date", "-date"]),
     "limit": st.integers(min_value=1, max_value=40),
+    "min_sources": st.sampled_from(["1", "2", "3"]),
+    "count": st.sampled_from(["true", "false"]),
+    "level": st.sampled_from(["canonical", "report"]),
 })
 
 
@@ -71,9 +76,38 @@ def test_direct_pages_equal_the_general_path(linked: tuple[Store, DirectReader],
     params = parse_params(_query(filters))
     if params is None:  # an invalid combination (since after until): the route's to answer
         return
-    assert reader.canonical_page(params.query(descending=params.sort == "-date"),
-                                 params.limit) is not None
+    read = reader.report_page if params.level == "report" else reader.canonical_page
+    assert read(params.query(descending=params.sort == "-date"), params.limit,
+                count=params.count) is not None
     assert event_page(store, params, 500, reader) == event_page(store, params, 500)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(filters=_FILTERS, limit=st.integers(min_value=1, max_value=7))
+def test_every_page_after_a_cursor_equals_the_general_path(
+        linked: tuple[Store, DirectReader], filters: dict[str, object], limit: int) -> None:
+    store, reader = linked
+    raw = _query(filters | {"limit": limit})
+    seen: list[bytes] = []
+    for _ in range(40):  # 36 reports
+        params = parse_params(raw)
+        if params is None:
+            return
+        if params.cursor is not None:
+            after = decode_cursor(params, params.cursor)
+            read = reader.report_page if params.level == "report" else reader.canonical_page
+            assert read(params.query(descending=params.sort == "-date"), params.limit,
+                        after=after) is not None
+        page = event_page(store, params, 500, reader)
+        assert page == event_page(store, params, 500)
+        body = json.loads(page)
+        seen += [json.dumps(e, sort_keys=True).encode() for e in body["events"]]
+        if body["next_cursor"] is None:
+            break
+        raw = _query(filters | {"limit": limit, "cursor": body["next_cursor"]})
+    else:
+        raise AssertionError("the cursor never reached the last page")
+    assert len(seen) == len(set(seen))  # no canonical event on two pages
 
 
 def test_a_stale_record_is_left_to_the_general_path(linked: tuple[Store, DirectReader]) -> None:
@@ -94,18 +128,38 @@ def test_a_stale_record_is_left_to_the_general_path(linked: tuple[Store, DirectR
         store.refresh_canonical()
 
 
-def test_cursor_offset_count_and_free_text_pages_take_the_general_path() -> None:
-    base = parse_params(b"")
-    assert base is not None
-    assert DirectReader.handles(base.query(), offset=0, after=None, count=False)
-    for raw in (b"offset=5", b"count=true", b"q=paris", b"min_sources=2"):
+def test_offset_and_free_text_pages_take_the_general_path() -> None:
+    for raw, direct in ((b"", True), (b"count=true&min_sources=2", True), (b"offset=5", False),
+                        (b"q=paris", False)):
         params = parse_params(raw)
         assert params is not None
-        assert not DirectReader.handles(params.query(), offset=params.offset, after=None,
-                                        count=params.count), raw
+        assert DirectReader.handles(params.query(), offset=params.offset) is direct, raw
 
 
 def test_only_sqlite_files_are_read_directly(tmp_path: Path) -> None:
     assert direct_path(f"sqlite:///{tmp_path / 'a.db'}") == str(tmp_path / "a.db")
     assert direct_path("sqlite://") is None
     assert direct_path("postgresql://u@localhost/db") is None
+
+
+def test_report_pages_name_the_sources_and_keep_notes_as_the_general_path(tmp_path: Path) -> None:
+    said = make_doc(Ev(status="claimed", actor="Rebels"), url=None, published=None, salt="s")
+    # one source the article names, one id with no actor row (shown by its id)
+    said.events[0].factuality = Factuality(status="claimed", attributed_to=["a1", "a9"],
+                                           note="per a statement")
+    with Store(f"sqlite:///{tmp_path / 'r.db'}") as store:
+        store.add([said, make_doc(Ev(), salt="t")])
+        reader = DirectReader(str(tmp_path / "r.db"))
+        try:
+            params = parse_params(b"level=report")
+            assert params is not None
+            found = reader.report_page(params.query(), params.limit)
+            assert found is not None and len(found[0]) == 2
+            assert event_page(store, params, 500, reader) == event_page(store, params, 500)
+            body = json.loads(event_page(store, params, 500, reader))
+            claimed = next(e for e in body["events"] if e["factuality"]["status"] == "claimed")
+            assert claimed["attributed_to_names"] == ["Rebels", "a9"]
+            assert claimed["attribution"].endswith("; per a statement")
+            assert claimed["article"]["published"] is None
+        finally:
+            reader.close()

@@ -36,6 +36,13 @@ def test_min_sources_keeps_events_whose_cluster_two_outlets_report(store: Store)
     assert store.find_events(EventQuery(min_sources=3)).total == 0
 
 
+def test_min_sources_counts_the_cluster_outlets_when_free_text_reads_the_articles(store: Store) -> None:
+    # free text joins articles: the source count must still see every member's article
+    page = store.find_events(EventQuery(min_sources=2, text="al-shabaab"))
+    assert page.total == 2 and {r.type for r in page.rows} == {"ASSAULT"}
+    assert store.find_canonical(EventQuery(min_sources=2, text="al-shabaab"), count=True).total == 1
+
+
 def test_page_is_cut_after_sorting_and_total_counts_all(store: Store) -> None:
     page = store.find_events(EventQuery(descending=True), limit=1, offset=0)
     assert page.total == 3 and [r.type for r in page.rows] == ["PROTEST"]

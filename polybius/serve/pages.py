@@ -61,8 +61,9 @@ def decode_cursor(params: EventListParams, cursor: str) -> Position:
 
 def event_page(store: Store, params: EventListParams, page_max: int,
                direct: DirectReader | None = None) -> bytes:
-    """One page of GET /events as JSON bytes; ``direct`` reads the common canonical pages on
-    the sqlite3 connection itself (``serve.direct``), with the same bytes."""
+    """One page of GET /events as JSON bytes; ``direct`` reads pages without free text or
+    offset, at either level, on the sqlite3 connection itself (``serve.direct``), with the
+    same bytes."""
     if params.limit > page_max:
         raise ApiError(422, f"limit {params.limit} is above the maximum page size {page_max}",
                        "invalid_request",
@@ -73,16 +74,20 @@ def event_page(store: Store, params: EventListParams, page_max: int,
                                             "type": "cursor"}])
     after = decode_cursor(params, params.cursor) if params.cursor is not None else None
     query = params.query(descending=params.sort == "-date")
-    if params.level == "report":
+    if params.level == "report" and direct is not None \
+            and direct.handles(query, offset=params.offset) \
+            and (found := direct.report_page(query, params.limit, after=after,
+                                             count=params.count)) is not None:
+        records, total, at = found
+    elif params.level == "report":
         page = store.find_events(query, limit=params.limit, offset=params.offset, after=after,
                                  count=params.count)
         records = [dumps(event_json(r)) for r in page.rows]
         total, at = page.total, page.next
-    elif direct is not None and direct.handles(query, offset=params.offset, after=after,
-                                             count=params.count) \
-            and (found := direct.canonical_page(query, params.limit)) is not None:
-        records, at = found
-        total = None if at is not None else len(records)
+    elif direct is not None and direct.handles(query, offset=params.offset) \
+            and (found := direct.canonical_page(query, params.limit, after=after,
+                                                count=params.count)) is not None:
+        records, total, at = found
     else:
         # stored records (polybius.store.canonical_table): the page is concatenated, not built
         cpage = store.canonical_page(query, limit=params.limit, offset=params.offset, after=after,
