@@ -24,11 +24,14 @@ from spacy.tokens import Doc, Span
 
 from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
+from polybius.link.mention_pairs import (
+    Arguments, PairModel, feature_matrices, pair_features, pair_model,
+)
 from polybius.resources import load_yaml
 
 __all__ = ["Mention", "WordFamilies", "Weights", "cluster_documents", "cluster_mentions",
-           "document_words", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
-           "trigger_embedding", "word_families"]
+           "document_words", "mention_from_span", "normal_lemma", "pair_score", "pair_scores",
+           "tfidf_vectors", "trigger_embedding", "trigger_head", "word_families"]
 
 FAMILIES = "event_word_families.yaml"
 
@@ -55,15 +58,19 @@ class Mention:
     embedding: tuple[float, ...] = ()
     """The trigger's contextual MiniLM vector in its sentence, L2-normalised (``trigger_embedding``;
     empty when the model is not installed)."""
+    arguments: Arguments = ()
+    """The trigger's argument roles with their contextual vectors
+    (``mention_pairs.argument_vectors``; empty without the model)."""
 
 
 @dataclass(frozen=True)
 class Weights:
     """Pair score = lemma + contextual·(cos(MiniLM trigger vectors) − contextual_centre) for the
-    same lemma (the second term only when both mentions have one), else the larger of
-    family·[a shared word family] and vector·cos(trigger word vectors); times ``reporting`` when
-    either trigger is a saying; plus context·Jaccard(context). Measured on ECB+ and MEANTIME
-    (docs/EVALUATION.md)."""
+    same lemma (the second term only when both mentions have one); for different lemmas, the
+    larger of family·[a shared word family] and either the pair model's scaled probability
+    (``mention_pairs``, when ``learned`` is on and both mentions have MiniLM vectors) or
+    vector·cos(trigger word vectors); times ``reporting`` when either trigger is a saying; plus
+    context·Jaccard(context). Measured on ECB+ and MEANTIME (docs/EVALUATION.md)."""
 
     lemma: float = 0.7
     family: float = 0.6
@@ -73,6 +80,10 @@ class Weights:
     threshold: float = 0.5
     contextual: float = 2.0
     contextual_centre: float = 0.7
+    learned: bool = True
+    """Score different lemmas with the pair model (else with the static vector cosine)."""
+    model: PairModel | None = None
+    """The pair model; None: the packaged ``resources/mention_pair_model.yaml``."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +125,7 @@ def normal_lemma(lemma: str) -> str:
     return word
 
 
-def _head(span: Span) -> int:
+def trigger_head(span: Span) -> int:
     """The token index of the span's syntactic head (the token whose head is outside the span)."""
     for tok in span:
         if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
@@ -134,11 +145,11 @@ def trigger_embedding(word_vectors: np.ndarray, tokens: Iterable[int]) -> tuple[
 
 
 def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
-                      embedding: tuple[float, ...] = ()) -> Mention:
+                      embedding: tuple[float, ...] = (), arguments: Arguments = ()) -> Mention:
     """A Mention for the trigger ``span`` of a parsed sentence (``embedding``: its contextual
-    vector, see ``trigger_embedding``)."""
+    vector, see ``trigger_embedding``; ``arguments``: see ``mention_pairs.argument_vectors``)."""
     doc: Doc = span.doc
-    head = doc[_head(span)]
+    head = doc[trigger_head(span)]
     sent = head.sent
     context = frozenset(t.lemma_.casefold() for t in sent
                         if t.pos_ in CONTEXT_POS and not (span.start <= t.i < span.end)
@@ -147,7 +158,8 @@ def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
     lemma = normal_lemma(head.lemma_)
     lexicon = word_families()
     return Mention(mid, doc_name, group, lemma, head.pos_, vec, context,
-                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting, embedding)
+                   lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting, embedding,
+                   arguments)
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -171,7 +183,12 @@ def pair_score(a: Mention, b: Mention, w: Weights) -> float:
         if a.embedding and b.embedding:
             score += w.contextual * (_dot(a.embedding, b.embedding) - w.contextual_centre)
     else:
-        score = w.vector * max(0.0, _cos(a.vector, b.vector))
+        if w.learned and a.embedding and b.embedding:
+            model = w.model or pair_model()
+            logit = sum(x * y for x, y in zip(pair_features(a, b), model.weights, strict=True))
+            score = model.scale / (1.0 + math.exp(-logit))
+        else:
+            score = w.vector * max(0.0, _cos(a.vector, b.vector))
         if a.families & b.families:
             score = max(score, w.family)
     if a.reporting or b.reporting:
@@ -189,9 +206,31 @@ def cluster_mentions(mentions: Sequence[Mention], weights: Weights = Weights()) 
         groups.setdefault(m.group, []).append(m)
     out: list[list[str]] = []
     for members in groups.values():
-        sim = {(a.id, b.id): pair_score(a, b, weights) for a, b in combinations(members, 2)}
+        scores = pair_scores(members, weights)
+        sim = {(a.id, b.id): float(scores[i, j])
+               for (i, a), (j, b) in combinations(enumerate(members), 2)}
         out += average_link([m.id for m in members], sim, weights.threshold)
     return out
+
+
+def pair_scores(members: Sequence[Mention], w: Weights = Weights()) -> np.ndarray:
+    """``pair_score`` of every pair of ``members`` as an (n, n) matrix, computed group-wise with
+    numpy (a document group has up to ~100k pairs; the per-pair definition is the reference)."""
+    f = feature_matrices(members)
+    lemmas = np.array([m.lemma for m in members])
+    same = lemmas[:, None] == lemmas[None, :]
+    has = np.array([bool(m.embedding) for m in members])
+    both = has[:, None] & has[None, :]
+    same_score = w.lemma + np.where(both, w.contextual * (f[..., 5] - w.contextual_centre), 0.0)
+    diff_score = w.vector * f[..., 4]
+    if w.learned:
+        model = w.model or pair_model()
+        learned = model.scale / (1.0 + np.exp(-(f @ np.array(model.weights))))
+        diff_score = np.where(both, learned, diff_score)
+    diff_score = np.where(f[..., 1] > 0, np.maximum(diff_score, w.family), diff_score)
+    score = np.where(same, same_score, diff_score)
+    score = np.where(f[..., 2] > 0, score * w.reporting, score)
+    return score + w.context * f[..., 6]
 
 
 def tfidf_vectors(texts: dict[str, list[str]]) -> dict[str, dict[str, float]]:
