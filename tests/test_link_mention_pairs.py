@@ -127,9 +127,13 @@ def test_without_contextual_vectors_different_lemmas_keep_the_static_score() -> 
     assert pair_score(a, b, Weights()) == pytest.approx(Weights().vector * unit(1.0, 1.0)[0])
 
 
-def test_a_zero_model_never_links_different_lemmas_of_no_family() -> None:
+def test_the_model_alone_decides_different_lemmas_even_of_one_family() -> None:
     never = Weights(model=PairModel((-50.0,) + (0.0,) * (len(FEATURES) - 1), 1.0))
-    assert sorted(cluster_mentions(MENTIONS[:2] + MENTIONS[3:4], never)) == [["a"], ["b"], ["d"]]
+    killed, death = MENTIONS[1], MENTIONS[2]
+    assert killed.families & death.families
+    assert pair_score(killed, death, never) == pytest.approx(0.0, abs=1e-9)
+    assert pair_score(killed, death, Weights(learned=False)) >= Weights().family
+    assert sorted(cluster_mentions(MENTIONS[:3], never)) == [["a"], ["b"], ["c"]]
 
 
 def test_the_packaged_model_names_every_feature() -> None:

@@ -67,8 +67,8 @@ class Mention:
 class Weights:
     """Pair score = lemma + contextual·(cos(MiniLM trigger vectors) − contextual_centre) for the
     same lemma (the second term only when both mentions have one); for different lemmas, the
-    larger of family·[a shared word family] and either the pair model's scaled probability
-    (``mention_pairs``, when ``learned`` is on and both mentions have MiniLM vectors) or
+    pair model's scaled probability (``mention_pairs``, when ``learned`` is on and both mentions
+    have MiniLM vectors), else the larger of family·[a shared word family] and
     vector·cos(trigger word vectors); times ``reporting`` when either trigger is a saying; plus
     context·Jaccard(context). Measured on ECB+ and MEANTIME (docs/EVALUATION.md)."""
 
@@ -184,13 +184,14 @@ def pair_score(a: Mention, b: Mention, w: Weights) -> float:
             score += w.contextual * (_dot(a.embedding, b.embedding) - w.contextual_centre)
     else:
         if w.learned and a.embedding and b.embedding:
+            # the model weighs a shared family itself, against the contextual cosine
             model = w.model or pair_model()
             logit = sum(x * y for x, y in zip(pair_features(a, b), model.weights, strict=True))
             score = model.scale / (1.0 + math.exp(-logit))
         else:
             score = w.vector * max(0.0, _cos(a.vector, b.vector))
-        if a.families & b.families:
-            score = max(score, w.family)
+            if a.families & b.families:
+                score = max(score, w.family)
     if a.reporting or b.reporting:
         score *= w.reporting
     union = a.context | b.context
@@ -223,11 +224,11 @@ def pair_scores(members: Sequence[Mention], w: Weights = Weights()) -> np.ndarra
     both = has[:, None] & has[None, :]
     same_score = w.lemma + np.where(both, w.contextual * (f[..., 5] - w.contextual_centre), 0.0)
     diff_score = w.vector * f[..., 4]
+    diff_score = np.where(f[..., 1] > 0, np.maximum(diff_score, w.family), diff_score)
     if w.learned:
         model = w.model or pair_model()
         learned = model.scale / (1.0 + np.exp(-(f @ np.array(model.weights))))
         diff_score = np.where(both, learned, diff_score)
-    diff_score = np.where(f[..., 1] > 0, np.maximum(diff_score, w.family), diff_score)
     score = np.where(same, same_score, diff_score)
     score = np.where(f[..., 2] > 0, score * w.reporting, score)
     return score + w.context * f[..., 6]
