@@ -25,7 +25,9 @@ import numpy as np
 import yaml
 
 from polybius.evaluate import ecbplus, meantime_coref
-from polybius.evaluate.ecbplus import GoldMention, chains, gold_mentions, parsed_sentences, word_vectors
+from polybius.evaluate.ecbplus import (
+    GoldMention, chains, gold_mentions, parsed_sentences, word_vectors,
+)
 from polybius.link.conll import conll
 from polybius.link.mention_pairs import FEATURES, PairModel, feature_matrices
 from polybius.link.mentions import Mention, Weights, cluster_mentions
@@ -108,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"on the other topics (scale {model.scale}), {f1(*test_set, without):.4f} without")
         print(line, flush=True)
         report.append(line)
+    pooled = conll(chains(gold), held_out)["conll_f1"]
     line = (f"all topics, each scored by the model of the other fold (cross-validated): "
-            f"{conll(chains(gold), held_out)['conll_f1']:.4f}, {f1(gold, ours, without):.4f} without")
+            f"{pooled:.4f}, {f1(gold, ours, without):.4f} without")
     print(line, flush=True)
     report.append(line)
     model = train(gold, ours)
@@ -125,9 +128,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         report.append(line)
     header = [
         "Different-lemma pair model of mention linking (polybius/link/mention_pairs.py).",
-        "Written by scripts/train_mention_pairs.py on " + dt.date.today().isoformat() + "; do not edit by hand.",
+        f"Written by scripts/train_mention_pairs.py on {dt.date.today().isoformat()}; "
+        "do not edit by hand.",
         "Trained on: every pair of different-lemma gold event mentions inside a predicted document",
-        f"group of the ECB+ topics present ({len({g.topic for g in gold})} topics, {len(gold)} mentions),",
+        f"group of the ECB+ topics present ({len({g.topic for g in gold})} topics, "
+        f"{len(gold)} mentions),",
         f"labelled coreferent or not; logistic regression, L2 = {L2}; scale chosen from {SCALES}",
         "by CoNLL F1 on the training topics. CoNLL F1 with gold mentions (polybius eval ecbplus):",
         *report,

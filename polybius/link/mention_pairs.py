@@ -25,8 +25,8 @@ from spacy.tokens import Span, Token
 from polybius.errors import ResourceError
 from polybius.resources import load_yaml
 
-__all__ = ["FEATURES", "PairModel", "PairSide", "argument_tokens", "argument_vectors",
-           "feature_matrices", "pair_features", "pair_model"]
+__all__ = ["COLUMN", "FEATURES", "PairModel", "PairSide", "argument_tokens", "argument_vectors",
+           "feature_matrices", "pair_features", "pair_model", "probability"]
 
 MODEL = "mention_pair_model.yaml"
 
@@ -35,8 +35,11 @@ FEATURES = ("bias", "family", "saying", "same_doc", "static_cos", "context_cos",
             "both_have_arguments")
 """Feature names, in the order of the weights in the model file."""
 
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
+"""Feature name → its index in ``pair_features`` / the last axis of ``feature_matrices``."""
+
 CORE_ROLES = ("subject", "object")
-"""Roles compared slot by slot (``argument_cos_role``); every role counts for ``argument_cos_any``."""
+"""Roles compared slot by slot (``argument_cos_role``); any role counts for ``argument_cos_any``."""
 
 _DEPENDENT_ROLES = {"nsubj": "subject", "agent": "subject", "poss": "subject",
                     "nsubjpass": "object", "dobj": "object", "attr": "object"}
@@ -64,6 +67,11 @@ class PairModel:
 
     weights: tuple[float, ...]
     scale: float
+
+
+def probability(logit: np.ndarray) -> np.ndarray:
+    """The logistic function, its argument clipped so extreme logits never overflow."""
+    return 1.0 / (1.0 + np.exp(-np.clip(logit, -50.0, 50.0)))
 
 
 @lru_cache(maxsize=1)
@@ -170,7 +178,8 @@ def pair_features(a: PairSide, b: PairSide) -> list[float]:
 
 
 def _unit_rows(rows: list[tuple[float, ...]], width: int) -> np.ndarray:
-    m = np.array([r if r else (0.0,) * width for r in rows], dtype=np.float64).reshape(len(rows), width)
+    m = np.array([r if r else (0.0,) * width for r in rows], dtype=np.float64)
+    m = m.reshape(len(rows), width)
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     return np.divide(m, norms, out=np.zeros_like(m), where=norms > 0)
 
@@ -182,7 +191,8 @@ def feature_matrices(members: Sequence[PairSide]) -> np.ndarray:
     if n == 0:
         return out
     fams = sorted({f for m in members for f in m.families})
-    fam = np.array([[f in m.families for f in fams] for m in members], dtype=np.float64).reshape(n, -1)
+    fam = np.array([[f in m.families for f in fams] for m in members], dtype=np.float64)
+    fam = fam.reshape(n, len(fams))
     rep = np.array([m.reporting for m in members])
     docs = np.array([m.doc for m in members])
     width = max((len(m.vector) for m in members), default=0)

@@ -5,8 +5,10 @@ document cluster (a topic's documents split by TF-IDF similarity, or the corpus'
 then clustered by average link on a pair score built from the trigger lemma, its word family
 (``resources/event_word_families.yaml``: "die"/"death"/"dead", "earthquake"/"quake"), the
 trigger's word vector, its contextual MiniLM vector (``polybius.link.minilm``: the same verb in
-two sentences about different happenings) and the words around it (participants, places, times). Stored events use
-the structured score in ``polybius.link`` instead; text never links two events on its own there.
+two sentences about different happenings) and the words around it (participants, places, times);
+two different lemmas are scored by a trained pair model (``polybius.link.mention_pairs``).
+Stored events use the structured score in ``polybius.link`` instead; text never links two events
+on its own there.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from spacy.tokens import Doc, Span
 from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
 from polybius.link.mention_pairs import (
-    Arguments, PairModel, feature_matrices, pair_features, pair_model,
+    COLUMN, Arguments, PairModel, feature_matrices, pair_features, pair_model, probability,
 )
 from polybius.resources import load_yaml
 
@@ -187,7 +189,7 @@ def pair_score(a: Mention, b: Mention, w: Weights) -> float:
             # the model weighs a shared family itself, against the contextual cosine
             model = w.model or pair_model()
             logit = sum(x * y for x, y in zip(pair_features(a, b), model.weights, strict=True))
-            score = model.scale / (1.0 + math.exp(-logit))
+            score = model.scale * float(probability(np.float64(logit)))
         else:
             score = w.vector * max(0.0, _cos(a.vector, b.vector))
             if a.families & b.families:
@@ -222,16 +224,17 @@ def pair_scores(members: Sequence[Mention], w: Weights = Weights()) -> np.ndarra
     same = lemmas[:, None] == lemmas[None, :]
     has = np.array([bool(m.embedding) for m in members])
     both = has[:, None] & has[None, :]
-    same_score = w.lemma + np.where(both, w.contextual * (f[..., 5] - w.contextual_centre), 0.0)
-    diff_score = w.vector * f[..., 4]
-    diff_score = np.where(f[..., 1] > 0, np.maximum(diff_score, w.family), diff_score)
+    context_cos = f[..., COLUMN["context_cos"]]
+    same_score = w.lemma + np.where(both, w.contextual * (context_cos - w.contextual_centre), 0.0)
+    diff_score = w.vector * f[..., COLUMN["static_cos"]]
+    diff_score = np.where(f[..., COLUMN["family"]] > 0, np.maximum(diff_score, w.family), diff_score)
     if w.learned:
         model = w.model or pair_model()
-        learned = model.scale / (1.0 + np.exp(-(f @ np.array(model.weights))))
+        learned = model.scale * probability(f @ np.array(model.weights))
         diff_score = np.where(both, learned, diff_score)
     score = np.where(same, same_score, diff_score)
-    score = np.where(f[..., 2] > 0, score * w.reporting, score)
-    return score + w.context * f[..., 6]
+    score = np.where(f[..., COLUMN["saying"]] > 0, score * w.reporting, score)
+    return score + w.context * f[..., COLUMN["context_words"]]
 
 
 def tfidf_vectors(texts: dict[str, list[str]]) -> dict[str, dict[str, float]]:
