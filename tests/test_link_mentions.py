@@ -16,9 +16,9 @@ from spacy.tokens import Doc
 from polybius.errors import ResourceError
 from polybius.link import mentions
 from polybius.link.mentions import (
-    DocumentGrouping, Mention, Weights, argument_embeddings, argument_heads, cluster_mentions,
-    document_specifics, document_words, group_documents, mention_from_span, normal_lemma,
-    pair_score, trigger_embedding, word_families,
+    DocumentGrouping, Mention, Weights, cluster_mentions, document_specifics, document_words,
+    group_documents, mention_from_span, normal_lemma, pair_score, participant_embeddings,
+    participant_heads, trigger_embedding, word_families,
 )
 from polybius.link.minilm import load_encoder
 
@@ -202,7 +202,7 @@ def test_minilm_scores_one_verb_of_one_happening_above_the_same_verb_of_another(
 def roles(parse: Parse, text: str, word: str) -> dict[str, str]:
     doc = parse(text)
     i = next(t.i for t in doc if t.text == word)
-    return {role: tok.text for role, tok in argument_heads(doc[i:i + 1]).items()}
+    return {role: tok.text for role, tok in participant_heads(doc[i:i + 1]).items()}
 
 
 @pytest.mark.parametrize(("text", "word", "expected"), [
@@ -211,18 +211,18 @@ def roles(parse: Parse, text: str, word: str) -> dict[str, str]:
     ("The suspect was arrested by police.", "arrested", {"agent": "police", "patient": "suspect"}),
     ("The arrest of the suspect surprised nobody.", "arrest", {"patient": "suspect"}),
     ("He arrested them.", "arrested", {})])
-def test_argument_heads_are_who_did_it_and_to_whom(parse: Parse, text: str, word: str,
+def test_participant_heads_are_who_did_it_and_to_whom(parse: Parse, text: str, word: str,
                                                    expected: dict[str, str]) -> None:
     assert roles(parse, text, word) == expected
 
 
-def test_argument_embeddings_average_a_head_with_its_compounds(parse: Parse) -> None:
+def test_participant_embeddings_average_a_head_with_its_compounds(parse: Parse) -> None:
     doc = parse("Police arrested the bank robber.")
     i = next(t.i for t in doc if t.text == "arrested")
     vectors = np.zeros((len(doc), 2))
     vectors[[t.i for t in doc if t.text == "Police"], 0] = 1.0
     vectors[[t.i for t in doc if t.text in ("bank", "robber")]] = [[0.0, 1.0], [0.0, 3.0]]
-    assert dict(argument_embeddings(doc[i:i + 1], vectors)) == {
+    assert dict(participant_embeddings(doc[i:i + 1], vectors)) == {
         "agent": pytest.approx((1.0, 0.0)), "patient": pytest.approx((0.0, 1.0))}
 
 
@@ -230,17 +230,17 @@ def test_the_same_verb_with_other_participants_scores_lower() -> None:
     w = Weights()
     same = unit(1.0, 0.0)
     a = Mention("a", "d1", "g", "arrest", "VERB", embedding=same,
-                arguments=(("patient", unit(1.0, 0.1)),))
-    b = replace(a, id="b", doc="d2", arguments=(("patient", unit(1.0, 0.2)),))
-    c = replace(a, id="c", doc="d3", arguments=(("patient", unit(0.1, 1.0)),))
-    no_roles = replace(a, id="d", doc="d4", arguments=())
+                participants=(("patient", unit(1.0, 0.1)),))
+    b = replace(a, id="b", doc="d2", participants=(("patient", unit(1.0, 0.2)),))
+    c = replace(a, id="c", doc="d3", participants=(("patient", unit(0.1, 1.0)),))
+    no_roles = replace(a, id="d", doc="d4", participants=())
     base = pair_score(a, no_roles, w)
     assert pair_score(a, b, w) > base > pair_score(a, c, w)
-    assert pair_score(a, b, Weights(arguments=0.0)) == pytest.approx(base)
+    assert pair_score(a, b, Weights(participants=0.0)) == pytest.approx(base)
 
 
 def test_participants_do_not_score_different_lemmas() -> None:
-    a = Mention("a", "d1", "g", "arrest", "VERB", arguments=(("patient", unit(1.0, 0.0)),))
-    b = Mention("b", "d2", "g", "detain", "VERB", arguments=(("patient", unit(1.0, 0.0)),))
-    assert pair_score(a, b, Weights()) == pytest.approx(pair_score(a, replace(b, arguments=()),
+    a = Mention("a", "d1", "g", "arrest", "VERB", participants=(("patient", unit(1.0, 0.0)),))
+    b = Mention("b", "d2", "g", "detain", "VERB", participants=(("patient", unit(1.0, 0.0)),))
+    assert pair_score(a, b, Weights()) == pytest.approx(pair_score(a, replace(b, participants=()),
                                                                    Weights()))

@@ -9,8 +9,9 @@ and NEG_* markables there; chains come from CROSS_DOC_COREF (by chain id) and IN
   Documents are grouped first by TF-IDF average link on their content words and their names
   and numbers inside each topic (predicted subtopics; the corpus's ecb/ecbplus split is not
   used, a document left alone joins the group it resembles most), mentions are clustered inside
-  each document group. Triggers and their participants get contextual MiniLM vectors
-  (``polybius.link.minilm``) when the model is installed.
+  each document group. Triggers, their participants (the same-lemma term) and their arguments
+  (``polybius.link.mention_pairs``, the different-lemma pair model) get contextual MiniLM
+  vectors (``polybius.link.minilm``) when the model is installed.
   ``muc_f1``, ``b3_f1``, ``ceafe_f1`` belong to this setting.
 * ``conll_f1_e2e``: the same clustering over mentions we detect ourselves (verbs, deverbal
   nouns and event-family words, see ``detect``); a detected mention stands for the gold mention whose tokens
@@ -33,16 +34,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from polybius import nlp
 from polybius.errors import EvaluationError
 from polybius.evaluate.common import require
 from polybius.evaluate.report import Progress, Report, Table
 from polybius.link.conll import conll
+from polybius.link.mention_pairs import argument_vectors
 from polybius.link.mentions import (
     Mention, cluster_mentions, group_documents, mention_from_span, normal_lemma, trigger_embedding,
-    word_families,
+    trigger_head, word_families,
 )
 from polybius.link.minilm import load_encoder
 
@@ -216,21 +218,36 @@ def _groups(docs: list[GoldDoc]) -> dict[str, str]:
     return out
 
 
+def _mention(mid: str, doc_name: str, group: str, span: Span, tokens: Iterable[int],
+             vectors: np.ndarray | None) -> Mention:
+    """A Mention with its contextual trigger (``tokens``), argument and participant vectors when
+    ``vectors`` (the sentence's MiniLM word vectors) are given."""
+    if vectors is None:
+        return mention_from_span(mid, doc_name, group, span)
+    return mention_from_span(mid, doc_name, group, span, trigger_embedding(vectors, tokens),
+                             argument_vectors(vectors, span, trigger_head(span)), vectors)
+
+
+def gold_mentions(docs: list[GoldDoc], gold: list[GoldMention],
+                  parsed: dict[tuple[str, int], Doc], vectors: dict[tuple[str, int], np.ndarray],
+                  group: dict[str, str] | None = None) -> list[Mention]:
+    """The gold mentions as Mentions in their predicted document groups (``group``: computed
+    from ``docs`` when not given; ``vectors``: see ``word_vectors``, empty → no contextual
+    vectors)."""
+    group = group if group is not None else _groups(docs)
+    return [_mention(m.id, m.doc, group[m.doc],
+                     parsed[(m.doc, m.sentence)][m.tokens[0]:m.tokens[-1] + 1], m.tokens,
+                     vectors.get((m.doc, m.sentence)))
+            for m in gold]
+
+
 def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, int], Doc],
           name: str = "ecbplus") -> Report:
     """All settings of the module docstring on loaded gold and parsed sentences."""
     key = chains(gold)
     group = _groups(docs)
     vectors = word_vectors(parsed)
-
-    def embedding(sentence: tuple[str, int], tokens: Iterable[int]) -> tuple[float, ...]:
-        return trigger_embedding(vectors[sentence], tokens) if vectors else ()
-
-    ours = [mention_from_span(m.id, m.doc, group[m.doc],
-                              parsed[(m.doc, m.sentence)][m.tokens[0]:m.tokens[-1] + 1],
-                              embedding((m.doc, m.sentence), m.tokens),
-                              vectors.get((m.doc, m.sentence)))
-            for m in gold]
+    ours = gold_mentions(docs, gold, parsed, vectors, group)
     result = conll(key, cluster_mentions(ours))
     by_sub = [replace(o, group=g.subtopic) for o, g in zip(ours, gold, strict=True)]
     metrics = {"conll_f1_gold": result["conll_f1"],
@@ -248,9 +265,8 @@ def score(docs: list[GoldDoc], gold: list[GoldMention], parsed: dict[tuple[str, 
             gid = at.get((doc_name, s, i))
             mid = gid if gid is not None and gid not in used else f"{doc_name}/sys/{s}/{i}"
             used.add(mid)
-            detected.append(mention_from_span(mid, doc_name, group[doc_name], sent[i:i + 1],
-                                              embedding((doc_name, s), [i]),
-                                              vectors.get((doc_name, s))))
+            detected.append(_mention(mid, doc_name, group[doc_name], sent[i:i + 1], [i],
+                                     vectors.get((doc_name, s))))
     hits = sum(1 for m in detected if "/sys/" not in m.id)
     e2e = conll(key, cluster_mentions(detected))
     metrics |= {"conll_f1_e2e": e2e["conll_f1"],

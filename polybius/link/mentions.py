@@ -6,7 +6,8 @@ then clustered by average link on a pair score built from the trigger lemma, its
 (``resources/event_word_families.yaml``: "die"/"death"/"dead", "earthquake"/"quake"), the
 trigger's word vector, its contextual MiniLM vector (``polybius.link.minilm``: the same verb in
 two sentences about different happenings), its participants' contextual vectors (who did it to
-whom) and the words around it (participants, places, times). Stored events use
+whom, for the same lemma) and the words around it (participants, places, times); two different
+lemmas are scored by a trained pair model (``polybius.link.mention_pairs``). Stored events use
 the structured score in ``polybius.link`` instead; text never links two events on its own there.
 """
 
@@ -26,12 +27,16 @@ from spacy.tokens import Doc, Span, Token
 
 from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
+from polybius.link.mention_pairs import (
+    COLUMN, Arguments, PairModel, feature_matrices, pair_features, pair_model, probability,
+)
 from polybius.resources import load_yaml
 
-__all__ = ["DocumentGrouping", "Mention", "WordFamilies", "Weights", "argument_agreement",
-           "argument_embeddings", "argument_heads", "cluster_mentions", "document_specifics", "document_words",
-           "group_documents", "mention_from_span", "normal_lemma", "pair_score", "tfidf_vectors",
-           "trigger_embedding", "word_families"]
+__all__ = ["DocumentGrouping", "Mention", "WordFamilies", "Weights", "cluster_mentions",
+           "document_specifics", "document_words", "group_documents", "mention_from_span",
+           "normal_lemma", "pair_score", "pair_scores", "participant_agreement",
+           "participant_embeddings", "participant_heads", "tfidf_vectors", "trigger_embedding",
+           "trigger_head", "word_families"]
 
 FAMILIES = "event_word_families.yaml"
 
@@ -64,19 +69,26 @@ class Mention:
     embedding: tuple[float, ...] = ()
     """The trigger's contextual MiniLM vector in its sentence, L2-normalised (``trigger_embedding``;
     empty when the model is not installed)."""
-    arguments: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    arguments: Arguments = ()
+    """The trigger's argument roles with their contextual vectors
+    (``mention_pairs.argument_vectors``; empty without the model): the different-lemma pair
+    model's features."""
+    participants: tuple[tuple[str, tuple[float, ...]], ...] = ()
     """(role, L2-normalised contextual vector) of the trigger's agent and patient
-    (``argument_embeddings``); empty without contextual vectors."""
+    (``participant_embeddings``); empty without contextual vectors: the same-lemma
+    participants term."""
 
 
 @dataclass(frozen=True)
 class Weights:
     """Pair score = lemma + contextual·(cos(MiniLM trigger vectors) − contextual_centre) for the
-    same lemma (the second term only when both mentions have one), else the larger of
-    family·[a shared word family] and vector·cos(trigger word vectors); times ``reporting`` when
-    either trigger is a saying; plus context·Jaccard(context); plus, for the same lemma,
-    arguments·(mean cos of the participants in the roles both have − arguments_centre).
-    Measured on ECB+ and MEANTIME (docs/EVALUATION.md)."""
+    same lemma (the second term only when both mentions have one); for different lemmas, the
+    pair model's scaled probability (``mention_pairs``, when ``learned`` is on and both mentions
+    have MiniLM vectors), else the larger of family·[a shared word family] and
+    vector·cos(trigger word vectors); times ``reporting`` when either trigger is a saying; plus
+    context·Jaccard(context); plus, for the same lemma, participants·(mean cos of the
+    participants in the roles both have − participants_centre). Measured on ECB+ and MEANTIME
+    (docs/EVALUATION.md)."""
 
     lemma: float = 0.7
     family: float = 0.6
@@ -86,8 +98,12 @@ class Weights:
     threshold: float = 0.5
     contextual: float = 2.0
     contextual_centre: float = 0.7
-    arguments: float = 0.5
-    arguments_centre: float = 0.4
+    participants: float = 0.5
+    participants_centre: float = 0.4
+    learned: bool = True
+    """Score different lemmas with the pair model (else with the static vector cosine)."""
+    model: PairModel | None = None
+    """The pair model; None: the packaged ``resources/mention_pair_model.yaml``."""
 
 
 @dataclass(frozen=True)
@@ -141,7 +157,7 @@ def normal_lemma(lemma: str) -> str:
     return word
 
 
-def _head(span: Span) -> int:
+def trigger_head(span: Span) -> int:
     """The token index of the span's syntactic head (the token whose head is outside the span)."""
     for tok in span:
         if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
@@ -160,10 +176,10 @@ def trigger_embedding(word_vectors: np.ndarray, tokens: Iterable[int]) -> tuple[
     return tuple(float(x) / norm for x in mean) if norm > 0 else ()
 
 
-def argument_heads(span: Span) -> dict[str, Token]:
+def participant_heads(span: Span) -> dict[str, Token]:
     """The trigger's agent and patient heads, the first of each found among the children of
     its head (pronouns and determiners skipped: they carry no content to compare)."""
-    head = span.doc[_head(span)]
+    head = span.doc[trigger_head(span)]
     found: dict[str, Token] = {}
     for child in head.children:
         if child.pos_ in ("PRON", "DET"):
@@ -180,12 +196,12 @@ def argument_heads(span: Span) -> dict[str, Token]:
     return found
 
 
-def argument_embeddings(span: Span, word_vectors: np.ndarray
+def participant_embeddings(span: Span, word_vectors: np.ndarray
                         ) -> tuple[tuple[str, tuple[float, ...]], ...]:
     """(role, vector) of the trigger's agent and patient: each head with its compound words,
     as ``trigger_embedding`` over ``word_vectors`` (one row per token of ``span.doc``)."""
     out = []
-    for role, tok in sorted(argument_heads(span).items()):
+    for role, tok in sorted(participant_heads(span).items()):
         rows = [tok.i, *(c.i for c in tok.children if c.dep_ == "compound")]
         vector = trigger_embedding(word_vectors, rows)
         if vector:
@@ -194,13 +210,14 @@ def argument_embeddings(span: Span, word_vectors: np.ndarray
 
 
 def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
-                      embedding: tuple[float, ...] = (),
+                      embedding: tuple[float, ...] = (), arguments: Arguments = (),
                       word_vectors: np.ndarray | None = None) -> Mention:
     """A Mention for the trigger ``span`` of a parsed sentence (``embedding``: its contextual
-    vector, see ``trigger_embedding``; ``word_vectors``: the contextual vectors of the tokens of
-    ``span.doc``, for its participants, see ``argument_embeddings``)."""
+    vector, see ``trigger_embedding``; ``arguments``: see ``mention_pairs.argument_vectors``;
+    ``word_vectors``: the contextual vectors of the tokens of ``span.doc``, for its
+    participants, see ``participant_embeddings``)."""
     doc: Doc = span.doc
-    head = doc[_head(span)]
+    head = doc[trigger_head(span)]
     sent = head.sent
     context = frozenset(t.lemma_.casefold() for t in sent
                         if t.pos_ in CONTEXT_POS and not (span.start <= t.i < span.end)
@@ -208,10 +225,11 @@ def mention_from_span(mid: str, doc_name: str, group: str, span: Span,
     vec = tuple(float(x) for x in head.vector) if head.has_vector else ()
     lemma = normal_lemma(head.lemma_)
     lexicon = word_families()
-    arguments = argument_embeddings(span, word_vectors) if word_vectors is not None else ()
+    participants = (participant_embeddings(span, word_vectors) if word_vectors is not None
+                    else ())
     return Mention(mid, doc_name, group, lemma, head.pos_, vec, context,
                    lexicon.families.get(lemma, frozenset()), lemma in lexicon.reporting, embedding,
-                   arguments)
+                   arguments, participants)
 
 
 def _cos(a: Sequence[float], b: Sequence[float]) -> float:
@@ -235,28 +253,34 @@ def pair_score(a: Mention, b: Mention, w: Weights) -> float:
         if a.embedding and b.embedding:
             score += w.contextual * (_dot(a.embedding, b.embedding) - w.contextual_centre)
     else:
-        score = w.vector * max(0.0, _cos(a.vector, b.vector))
-        if a.families & b.families:
-            score = max(score, w.family)
+        if w.learned and a.embedding and b.embedding:
+            # the model weighs a shared family itself, against the contextual cosine
+            model = w.model or pair_model()
+            logit = sum(x * y for x, y in zip(pair_features(a, b), model.weights, strict=True))
+            score = model.scale * float(probability(np.float64(logit)))
+        else:
+            score = w.vector * max(0.0, _cos(a.vector, b.vector))
+            if a.families & b.families:
+                score = max(score, w.family)
     if a.reporting or b.reporting:
         score *= w.reporting
     union = a.context | b.context
     if union:
         score += w.context * len(a.context & b.context) / len(union)
     if a.lemma == b.lemma:
-        score += argument_agreement(a, b, w)
+        score += participant_agreement(a, b, w)
     return score
 
 
-def argument_agreement(a: Mention, b: Mention, w: Weights) -> float:
-    """arguments·(mean over the roles both mentions fill of cos − arguments_centre), 0 when they
-    share no role: the same verb told of the same happening has the same participants
+def participant_agreement(a: Mention, b: Mention, w: Weights) -> float:
+    """participants·(mean over the roles both mentions fill of cos − participants_centre), 0 when
+    they share no role: the same verb told of the same happening has the same participants
     ("police arrested the suspect" twice), of another happening, other ones."""
-    theirs = dict(b.arguments)
-    shared = [_dot(v, theirs[role]) for role, v in a.arguments if role in theirs]
+    theirs = dict(b.participants)
+    shared = [_dot(v, theirs[role]) for role, v in a.participants if role in theirs]
     if not shared:
         return 0.0
-    return w.arguments * (sum(shared) / len(shared) - w.arguments_centre)
+    return w.participants * (sum(shared) / len(shared) - w.participants_centre)
 
 
 def cluster_mentions(mentions: Sequence[Mention], weights: Weights = Weights()) -> list[list[str]]:
@@ -266,9 +290,49 @@ def cluster_mentions(mentions: Sequence[Mention], weights: Weights = Weights()) 
         groups.setdefault(m.group, []).append(m)
     out: list[list[str]] = []
     for members in groups.values():
-        sim = {(a.id, b.id): pair_score(a, b, weights) for a, b in combinations(members, 2)}
+        scores = pair_scores(members, weights)
+        sim = {(a.id, b.id): float(scores[i, j])
+               for (i, a), (j, b) in combinations(enumerate(members), 2)}
         out += average_link([m.id for m in members], sim, weights.threshold)
     return out
+
+
+def pair_scores(members: Sequence[Mention], w: Weights = Weights()) -> np.ndarray:
+    """``pair_score`` of every pair of ``members`` as an (n, n) matrix, computed group-wise with
+    numpy (a document group has up to ~100k pairs; the per-pair definition is the reference)."""
+    f = feature_matrices(members)
+    lemmas = np.array([m.lemma for m in members])
+    same = lemmas[:, None] == lemmas[None, :]
+    has = np.array([bool(m.embedding) for m in members])
+    both = has[:, None] & has[None, :]
+    context_cos = f[..., COLUMN["context_cos"]]
+    same_score = w.lemma + np.where(both, w.contextual * (context_cos - w.contextual_centre), 0.0)
+    diff_score = w.vector * f[..., COLUMN["static_cos"]]
+    diff_score = np.where(f[..., COLUMN["family"]] > 0, np.maximum(diff_score, w.family), diff_score)
+    if w.learned:
+        model = w.model or pair_model()
+        learned = model.scale * probability(f @ np.array(model.weights))
+        diff_score = np.where(both, learned, diff_score)
+    score = np.where(same, same_score, diff_score)
+    score = np.where(f[..., COLUMN["saying"]] > 0, score * w.reporting, score)
+    score = score + w.context * f[..., COLUMN["context_words"]]
+    return score + np.where(same, _participant_matrix(members, w), 0.0)
+
+
+def _participant_matrix(members: Sequence[Mention], w: Weights) -> np.ndarray:
+    """``participant_agreement`` of every pair of ``members`` as an (n, n) matrix."""
+    n = len(members)
+    total = np.zeros((n, n))
+    count = np.zeros((n, n))
+    for role in sorted({r for m in members for r, _ in m.participants}):
+        rows = [dict(m.participants).get(role, ()) for m in members]
+        width = max(len(r) for r in rows)
+        vecs = np.array([r if r else (0.0,) * width for r in rows], dtype=np.float64)
+        has = np.array([bool(r) for r in rows], dtype=np.float64)
+        total += vecs @ vecs.T
+        count += has[:, None] * has[None, :]
+    mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+    return np.where(count > 0, w.participants * (mean - w.participants_centre), 0.0)
 
 
 def tfidf_vectors(texts: dict[str, list[str]]) -> dict[str, dict[str, float]]:
