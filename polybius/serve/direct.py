@@ -179,14 +179,18 @@ class DirectReader:
                     "AND key NOT IN (SELECT key FROM canonical_stale)", wanted))
             if len(records) < len(wanted):
                 return None
-            total: int | None = None
-            if not more and after is None:
-                total = len(keys)
-            elif count:
-                total = self._count(conn, query, values, canonical=True)
+            total = self._total(conn, query, values, len(keys), more or after is not None, count,
+                                canonical=True)
         finally:
             conn.execute("COMMIT")
         return [bytes(records[k]) for k in wanted], total, keys[-1][1] if more else None
+
+    def _total(self, conn: sqlite3.Connection, query: EventQuery, values: dict[str, Any], listed: int,
+               partial: bool, count: bool, *, canonical: bool) -> int | None:
+        """The page's total: what it listed when it holds every match, else a COUNT if asked."""
+        if not partial:
+            return listed
+        return self._count(conn, query, values, canonical=canonical) if count else None
 
     def report_page(self, query: EventQuery, limit: int, *, after: Position | None = None,
                     count: bool = False) -> tuple[list[bytes], int | None, Position | None] | None:
@@ -206,11 +210,8 @@ class DirectReader:
                 return None
             events = [(r, codec.loads(r[2])) for r in (wide[pk] for pk in pks)]
             names = _party_names(conn, events)
-            total: int | None = None
-            if not more and after is None:
-                total = len(rows)
-            elif count:
-                total = self._count(conn, query, values, canonical=False)
+            total = self._total(conn, query, values, len(rows), more or after is not None, count,
+                                canonical=False)
         finally:
             conn.execute("COMMIT")
         records = [dumps(_report_json(r, ev, names.get(r[1], {}))) for r, ev in events]
