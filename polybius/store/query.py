@@ -194,6 +194,12 @@ def _at_or_before(q: EventQuery, dated: bool) -> ColumnElement[bool]:
 _STATEMENTS: dict[tuple[Any, ...], Any] = {}
 
 
+def _built(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The statement for ``key``, built by ``build`` the first time it is asked for."""
+    statement = _STATEMENTS.get(key)
+    return statement if statement is not None else _STATEMENTS.setdefault(key, build())
+
+
 def _floor(dialect: str) -> ColumnElement[Any]:
     """``since`` minus the longest stored window (an indexed max, evaluated once per query)."""
     longest = select(func.coalesce(func.max(events.c.window_days), 0)).scalar_subquery()
@@ -230,10 +236,8 @@ def _phase(conn: Connection, q: EventQuery, dated: bool, after: Position | None,
     once per shape of query (building it cost as much as running it).
     """
     kind = None if after is None else after.window_start is not None
-    key = (shape(q), dated, kind, conn.dialect.name)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        statement = _STATEMENTS.setdefault(key, _phase_statement(q, dated, kind, conn.dialect.name))
+    statement = _built((shape(q), dated, kind, conn.dialect.name),
+                       lambda: _phase_statement(q, dated, kind, conn.dialect.name))
     values = parameters(q) | {"p_limit": limit, "p_offset": offset}
     if after is not None:
         values |= {"a_pk": after.pk, "a_start": after.window_start}
@@ -348,15 +352,11 @@ def pick_clusters(scan: Callable[[int, Position | None], list[Any]], limit: int,
 def listed_statement(q: EventQuery, dated: bool) -> Any:
     """Which clusters of the list parameter ``l_keys`` have a matching member at or before a
     position (``_at_or_before``): built once per shape of query and kind of position."""
-    key = ("listed", shape(q), dated)
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        e = events.c
-        statement = _STATEMENTS.setdefault(key, (
-            select(e.cluster_id).distinct().select_from(_source(q))
-            .where(e.cluster_id.in_(bindparam("l_keys", expanding=True)), _at_or_before(q, dated),
-                   *conditions(q))))
-    return statement
+    e = events.c
+    return _built(("listed", shape(q), dated), lambda: (
+        select(e.cluster_id).distinct().select_from(_source(q))
+        .where(e.cluster_id.in_(bindparam("l_keys", expanding=True)), _at_or_before(q, dated),
+               *conditions(q))))
 
 
 # clusters asked about per ``listed_statement`` query (bound parameters stay well under limits)
@@ -377,12 +377,8 @@ def _listed_before(conn: Connection, q: EventQuery, p: Position, clusters: set[s
 
 def count_statement(q: EventQuery) -> Any:
     """``count``'s statement, built once per shape of query."""
-    key = ("count", shape(q))
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        statement = _STATEMENTS.setdefault(key, select(func.count()).select_from(_source(q))
-                                           .where(*conditions(q)))
-    return statement
+    return _built(("count", shape(q)),
+                  lambda: select(func.count()).select_from(_source(q)).where(*conditions(q)))
 
 
 def count(conn: Connection, q: EventQuery) -> int:
@@ -392,14 +388,10 @@ def count(conn: Connection, q: EventQuery) -> int:
 
 def count_canonical_statement(q: EventQuery) -> Any:
     """``count_canonical``'s statement, built once per shape of query."""
-    key = ("count_canonical", shape(q))
-    statement = _STATEMENTS.get(key)
-    if statement is None:
-        e = events.c
-        canonical = func.coalesce(e.cluster_id, literal("#") + cast(e.pk, String))
-        statement = _STATEMENTS.setdefault(key, select(func.count(distinct(canonical)))
-                                           .select_from(_source(q)).where(*conditions(q)))
-    return statement
+    e = events.c
+    return _built(("count_canonical", shape(q)), lambda: (
+        select(func.count(distinct(func.coalesce(e.cluster_id, literal("#") + cast(e.pk, String)))))
+        .select_from(_source(q)).where(*conditions(q))))
 
 
 def count_canonical(conn: Connection, q: EventQuery) -> int:
