@@ -14,7 +14,7 @@ trained on and how it was evaluated).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -26,7 +26,7 @@ from polybius.errors import ResourceError
 from polybius.resources import load_yaml
 
 __all__ = ["COLUMN", "FEATURES", "PairModel", "PairSide", "argument_tokens", "argument_vectors",
-           "feature_matrices", "pair_features", "pair_model", "probability"]
+           "feature_matrices", "pair_features", "pair_model", "probability", "trigger_embedding"]
 
 MODEL = "mention_pair_model.yaml"
 
@@ -134,17 +134,25 @@ def argument_tokens(trigger: Token) -> dict[str, list[int]]:
     return out
 
 
+def trigger_embedding(word_vectors: np.ndarray, tokens: Iterable[int]) -> tuple[float, ...]:
+    """The L2-normalised mean of some words' rows of their sentence's contextual word vectors
+    (``minilm.Encoder.word_vectors``): a trigger's, or an argument's; empty when those rows are
+    all zero (no word pieces)."""
+    rows = sorted(set(tokens))
+    if not rows:
+        return ()
+    mean = word_vectors[rows].mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return tuple(float(x) / norm for x in mean) if norm > 0 else ()
+
+
 def argument_vectors(word_vectors: np.ndarray, span: Span, head: int) -> Arguments:
     """Each argument role of the trigger whose head token is ``head`` (an index into the
-    sentence ``span.doc``) with the L2-normalised mean of its words' rows of ``word_vectors``
-    (the sentence's contextual vectors); roles whose words have no vector are left out."""
-    out = []
-    for role, rows in sorted(argument_tokens(span.doc[head]).items()):
-        mean = word_vectors[sorted(set(rows))].mean(axis=0)
-        norm = float(np.linalg.norm(mean))
-        if norm > 0:
-            out.append((role, tuple(float(x) / norm for x in mean)))
-    return tuple(out)
+    sentence ``span.doc``) with ``trigger_embedding`` of its words (the sentence's contextual
+    vectors); roles whose words have no vector are left out."""
+    found = ((role, trigger_embedding(word_vectors, rows))
+             for role, rows in sorted(argument_tokens(span.doc[head]).items()))
+    return tuple((role, vector) for role, vector in found if vector)
 
 
 def _dot(a: Sequence[float], b: Sequence[float]) -> float:

@@ -29,6 +29,7 @@ from polybius.errors import ResourceError
 from polybius.link.agglomerative import average_link
 from polybius.link.mention_pairs import (
     COLUMN, Arguments, PairModel, feature_matrices, pair_features, pair_model, probability,
+    trigger_embedding,
 )
 from polybius.resources import load_yaml
 
@@ -163,17 +164,6 @@ def trigger_head(span: Span) -> int:
         if tok.head.i < span.start or tok.head.i >= span.end or tok.head.i == tok.i:
             return tok.i
     return span.start
-
-
-def trigger_embedding(word_vectors: np.ndarray, tokens: Iterable[int]) -> tuple[float, ...]:
-    """The L2-normalised mean of a trigger's rows of its sentence's contextual word vectors
-    (``minilm.Encoder.word_vectors``); empty when those rows are all zero (no word pieces)."""
-    rows = sorted(set(tokens))
-    if not rows:
-        return ()
-    mean = word_vectors[rows].mean(axis=0)
-    norm = float(np.linalg.norm(mean))
-    return tuple(float(x) / norm for x in mean) if norm > 0 else ()
 
 
 def participant_heads(span: Span) -> dict[str, Token]:
